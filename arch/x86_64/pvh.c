@@ -1,0 +1,29 @@
+/* PVH entry path: read what the VMM described in hvm_start_info and hand it
+ * to the core. */
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "../../shim/pvh.h"
+
+void x86_console_init(void);
+__attribute__((noreturn)) void pvh_main(uint32_t start_info, uint64_t tsc);
+
+extern const uint8_t _shim_start[], _shim_end[];
+
+void pvh_main(uint32_t start_info, uint64_t tsc)
+{
+	static struct platform pf;
+	static struct pvh_info info;
+	struct error err;
+
+	x86_console_init();
+	pf.entry_name = "PVH";
+	pf.t_entry = tsc;
+	/* Everything below 4 GiB is identity mapped, so readable. */
+	const struct phys_mem low4g = { .host = 0, .base = 0, .size = GiB(4) };
+	if (pvh_parse(&low4g, start_info, &info, &err))
+		fatal(&err);
+	pf.mem = info.mem;
+	pf.rsdp = info.rsdp;
+	platform_keep(&pf, (uintptr_t)_shim_start, (uintptr_t)(_shim_end - _shim_start), "bootshim");
+	bootshim_main(&pf);
+}

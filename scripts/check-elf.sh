@@ -1,0 +1,17 @@
+#!/bin/sh
+# check-elf.sh pvh FILE: refuse an image a loader would reject or misload.
+set -eu
+kind=$1 f=$2
+fail() { echo "bootshim: error: $f: $*" >&2; exit 1; }
+case $kind in
+pvh)
+	# QEMU and other VMMs find the entry in a PT_NOTE: Xen, type 0x12.
+	readelf -n "$f" | grep -q 'Xen .*0x00000012\|Xen .*Unknown note type: (0x00000012)' ||
+		fail "no XEN_ELFNOTE_PHYS32_ENTRY note: a VMM would not start it as PVH"
+	readelf -lW "$f" | grep -q 'NOTE' || fail "the PVH note is not in a PT_NOTE segment"
+	# Everything is linked at fixed addresses: no relocations may remain.
+	[ -z "$(readelf -rW "$f" | grep -v 'There are no relocations')" ] ||
+		fail "unexpected relocations"
+	;;
+*) echo "check-elf: unknown kind $kind" >&2; exit 2 ;;
+esac

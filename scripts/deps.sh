@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh SET...: install the Debian packages a make target needs, if any
+# are missing. Sets: build (shim + payload), run (QEMU), check (tests).
+set -eu
+pkgs=""
+for set in "$@"; do
+	case $set in
+	build) pkgs="$pkgs gcc make binutils libc6-dev cpio gzip apt" ;;
+	run) pkgs="$pkgs qemu-system-x86" ;;
+	check) pkgs="$pkgs python3 libcmocka-dev clang libclang-rt-14-dev" ;;
+	*) echo "deps: unknown set '$set'" >&2; exit 2 ;;
+	esac
+done
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "deps: need root (or sudo) to install:$missing" >&2; exit 1; }
+	sudo=sudo
+fi
+# A fresh machine may have no package lists yet.
+$sudo apt-get update -q >/dev/null || true
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing

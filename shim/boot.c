@@ -1,0 +1,72 @@
+#include "boot.h"
+#include "arch.h"
+#include "console.h"
+
+void platform_keep(struct platform *pf, uint64_t base, uint64_t size, const char *name)
+{
+	/* The fixed-size table is filled by entry code, never from input. */
+	if (pf->n_keep < PLATFORM_MAX_KEEP)
+		pf->keep[pf->n_keep++] = (struct range){ base, size, name };
+}
+
+static int place_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
+{
+	struct place_req req = {
+		.mem = &pf->mem,
+		.busy = pf->keep,
+		.n_busy = pf->n_keep,
+		.item = bp->item,
+		.n_item = ITEM_COUNT,
+	};
+	return place(&req, e);
+}
+
+static void announce(const struct boot_plan *bp)
+{
+	for (size_t i = 0; i < ITEM_COUNT; i++) {
+		const struct place_item *it = &bp->item[i];
+		con_printf("bootshim: [0x%09llx..0x%09llx] => %s", (unsigned long long)it->dest,
+			   (unsigned long long)(it->dest + it->size), it->name);
+		if (it->in_place)
+			con_printf(" (in place)\n");
+		else if (it->src_len)
+			con_printf(" (copied 0x%llx bytes from 0x%llx)\n",
+				   (unsigned long long)it->src_len, (unsigned long long)it->src);
+		else
+			con_printf("\n");
+	}
+	con_printf("bootshim: entry 0x%llx, boot info 0x%llx\n",
+		   (unsigned long long)bp->h.entry, (unsigned long long)bp->h.arg);
+}
+
+static void report_time(const struct platform *pf, uint64_t copied)
+{
+	uint64_t ticks = arch_ticks() - pf->t_entry;
+	uint64_t hz = arch_ticks_hz();
+	if (hz)
+		con_printf("bootshim: entry-to-jump %llu us, %llu bytes copied\n",
+			   (unsigned long long)(ticks / hz * 1000000 + ticks % hz * 1000000 / hz),
+			   (unsigned long long)copied);
+	else
+		con_printf("bootshim: entry-to-jump %llu ticks (frequency unknown), %llu bytes copied\n",
+			   (unsigned long long)ticks, (unsigned long long)copied);
+}
+
+void bootshim_main(struct platform *pf)
+{
+	static struct boot_plan bp;
+	struct error err;
+
+	con_printf("bootshim: started by %s\n", pf->entry_name);
+	payload_get(&bp.pl);
+	if (memmap_sanitise(&pf->mem, &err) ||
+	    linux_plan(pf, &bp, &err) ||
+	    place_plan(pf, &bp, &err))
+		fatal(&err);
+	uint64_t copied = place_copy(bp.item, ITEM_COUNT);
+	if (linux_finish(pf, &bp, &err))
+		fatal(&err);
+	announce(&bp);
+	report_time(pf, copied);
+	arch_enter_kernel(&bp.h);
+}

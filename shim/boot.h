@@ -1,0 +1,49 @@
+/* What an entry path found, and the plan the core makes from it. */
+#ifndef BOOTSHIM_BOOT_H
+#define BOOTSHIM_BOOT_H
+
+#include "memmap.h"
+#include "payload.h"
+#include "place.h"
+
+/* Where and how to enter the kernel: x86 puts arg in %rsi (the zero
+ * page), arm64 in x0 (the DTB). */
+struct handoff {
+	uint64_t entry;
+	uint64_t arg;
+};
+
+#define PLATFORM_MAX_KEEP 8
+
+/* Filled by the entry path, then handed to bootshim_main. */
+struct platform {
+	const char *entry_name;		/* how the shim was started, e.g. "PVH" */
+	uint64_t t_entry;		/* arch_ticks() at the first instruction */
+	struct memmap mem;		/* as found; the core sanitises it */
+	uint64_t rsdp;			/* ACPI RSDP, 0 if none known */
+	struct range keep[PLATFORM_MAX_KEEP]; /* must survive until the jump */
+	size_t n_keep;
+};
+
+enum { ITEM_KERNEL, ITEM_INITRD, ITEM_CMDLINE, ITEM_BOOTINFO, ITEM_COUNT };
+
+struct boot_plan {
+	struct payload pl;
+	struct place_item item[ITEM_COUNT];
+	struct handoff h;
+};
+
+/* Record a range that placement must keep clear (the shim's own image,
+ * firmware data still needed). */
+void platform_keep(struct platform *pf, uint64_t base, uint64_t size, const char *name);
+
+/* The portable core: plan, place, copy, describe, jump. */
+__attribute__((noreturn)) void bootshim_main(struct platform *pf);
+
+/* The kernel's boot protocol (shim/linux_<arch>.c): validate the embedded
+ * kernel and say what must be placed; then, once everything is in place,
+ * fill the boot information (zero page or DTB) and the hand-off. */
+int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e);
+int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *e);
+
+#endif

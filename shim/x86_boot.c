@@ -1,0 +1,189 @@
+#include "x86_boot.h"
+
+#define CHECK_OFFSET(type, field, off) \
+	_Static_assert(__builtin_offsetof(struct type, field) == (off), #field)
+
+_Static_assert(sizeof(struct boot_params) == 4096, "zero page is one page");
+CHECK_OFFSET(boot_params, acpi_rsdp_addr, 0x070);
+CHECK_OFFSET(boot_params, ext_ramdisk_image, 0x0c0);
+CHECK_OFFSET(boot_params, ext_ramdisk_size, 0x0c4);
+CHECK_OFFSET(boot_params, ext_cmd_line_ptr, 0x0c8);
+CHECK_OFFSET(boot_params, cc_blob_address, 0x13c);
+CHECK_OFFSET(boot_params, efi_info, 0x1c0);
+CHECK_OFFSET(boot_params, e820_entries, 0x1e8);
+CHECK_OFFSET(boot_params, sentinel, 0x1ef);
+CHECK_OFFSET(boot_params, hdr, 0x1f1);
+CHECK_OFFSET(boot_params, e820_table, 0x2d0);
+CHECK_OFFSET(boot_params, eddbuf, 0xd00);
+/* Setup header offsets are quoted in boot.rst relative to the file start. */
+#define CHECK_HDR(field, off) \
+	_Static_assert(0x1f1 + __builtin_offsetof(struct setup_header, field) == (off), #field)
+CHECK_HDR(boot_flag, 0x1fe);
+CHECK_HDR(header, 0x202);
+CHECK_HDR(version, 0x206);
+CHECK_HDR(type_of_loader, 0x210);
+CHECK_HDR(loadflags, 0x211);
+CHECK_HDR(code32_start, 0x214);
+CHECK_HDR(ramdisk_image, 0x218);
+CHECK_HDR(cmd_line_ptr, 0x228);
+CHECK_HDR(initrd_addr_max, 0x22c);
+CHECK_HDR(kernel_alignment, 0x230);
+CHECK_HDR(relocatable_kernel, 0x234);
+CHECK_HDR(xloadflags, 0x236);
+CHECK_HDR(cmdline_size, 0x238);
+CHECK_HDR(setup_data, 0x250);
+CHECK_HDR(pref_address, 0x258);
+CHECK_HDR(init_size, 0x260);
+CHECK_HDR(kernel_info_offset, 0x268);
+_Static_assert(sizeof(struct boot_e820_entry) == 20, "e820 entry");
+
+#define HDR_END(field) \
+	(0x1f1 + __builtin_offsetof(struct setup_header, field) + \
+	 sizeof(((struct setup_header *)0)->field))
+
+int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
+		     struct x86_kernel *k, struct error *e)
+{
+	memset(k, 0, sizeof(*k));
+	if (buf_len > file_len)
+		buf_len = file_len;
+	/* "the end of setup header can be calculated as follows: 0x0202 + byte
+	 * value at offset 0x0201" — so 0x202 bytes must be there to ask. */
+	if (buf_len < 0x202)
+		return fail(e, "kernel", "%llu bytes is too small for a bzImage",
+			    (unsigned long long)file_len);
+	struct setup_header *h = &k->hdr;
+	size_t avail = buf_len - X86_SETUP_HDR_OFFSET;
+	memcpy(h, buf + X86_SETUP_HDR_OFFSET, avail < sizeof(*h) ? avail : sizeof(*h));
+
+	if (h->boot_flag != X86_BOOT_FLAG)
+		return fail(e, "kernel", "boot_flag is 0x%04x, not 0x%04x: not a bzImage",
+			    h->boot_flag, X86_BOOT_FLAG);
+	uint64_t hdr_end = 0x202 + (uint64_t)(h->jump >> 8);
+	if (hdr_end > buf_len || hdr_end < HDR_END(header))
+		return fail(e, "kernel", "setup header end 0x%llx is outside the %zu bytes of setup",
+			    (unsigned long long)hdr_end, buf_len);
+	if (h->header != X86_HDR_MAGIC)
+		return fail(e, "kernel", "header magic is 0x%08x, not \"HdrS\": not a bzImage",
+			    h->header);
+	if (hdr_end < HDR_END(version) || h->version < X86_MIN_PROTOCOL)
+		return fail(e, "kernel", "boot protocol %u.%02u is older than the 2.12 bootshim needs",
+			    h->version >> 8, h->version & 0xff);
+	if (hdr_end < HDR_END(init_size))
+		return fail(e, "kernel", "setup header ends at 0x%llx, before init_size",
+			    (unsigned long long)hdr_end);
+	k->hdr_len = hdr_end - X86_SETUP_HDR_OFFSET;
+	if (k->hdr_len > sizeof(*h))
+		k->hdr_len = sizeof(*h);
+	/* Fields past the kernel's own header length are not its: clear them. */
+	memset((uint8_t *)h + k->hdr_len, 0, sizeof(*h) - k->hdr_len);
+
+	if (!(h->xloadflags & XLF_KERNEL_64))
+		return fail(e, "kernel", "xloadflags 0x%04x lacks XLF_KERNEL_64: no 64-bit entry point",
+			    h->xloadflags);
+	if (!(h->loadflags & LOADED_HIGH))
+		return fail(e, "kernel", "loadflags 0x%02x lacks LOADED_HIGH: a zImage, not a bzImage",
+			    h->loadflags);
+
+	/* "If this field is 0, the real value is 4." */
+	unsigned sects = h->setup_sects ? h->setup_sects : 4;
+	k->setup_bytes = (uint64_t)(sects + 1) * 512;
+	if (k->setup_bytes >= file_len)
+		return fail(e, "kernel", "setup_sects %u leaves no protected-mode code in %llu bytes",
+			    h->setup_sects, (unsigned long long)file_len);
+	if (hdr_end > k->setup_bytes)
+		return fail(e, "kernel", "setup header end 0x%llx is past setup_sects %u",
+			    (unsigned long long)hdr_end, h->setup_sects);
+	k->body_bytes = file_len - k->setup_bytes;
+
+	if (!is_pow2(h->kernel_alignment) || h->kernel_alignment < 4096 ||
+	    h->kernel_alignment > GiB(1))
+		return fail(e, "kernel", "kernel_alignment 0x%x is not a power of two in [4 KiB, 1 GiB]",
+			    h->kernel_alignment);
+	k->align = h->kernel_alignment;
+	k->relocatable = h->relocatable_kernel != 0;
+	k->min_addr = h->pref_address;
+	if (h->pref_address & (4096 - 1))
+		return fail(e, "kernel", "pref_address 0x%llx is not page aligned",
+			    (unsigned long long)h->pref_address);
+	if (!h->init_size)
+		return fail(e, "kernel", "init_size is 0");
+	k->reserve = h->init_size > k->body_bytes ? h->init_size : k->body_bytes;
+	if (!align_up(k->reserve, 4096, &k->reserve))
+		return fail(e, "kernel", "init_size overflows");
+	uint64_t end;
+	if (!range_end(k->min_addr, k->reserve, &end) || end > GiB(4))
+		return fail(e, "kernel", "pref_address 0x%llx + init_size 0x%llx is beyond 4 GiB",
+			    (unsigned long long)k->min_addr, (unsigned long long)k->reserve);
+
+	/* initrd_addr_max is "the highest address that may be occupied by
+	 * the initial ramdisk/ramfs contents", i.e. inclusive. */
+	k->initrd_max = (uint64_t)h->initrd_addr_max + 1;
+	if (k->initrd_max < MiB(1))
+		return fail(e, "kernel", "initrd_addr_max 0x%x is below 1 MiB", h->initrd_addr_max);
+	k->initrd_above_4g = h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G;
+	k->cmdline_max = h->cmdline_size;
+	if (!k->cmdline_max)
+		return fail(e, "kernel", "cmdline_size is 0");
+	return 0;
+}
+
+uint64_t x86_zero_page_bytes(size_t n_e820)
+{
+	uint64_t bytes = sizeof(struct boot_params);
+	if (n_e820 > E820_MAX_ENTRIES_ZEROPAGE)
+		bytes += sizeof(struct setup_data) +
+			 (n_e820 - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(struct boot_e820_entry);
+	return bytes;
+}
+
+int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
+		       const struct memmap *e820, const struct x86_boot_info *bi,
+		       struct error *e)
+{
+	if (zp_bytes < x86_zero_page_bytes(e820->n))
+		return fail(e, "zero page", "0x%llx bytes is too small for %zu e820 entries",
+			    (unsigned long long)zp_bytes, e820->n);
+	struct boot_params *bp = zp;
+	memset(bp, 0, sizeof(*bp));
+	memcpy(&bp->hdr, &k->hdr, k->hdr_len);
+
+	struct setup_header *h = &bp->hdr;
+	h->type_of_loader = 0xff; /* "undefined" boot loader */
+	h->loadflags &= (uint8_t)~(1u << 5); /* QUIET_FLAG off: let the kernel talk */
+	h->code32_start = (uint32_t)bi->kernel_addr;
+	h->cmd_line_ptr = (uint32_t)bi->cmdline_addr;
+	bp->ext_cmd_line_ptr = (uint32_t)(bi->cmdline_addr >> 32);
+	h->ramdisk_image = (uint32_t)bi->initrd_addr;
+	h->ramdisk_size = (uint32_t)bi->initrd_size;
+	bp->ext_ramdisk_image = (uint32_t)(bi->initrd_addr >> 32);
+	bp->ext_ramdisk_size = (uint32_t)(bi->initrd_size >> 32);
+	h->vid_mode = 0xffff; /* "normal" */
+	h->hardware_subarch = 0; /* a normal PC */
+	h->setup_data = 0;
+	bp->acpi_rsdp_addr = bi->rsdp;
+
+	size_t n = e820->n;
+	size_t in_page = n < E820_MAX_ENTRIES_ZEROPAGE ? n : E820_MAX_ENTRIES_ZEROPAGE;
+	for (size_t i = 0; i < in_page; i++)
+		bp->e820_table[i] = (struct boot_e820_entry){
+			e820->e[i].base, e820->e[i].size, e820->e[i].type };
+	bp->e820_entries = (uint8_t)in_page;
+
+	if (n > E820_MAX_ENTRIES_ZEROPAGE) {
+		/* "SETUP_E820_EXT: extended E820 memory map entries" past 128. */
+		struct setup_data *sd = (struct setup_data *)((uint8_t *)zp + sizeof(*bp));
+		size_t extra = n - E820_MAX_ENTRIES_ZEROPAGE;
+		sd->next = 0;
+		sd->type = SETUP_E820_EXT;
+		sd->len = (uint32_t)(extra * sizeof(struct boot_e820_entry));
+		struct boot_e820_entry *x = (struct boot_e820_entry *)sd->data;
+		for (size_t i = 0; i < extra; i++) {
+			const struct mem_range *r = &e820->e[in_page + i];
+			struct boot_e820_entry be = { r->base, r->size, r->type };
+			memcpy(&x[i], &be, sizeof(be));
+		}
+		h->setup_data = bi->zero_page_addr + sizeof(*bp);
+	}
+	return 0;
+}
