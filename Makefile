@@ -47,6 +47,17 @@ ifneq ($(file <$(CMDLINE_TXT)),$(value CMDLINE))
 $(file >$(CMDLINE_TXT),$(value CMDLINE))
 endif
 
+# A user's KERNEL or INITRD that does not exist: say so plainly rather
+# than "No rule to make target".
+ifneq ($(KERNEL),$(DEFAULT_KERNEL))
+$(KERNEL):
+	@echo "bootshim: error: KERNEL: $@: no such file" >&2; exit 1
+endif
+ifneq ($(INITRD),$(DEFAULT_INITRD))
+$(INITRD):
+	@echo "bootshim: error: INITRD: $@: no such file" >&2; exit 1
+endif
+
 $(O)/debian/$(DEBARCH)/vmlinuz-%: | $(O)/.deps-build
 	@mkdir -p $(@D)
 	scripts/fetch-kernel.sh $(DEBARCH) $* $@
@@ -134,10 +145,18 @@ run: $(B)/shim.elf | $(O)/.deps-run
 	$(QEMU_RUN) -kernel $(B)/shim.elf
 
 # ---------------------------------------------------------------- tests
+# Unit tests and fuzzers (tests/tests.mk), QEMU boot tests (tests/boot/boot.mk).
 include tests/tests.mk
+include tests/boot/boot.mk
+
+JOBS ?= $(shell nproc)
+# -k: one failing test does not hide the others.
+check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
+	@$(MAKE) --no-print-directory -k -j$(JOBS) check-unit check-fuzz check-boot
+	@echo "bootshim: all tests passed"
 
 clean:
 	rm -rf $(O)
 
-.PHONY: all run clean
+.PHONY: all run check clean
 .DELETE_ON_ERROR:

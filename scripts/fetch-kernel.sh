@@ -15,12 +15,14 @@ rm -rf "$work"
 mkdir -p "$work"
 
 apt_opts=""
+# As root, apt would warn that its _apt sandbox user cannot write here.
+[ "$(id -u)" = 0 ] && apt_opts="-oAPT::Sandbox::User=root"
 if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
 	# Foreign architecture: a private package list, so the host's apt
 	# configuration stays untouched.
 	lists=$(cd "$(dirname "$out")" && pwd)/apt-lists-$debarch
 	mkdir -p "$lists/partial"
-	apt_opts="-oAPT::Architecture=$debarch -oAPT::Architectures=$debarch -oDir::State::Lists=$lists"
+	apt_opts="$apt_opts -oAPT::Architecture=$debarch -oAPT::Architectures=$debarch -oDir::State::Lists=$lists"
 	[ -n "$(ls "$lists" | grep -v partial)" ] || apt-get $apt_opts update >/dev/null
 fi
 

@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""Run one QEMU boot of a bootshim image and check the guest's report.
+
+The guest init (tests/guest/init.c) prints "BOOTSHIM-REPORT <key> <value>"
+lines between "BOOTSHIM-REPORT begin" and "BOOTSHIM-REPORT end", then powers
+off. This harness runs QEMU, logs everything, checks the report against the
+--expect-* options, and prints a single PASS/FAIL verdict line.
+
+usage: boot.py --name NAME --log FILE [options] -- QEMU COMMAND...
+"""
+
+import argparse
+import json
+import os
+import re
+import selectors
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+REPORT_RE = re.compile(r"BOOTSHIM-REPORT (\S+)(?: (.*))?")
+SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
+FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
+          "memtotal-kib", "cpus", "acpi", "efi")
+INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
+              "acpi", "efi")
+MIB = 1 << 20
+TAIL_LINES = 30
+
+
+def parse_args(argv):
+    if "--" not in argv:
+        sys.exit("boot.py: missing '-- QEMU COMMAND...'")
+    split = argv.index("--")
+    own, qemu = argv[:split], argv[split + 1:]
+    if not qemu:
+        sys.exit("boot.py: empty QEMU command after '--'")
+
+    p = argparse.ArgumentParser(prog="boot.py", description=__doc__.split("\n")[0])
+    p.add_argument("--name", required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--timeout", type=float, default=180)
+    p.add_argument("--expect-cmdline-file", metavar="F")
+    p.add_argument("--expect-sha256", metavar="HEX")
+    p.add_argument("--expect-data-bytes", type=int, metavar="N")
+    p.add_argument("--expect-ram", type=float, metavar="MiB")
+    p.add_argument("--ram-slack", type=float, default=4, metavar="MiB")
+    p.add_argument("--expect-high-mem", action="store_true")
+    p.add_argument("--expect-cpus", type=int, metavar="N")
+    p.add_argument("--expect-acpi", type=int, choices=(0, 1))
+    p.add_argument("--expect-efi", type=int, choices=(0, 1))
+    p.add_argument("--expect-console", action="append", default=[], metavar="REGEX")
+    p.add_argument("--expect-error", metavar="REGEX",
+                   help="negative test: output must match, no report may start")
+    p.add_argument("--expect-exit", type=int, metavar="N",
+                   help="QEMU exit status required (negative tests; "
+                        "without it any status is accepted there)")
+    p.add_argument("--json", metavar="FILE")
+    args = p.parse_args(own)
+    args.qemu = qemu
+    return args
+
+
+class Run:
+    """Result of one QEMU run: raw output lines and timings."""
+
+    def __init__(self):
+        self.lines = []            # decoded lines, '\r' removed
+        self.status = None         # QEMU exit status; None if we killed it
+        self.timed_out = False
+        self.spawn_error = None
+        self.time_to_report = None
+        self.time_to_exit = None
+
+
+def kill_group(proc):
+    """QEMU runs in its own session; take down everything in it."""
+    for sig, grace in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(grace)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def run_qemu(cmd, log, timeout):
+    run = Run()
+    log.write(b"# boot.py: " + shlex.join(cmd).encode() + b"\n")
+    log.flush()
+    start = time.monotonic()
+    deadline = start + timeout
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                bufsize=0, start_new_session=True)
+    except OSError as e:
+        run.spawn_error = f"cannot start QEMU: {e}"
+        return run
+
+    def add_line(raw, now):
+        line = raw.decode("utf-8", "replace").replace("\r", "")
+        run.lines.append(line)
+        if run.time_to_report is None:
+            m = REPORT_RE.search(line)
+            if m and m.group(1) == "begin":
+                run.time_to_report = now - start
+
+    # Read raw chunks as they come (not line-buffered: a guest that hangs
+    # mid-line must still have its partial output logged before timeout).
+    fd = proc.stdout.fileno()
+    sel = selectors.DefaultSelector()
+    sel.register(fd, selectors.EVENT_READ)
+    pending = b""
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                run.timed_out = True
+                break
+            if not sel.select(left):
+                continue
+            chunk = os.read(fd, 65536)
+            now = time.monotonic()
+            if not chunk:
+                break
+            log.write(chunk)
+            log.flush()
+            pending += chunk
+            *complete, pending = pending.split(b"\n")
+            for raw in complete:
+                add_line(raw, now)
+        if pending:
+            add_line(pending, time.monotonic())
+        if not run.timed_out:
+            # stdout closed; QEMU should be exiting now.
+            try:
+                run.status = proc.wait(max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                run.timed_out = True
+    finally:
+        # Also reached on KeyboardInterrupt: never leave QEMU behind.
+        if proc.poll() is None:
+            kill_group(proc)
+        sel.close()
+        proc.stdout.close()
+    run.time_to_exit = time.monotonic() - start
+    return run
+
+
+def parse_report(lines):
+    """Return (fields, errors, problems) from the guest's report lines."""
+    fields, errors, problems = {}, [], []
+    state = "before"  # -> "inside" -> "after"
+    for line in lines:
+        m = REPORT_RE.search(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2) or ""
+        if key == "error":
+            errors.append(value)
+        elif key == "begin":
+            if state != "before":
+                problems.append("report started more than once")
+            state = "inside"
+        elif key == "end":
+            if state != "inside":
+                problems.append("report 'end' without 'begin'")
+            state = "after"
+        elif state != "inside":
+            problems.append(f"report field {key!r} outside begin/end")
+        elif key in fields:
+            problems.append(f"report field {key!r} repeated")
+        else:
+            fields[key] = value
+    if state == "before":
+        problems.append("no report (no 'BOOTSHIM-REPORT begin')")
+    elif state == "inside":
+        problems.append("report incomplete (no 'BOOTSHIM-REPORT end')")
+    for key in FIELDS:
+        if state != "before" and key not in fields:
+            problems.append(f"report field {key!r} missing")
+    return fields, errors, problems
+
+
+def show_bytes(b):
+    return repr(bytes(b))[1:]  # b'..' -> '..' (keeps escapes readable)
+
+
+def cmdline_diff(want, got):
+    """Short description of the first difference between two byte strings."""
+    i = next((k for k in range(min(len(want), len(got))) if want[k] != got[k]),
+             min(len(want), len(got)))
+    lo, hi = max(i - 16, 0), i + 16
+
+    def window(b):
+        return (("..." if lo else "") + show_bytes(b[lo:hi]) +
+                ("..." if len(b) > hi else ""))
+
+    return (f"cmdline mismatch at byte {i} (expected {len(want)} bytes, "
+            f"got {len(got)}): expected {window(want)} got {window(got)}")
+
+
+def check_report(args, fields):
+    """Compare a complete report with the --expect-* options."""
+    bad = []
+    ints = {}
+    for key in INT_FIELDS:
+        if key in fields:
+            try:
+                ints[key] = int(fields[key])
+            except ValueError:
+                bad.append(f"report field {key!r} not an integer: {fields[key]!r}")
+
+    if "cmdline" in fields:
+        try:
+            got = bytes.fromhex(fields["cmdline"])
+        except ValueError:
+            bad.append(f"cmdline is not hex: {fields['cmdline'][:80]!r}")
+            got = None
+        if got is not None and args.expect_cmdline_file:
+            try:
+                with open(args.expect_cmdline_file, "rb") as f:
+                    want = f.read()
+            except OSError as e:
+                bad.append(f"cannot read --expect-cmdline-file: {e}")
+                want = None
+            if want is not None and want.endswith(b"\n"):
+                want = want[:-1]
+            if want is not None and got != want:
+                bad.append(cmdline_diff(want, got))
+
+    if args.expect_sha256 is not None and "data-sha256" in fields:
+        if fields["data-sha256"].lower() != args.expect_sha256.lower():
+            bad.append(f"data-sha256 mismatch: expected {args.expect_sha256}, "
+                       f"got {fields['data-sha256']}")
+
+    def want_int(key, want):
+        if want is not None and key in ints and ints[key] != want:
+            bad.append(f"{key} mismatch: expected {want}, got {ints[key]}")
+
+    want_int("data-bytes", args.expect_data_bytes)
+    want_int("cpus", args.expect_cpus)
+    want_int("acpi", args.expect_acpi)
+    want_int("efi", args.expect_efi)
+
+    if args.expect_ram is not None and "ram-bytes" in ints:
+        hi = args.expect_ram * MIB
+        lo = (args.expect_ram - args.ram_slack) * MIB
+        got = ints["ram-bytes"]
+        if not lo <= got <= hi:
+            bad.append(f"ram-bytes {got} ({got / MIB:.2f} MiB) outside "
+                       f"[{args.expect_ram - args.ram_slack:g}, {args.expect_ram:g}] MiB")
+
+    if args.expect_high_mem and "ram-top" in ints and ints["ram-top"] <= 4 << 30:
+        bad.append(f"ram-top {ints['ram-top']:#x} not above 4 GiB")
+    return bad
+
+
+def evaluate(args, run):
+    """Return the list of failure reasons (empty: pass)."""
+    if run.spawn_error:
+        return [run.spawn_error]
+    reasons = []
+    text = "\n".join(run.lines)
+    if run.timed_out:
+        reasons.append(f"timeout after {args.timeout:g} s (QEMU killed)")
+
+    for rx in args.expect_console:
+        if not re.search(rx, text, re.MULTILINE):
+            reasons.append(f"console never matched /{rx}/")
+
+    if args.expect_error is not None:
+        if not re.search(args.expect_error, text, re.MULTILINE):
+            reasons.append(f"expected error /{args.expect_error}/ not seen")
+        if run.time_to_report is not None:
+            reasons.append("guest report started although an error was expected")
+        if (args.expect_exit is not None and not run.timed_out
+                and run.status != args.expect_exit):
+            reasons.append(f"QEMU exit status {run.status}, expected {args.expect_exit}")
+        return reasons
+
+    fields, errors, problems = parse_report(run.lines)
+    reasons += [f"guest error: {e}" for e in errors]
+    reasons += problems
+    reasons += check_report(args, fields)
+    want_exit = 0 if args.expect_exit is None else args.expect_exit
+    if not run.timed_out and run.status != want_exit:
+        reasons.append(f"QEMU exit status {run.status}, expected {want_exit}")
+    return reasons
+
+
+def main():
+    args = parse_args(sys.argv[1:])
+    os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
+    with open(args.log, "wb") as log:
+        run = run_qemu(args.qemu, log, args.timeout)
+        reasons = evaluate(args, run)
+        verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
+        log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())
+
+    shim_us = shim_copied = None
+    for line in run.lines:
+        m = SHIM_TIMING_RE.search(line)
+        if m:
+            shim_us, shim_copied = int(m.group(1)), int(m.group(2))
+    if args.json:
+        summary = {
+            "name": args.name,
+            "ok": not reasons,
+            "exit_status": run.status,
+            "timed_out": run.timed_out,
+            "time_to_report": run.time_to_report,
+            "time_to_exit": run.time_to_exit,
+            "shim_us": shim_us,
+            "shim_copied": shim_copied,
+            "reasons": reasons,
+        }
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=2)
+            f.write("\n")
+
+    secs = run.time_to_exit or 0.0
+    if not reasons:
+        print(f"PASS {args.name} ({secs:.1f} s)", flush=True)
+        return 0
+    print(f"--- last {TAIL_LINES} lines of {args.log} ---")
+    for line in run.lines[-TAIL_LINES:]:
+        print("    " + line)
+    print(f"FAIL {args.name}: " + "; ".join(reasons), flush=True)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+#!/bin/bash
+# case.sh: one boot test. Build a shim with a chosen payload through the
+# real build interface, boot it in QEMU and compare what the guest saw with
+# what was embedded (tests/boot/boot.py), or check that a bad payload is
+# refused. Options:
+#   --name N --out DIR --kernel FILE --init FILE (required; init: tests/guest)
+#   --blob BYTES      random data file /data/blob in the initrd (default 4096)
+#   --initrd gz|raw   initrd compression (default gz); --initrd-path FILE instead
+#   --cmdline TEXT    the command line; --cmdline-len N pads it to N bytes
+#   --mem SIZE --smp N                      (QEMU -m / -smp; default 1G, 1)
+#   --patch 'SECTION OFFSET SIZE VALUE'     damage shim.elf after the build
+#   --expect-build-error REGEX              the build must fail saying this
+#   --expect-error REGEX                    the boot must fail saying this
+#   --expect-high-mem                       the kernel must see RAM above 4 GiB
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+blob=4096 fmt=gz mem=1G smp=1 cmdline="console=ttyS0 panic=-1" cmdline_len=
+patches=() build_err= boot_err= high= initrd_override=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name) name=$2; shift ;;
+	--out) out=$2; shift ;;
+	--kernel) kernel=$2; shift ;;
+	--init) init=$2; shift ;;
+	--blob) blob=$2; shift ;;
+	--initrd) fmt=$2; shift ;;
+	--initrd-path) initrd_override=$2; shift ;;
+	--cmdline) cmdline=$2; shift ;;
+	--cmdline-len) cmdline_len=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--patch) patches+=("$2"); shift ;;
+	--expect-build-error) build_err=$2; shift ;;
+	--expect-error) boot_err=$2; shift ;;
+	--expect-high-mem) high=1 ;;
+	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# Pad the command line with a marker pattern, quotes and '=' included, to
+# exactly cmdline_len bytes.
+if [ -n "$cmdline_len" ]; then
+	cmdline="$cmdline bootshim.test=\"a b=c\" pad="
+	while [ ${#cmdline} -lt "$cmdline_len" ]; do cmdline="${cmdline}x=\"1 2\" "; done
+	cmdline=${cmdline:0:$cmdline_len}
+fi
+printf '%s' "$cmdline" >"$out/cmdline.expected"
+
+head -c "$blob" /dev/urandom >"$out/blob"
+sha=$(sha256sum "$out/blob" | cut -d' ' -f1)
+initrd=$out/initrd.cpio
+[ "$fmt" = gz ] && initrd=$initrd.gz
+"$repo/tests/guest/mkinitrd.sh" "$initrd" "$init" "$out/blob"
+initrd=${initrd_override:-$initrd}
+
+# The real build interface; CMDLINE through the environment keeps its bytes.
+set +e
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
+	make -C "$repo" ARCH=x86_64 O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
+	>"$out/build.log" 2>&1
+rc=$?
+set -e
+if [ -n "$build_err" ]; then
+	if [ $rc -ne 0 ] && grep -Eq "$build_err" "$out/build.log"; then
+		echo "PASS $name (build refused: $(grep -Eo "bootshim: error: .*" "$out/build.log" | head -n1))"
+		exit 0
+	fi
+	echo "FAIL $name: build exit $rc, expected a failure matching /$build_err/"
+	tail -n 20 "$out/build.log"
+	exit 1
+fi
+if [ $rc -ne 0 ]; then
+	echo "FAIL $name: build failed"
+	tail -n 20 "$out/build.log"
+	exit 1
+fi
+
+shim=$out/o/x86_64/shim.elf
+for p in "${patches[@]}"; do
+	# shellcheck disable=SC2086
+	python3 "$here/patch-elf.py" "$shim" $p
+done
+
+mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
+qemu=(qemu-system-x86_64 -m "$mem" -smp "$smp" -display none -serial stdio -monitor none
+	-no-reboot -device isa-debug-exit -kernel "$shim")
+if [ -n "$boot_err" ]; then
+	# isa-debug-exit: QEMU exits with (1 << 1) | 1.
+	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 120 \
+		--expect-error "$boot_err" --expect-exit 3 -- "${qemu[@]}"
+fi
+exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
+	--json "$out/result.json" \
+	--expect-cmdline-file "$out/cmdline.expected" \
+	--expect-sha256 "$sha" --expect-data-bytes "$blob" \
+	--expect-ram "$mem_mib" --expect-cpus "$smp" --expect-acpi 1 \
+	--expect-console 'bootshim: started by PVH' \
+	--expect-console 'bootshim: entry-to-jump [0-9]+ us' \
+	${high:+--expect-high-mem} -- "${qemu[@]}"
