@@ -109,11 +109,11 @@ PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_$(ARCH)) $(ARCH_SRCS_$(ARCH)))
 
-$(B)/obj/%.c.o: %.c
+$(B)/obj/%.c.o: %.c | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/obj/%.S.o: %.S
+$(B)/obj/%.S.o: %.S | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -155,8 +155,14 @@ check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
 	@$(MAKE) --no-print-directory -k -j$(JOBS) check-unit check-fuzz check-boot
 	@echo "bootshim: all tests passed"
 
+# ---------------------------------------------------------------- bench
+RUNS ?= 5
+bench: $(B)/shim.elf | $(O)/.deps-run $(O)/.deps-check
+	python3 tests/bench/bench.py --runs $(RUNS) --shim $(B)/shim.elf --kernel $(KERNEL) \
+		--initrd $(INITRD) --cmdline-file $(CMDLINE_TXT) --out $(O)/bench
+
 clean:
 	rm -rf $(O)
 
-.PHONY: all run check clean
+.PHONY: all run check bench clean
 .DELETE_ON_ERROR:

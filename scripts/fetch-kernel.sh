@@ -27,7 +27,16 @@ if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
 fi
 
 # The meta package depends on the versioned image package: resolve it.
-pkg=$(apt-cache $apt_opts depends "$meta" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)
+resolve() {
+	apt-cache $apt_opts depends "$meta" 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1
+}
+pkg=$(resolve)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+	# A fresh machine may have no package lists yet.
+	apt-get $apt_opts update >/dev/null
+	pkg=$(resolve)
+fi
 if [ -z "$pkg" ]; then
 	echo "fetch-kernel: cannot resolve $meta; run 'apt-get update' first" >&2
 	exit 1
