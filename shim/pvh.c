@@ -7,8 +7,7 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "memmap entry layout
 int pvh_parse(const struct phys_mem *pm, uint64_t si, struct pvh_info *out,
 	      struct error *e)
 {
-	out->mem.n = 0;
-	out->rsdp = 0;
+	memset(out, 0, sizeof(*out));
 	/* Copy out, field by field through memcpy: the structures may sit at
 	 * any alignment. Version 0 ends before memmap_paddr. */
 	struct hvm_start_info s = { 0 };
@@ -47,5 +46,8 @@ int pvh_parse(const struct phys_mem *pm, uint64_t si, struct pvh_info *out,
 			return -1;
 	}
 	out->rsdp = s.rsdp_paddr;
+	const char *cmd = s.cmdline_paddr ? phys_ptr(pm, s.cmdline_paddr, 1) : NULL;
+	out->vmm_cmdline = cmd && *cmd;
+	out->nr_modules = s.nr_modules;
 	return 0;
 }

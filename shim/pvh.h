@@ -32,6 +32,8 @@ struct hvm_memmap_table_entry {
 struct pvh_info {
 	struct memmap mem;	/* unsanitised, as the VMM gave it */
 	uint64_t rsdp;		/* 0 if none */
+	bool vmm_cmdline;	/* the VMM passed a command line (-append) */
+	uint32_t nr_modules;	/* ... or modules (-initrd) */
 };
 
 /* Read start_info at physical address `si` through pm. */

@@ -22,6 +22,9 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 	const struct phys_mem low4g = { .host = 0, .base = 0, .size = GiB(4) };
 	if (pvh_parse(&low4g, start_info, &info, &err))
 		fatal(&err);
+	if (info.vmm_cmdline || info.nr_modules)
+		con_printf("bootshim: note: ignoring the VMM's command line and %u module(s); "
+			   "the embedded payload is booted\n", info.nr_modules);
 	pf.mem = info.mem;
 	pf.rsdp = info.rsdp;
 	platform_keep(&pf, (uintptr_t)_shim_start, (uintptr_t)(_shim_end - _shim_start), "bootshim");

@@ -55,16 +55,22 @@ def main():
             results[label].append(boot(f"run{i}-{n}", qemu, a.out, expected))
 
     med = {k: statistics.median(r["time_to_report"] for r in v) for k, v in results.items()}
+    # Before the kernel's clock: QEMU start to the report, less the kernel's
+    # own timestamp of starting init. Less noisy than the total under TCG.
+    pre = {k: statistics.median(r["time_to_report"] - r["kernel_init_ts"] for r in v)
+           for k, v in results.items()}
     shim_runs = results["shim.elf (PVH)"]
     shim_us = statistics.median(r["shim_us"] for r in shim_runs)
     copied = shim_runs[0]["shim_copied"]
     labels = list(paths)
     print(f"\nmedian of {a.runs} runs, time from QEMU start to the guest init's report (TCG):\n")
-    print("| boot path | time to init | shim entry-to-jump | bytes copied |")
-    print("|---|---|---|---|")
-    print(f"| {labels[0]} | {med[labels[0]]:.2f} s | {shim_us / 1000:.1f} ms | {copied} |")
-    print(f"| {labels[1]} | {med[labels[1]]:.2f} s | n/a | n/a |")
-    print(f"\nratio shim / direct: {med[labels[0]] / med[labels[1]]:.3f}")
+    print("| boot path | time to init | of which before the kernel | shim entry-to-jump | bytes copied |")
+    print("|---|---|---|---|---|")
+    print(f"| {labels[0]} | {med[labels[0]]:.2f} s | {pre[labels[0]]:.3f} s "
+          f"| {shim_us / 1000:.1f} ms | {copied} |")
+    print(f"| {labels[1]} | {med[labels[1]]:.2f} s | {pre[labels[1]]:.3f} s | n/a | n/a |")
+    print(f"\nratio shim / direct: {med[labels[0]] / med[labels[1]]:.3f} (time to init), "
+          f"{pre[labels[0]] / pre[labels[1]]:.3f} (before the kernel)")
 
 
 main()

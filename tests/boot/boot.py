@@ -21,6 +21,10 @@ import sys
 import time
 
 REPORT_RE = re.compile(r"BOOTSHIM-REPORT (\S+)(?: (.*))?")
+# The kernel's own timestamp of starting init: QEMU-start-to-report minus
+# this is the time spent before the kernel's clock began (firmware, loader,
+# decompressor).
+INIT_TS_RE = re.compile(r"\[\s*(\d+\.\d+)\] Run /init as init process")
 SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
 FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
           "memtotal-kib", "cpus", "acpi", "efi")
@@ -304,8 +308,11 @@ def main():
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
         log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())
 
-    shim_us = shim_copied = None
+    shim_us = shim_copied = kernel_init_ts = None
     for line in run.lines:
+        m = INIT_TS_RE.search(line)
+        if m and kernel_init_ts is None:
+            kernel_init_ts = float(m.group(1))
         m = SHIM_TIMING_RE.search(line)
         if m:
             shim_us, shim_copied = int(m.group(1)), int(m.group(2))
@@ -317,6 +324,7 @@ def main():
             "timed_out": run.timed_out,
             "time_to_report": run.time_to_report,
             "time_to_exit": run.time_to_exit,
+            "kernel_init_ts": kernel_init_ts,
             "shim_us": shim_us,
             "shim_copied": shim_copied,
             "reasons": reasons,

@@ -12,12 +12,13 @@
 #   --expect-build-error REGEX              the build must fail saying this
 #   --expect-error REGEX                    the boot must fail saying this
 #   --expect-high-mem                       the kernel must see RAM above 4 GiB
+#   --expect-console REGEX                  the serial output must match this
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 blob=4096 fmt=gz mem=1G smp=1 cmdline="console=ttyS0 panic=-1" cmdline_len=
-patches=() build_err= boot_err= high= initrd_override=
+patches=() consoles=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--expect-build-error) build_err=$2; shift ;;
 	--expect-error) boot_err=$2; shift ;;
 	--expect-high-mem) high=1 ;;
+	--expect-console) consoles+=(--expect-console "$2"); shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -102,4 +104,4 @@ exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 30
 	--expect-ram "$mem_mib" --expect-cpus "$smp" --expect-acpi 1 \
 	--expect-console 'bootshim: started by PVH' \
 	--expect-console 'bootshim: entry-to-jump [0-9]+ us' \
-	${high:+--expect-high-mem} -- "${qemu[@]}"
+	"${consoles[@]}" ${high:+--expect-high-mem} -- "${qemu[@]}"
