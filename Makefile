@@ -103,7 +103,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-dynamic-l
 CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 	shim/memmap.c shim/payload.c shim/place.c
 CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c
-ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/long_mode.S
+ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/long_mode.S arch/x86_64/string.c
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))

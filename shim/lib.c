@@ -1,8 +1,9 @@
 /* Freestanding replacements for the libc functions GCC may call even when
- * none are written out (struct copies, large initialisers). */
+ * none are written out (struct copies, large initialisers). The copies are
+ * weak: an arch may provide faster ones (arch/x86_64/string.c). */
 #include "lib.h"
 
-void *memcpy(void *dst, const void *src, size_t n)
+__attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -16,7 +17,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+__attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -27,7 +28,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__attribute__((weak)) void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
 	while (n--)
