@@ -10,14 +10,22 @@ O ?= build
 B := $(O)/$(ARCH)
 HOST := $(O)/host
 
-ifeq ($(ARCH),x86_64)
-DEBARCH := amd64
-CONSOLE := ttyS0
-QEMU := qemu-system-x86_64
-SHIMS := $(B)/shim.elf
-else
-$(error ARCH=$(ARCH) is not supported; use ARCH=x86_64)
+# What differs between the architectures, as data.
+DEBARCH_x86_64 := amd64
+DEBARCH_aarch64 := arm64
+CROSS_x86_64 :=
+CROSS_aarch64 := aarch64-linux-gnu-
+CONSOLE_x86_64 := ttyS0
+CONSOLE_aarch64 := ttyAMA0
+SHIMS_x86_64 := $(B)/shim.elf
+SHIMS_aarch64 := $(B)/shim.img
+ifeq ($(filter $(ARCH),x86_64 aarch64),)
+$(error ARCH=$(ARCH) is not supported; use ARCH=x86_64 or ARCH=aarch64)
 endif
+DEBARCH := $(DEBARCH_$(ARCH))
+CROSS := $(CROSS_$(ARCH))
+CONSOLE := $(CONSOLE_$(ARCH))
+SHIMS := $(SHIMS_$(ARCH))
 
 # The default payload: Debian's cloud kernel, fetched with apt-get download,
 # and the project's demo initrd (tests/guest).
@@ -58,14 +66,27 @@ $(INITRD):
 	@echo "bootshim: error: INITRD: $@: no such file" >&2; exit 1
 endif
 
-$(O)/debian/$(DEBARCH)/vmlinuz-%: | $(O)/.deps-build
+$(O)/debian/amd64/vmlinuz-%: | $(O)/.deps-build
 	@mkdir -p $(@D)
-	scripts/fetch-kernel.sh $(DEBARCH) $* $@
+	scripts/fetch-kernel.sh amd64 $* $@
+$(O)/debian/arm64/vmlinuz-%: | $(O)/.deps-build
+	@mkdir -p $(@D)
+	scripts/fetch-kernel.sh arm64 $* $@
+
+# arm64: Debian ships Image.gz; the shim embeds the Image itself.
+ifeq ($(ARCH),aarch64)
+KERNEL_PAYLOAD := $(B)/Image
+$(B)/Image: $(KERNEL)
+	scripts/kernel-image.sh $< $@
+else
+KERNEL_PAYLOAD := $(KERNEL)
+endif
 
 HOSTCC := gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
 
-CORE_HOST_SRCS := shim/x86_boot.c shim/error.c shim/fmt.c shim/memmap.c shim/place.c shim/pvh.c
+CORE_HOST_SRCS := shim/x86_boot.c shim/arm64_image.c shim/error.c shim/fmt.c shim/memmap.c \
+	shim/place.c shim/pvh.c
 
 $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) $(wildcard shim/*.h) | $(O)/.deps-build
 	@mkdir -p $(@D)
@@ -73,41 +94,63 @@ $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) $(wildcard shim/*.h)
 
 # Validates the payload with the shim's own parser and writes payload.h,
 # payload.ld and cmdline.bin (only when their contents change).
-$(B)/payload.stamp: $(KERNEL) $(INITRD) $(CMDLINE_TXT) $(HOST)/bootshim-payload
-	$(HOST)/bootshim-payload $(ARCH) $(KERNEL) $(INITRD) $(CMDLINE_TXT) $(B)
+$(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(HOST)/bootshim-payload
+	$(HOST)/bootshim-payload $(ARCH) $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(B)
 	@touch $@
 
 # ---------------------------------------------------------------- shim
-CC := gcc
-LD := ld
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
 # Freestanding flags, each with its reason:
 # no hosted libc; only the compiler's own headers
 FREESTANDING := -ffreestanding
-# no TLS stack canary: %fs is never set up
+# our own code needs no canary (libfdt.a brings its own; shim/console.c
+# gives it a guard)
 FREESTANDING += -fno-stack-protector
-# linked at fixed physical addresses
-FREESTANDING += -fno-pic -fno-pie
-# no SSE/x87: CR4.OSFXSR is off at PVH entry, and no FPU state is handed over
+# no FP/SIMD in the shim's code: x86 has CR4.OSFXSR off at PVH entry, and
+# nothing must leave FP state behind for the kernel
 FREESTANDING += -mgeneral-regs-only
-# an exception or NMI handler added later must not clobber locals below %rsp
-FREESTANDING += -mno-red-zone
 # no .eh_frame: nothing unwinds
 FREESTANDING += -fno-asynchronous-unwind-tables
-# one definition per variable; the core does type-punning only through memcpy
+# one definition per variable
 FREESTANDING += -fno-common
-# -fno-strict-aliasing: firmware structures are read through casts
+# firmware structures are read through casts
 FREESTANDING += -fno-strict-aliasing
-CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror $(FREESTANDING)
-LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-dynamic-linker
+# x86_64: linked at fixed physical addresses
+FREESTANDING_x86_64 := -fno-pic -fno-pie
+# x86_64: an exception or NMI handler must not clobber locals below %rsp
+FREESTANDING_x86_64 += -mno-red-zone
+# aarch64: loaded at any 2 MiB boundary, so position-independent
+FREESTANDING_aarch64 := -fpie
+# aarch64: the MMU is off, all data accesses are Device memory, where an
+# unaligned access faults
+FREESTANDING_aarch64 += -mstrict-align
+CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror $(FREESTANDING) $(FREESTANDING_$(ARCH))
+LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker
 
 CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 	shim/memmap.c shim/payload.c shim/place.c
 CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c
+CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/long_mode.S arch/x86_64/string.c
+ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/vectors.S
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
+IMG_SRCS := arch/aarch64/img_entry.S arch/aarch64/img.c
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_$(ARCH)) $(ARCH_SRCS_$(ARCH)))
+
+# Debian's libfdt for arm64, downloaded (not installed) for the cross link.
+LIBFDT_ARM64 := $(O)/debian/arm64/libfdt
+$(LIBFDT_ARM64)/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh arm64 libfdt-dev $(LIBFDT_ARM64)
+	@touch $@
+ifeq ($(ARCH),aarch64)
+LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
+CFLAGS += -I$(LIBFDT_ARM64)/usr/include
+$(SHIM_OBJS): $(LIBFDT_ARM64)/.stamp
+endif
 
 $(B)/obj/%.c.o: %.c | $(O)/.deps-build
 	@mkdir -p $(@D)
@@ -122,27 +165,40 @@ $(B)/obj/arch/payload.S.o: arch/payload.S $(B)/payload.stamp
 	$(CC) $(CFLAGS) -I$(B) -c -o $@ $<
 
 $(B)/shim.elf: $(SHIM_OBJS) $(call objs,$(PVH_SRCS)) $(B)/obj/arch/payload.S.o linker/x86_64-pvh.ld
-	$(LD) $(LDFLAGS) -L $(B) -T linker/x86_64-pvh.ld -o $@.tmp $(filter %.o,$^)
+	$(LD) $(LDFLAGS) -static -L $(B) -T linker/x86_64-pvh.ld -o $@.tmp $(filter %.o,$^)
 	@scripts/check-elf.sh pvh $@.tmp
 	@mv $@.tmp $@
+	@echo "bootshim: wrote $@"
+
+$(B)/shim.img.elf: $(SHIM_OBJS) $(call objs,$(IMG_SRCS)) $(B)/obj/arch/payload.S.o linker/aarch64-img.ld
+	$(LD) $(LDFLAGS) -pie -z text --no-warn-rwx-segments -L $(B) -T linker/aarch64-img.ld -o $@.tmp \
+		$(filter %.o,$^) $(LIBFDT_A)
+	@scripts/check-elf.sh img $@.tmp
+	@mv $@.tmp $@
+
+$(B)/shim.img: $(B)/shim.img.elf
+	$(OBJCOPY) -O binary $< $@
 	@echo "bootshim: wrote $@"
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- guest
-GUEST := $(O)/guest/$(ARCH)
-$(GUEST)/init: tests/guest/init.c | $(O)/.deps-build
+$(O)/guest/%/init: tests/guest/init.c | $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(CC) -static -Os -Wall -Wextra -o $@ $<
+	$(CROSS_$*)gcc -static -Os -Wall -Wextra -o $@ $<
 
-$(DEFAULT_INITRD): $(GUEST)/init tests/guest/mkinitrd.sh
+.PRECIOUS: $(O)/guest/%/init
+$(O)/guest/%/demo-initrd.cpio.gz: $(O)/guest/%/init tests/guest/mkinitrd.sh
 	HELLO="Hello from the bootshim demo initrd: the kernel booted and ran /init." \
-		tests/guest/mkinitrd.sh $@ $(GUEST)/init
+		tests/guest/mkinitrd.sh $@ $<
 
 # ---------------------------------------------------------------- run
-QEMU_RUN := $(QEMU) -m 1G -nographic -no-reboot -device isa-debug-exit
-run: $(B)/shim.elf | $(O)/.deps-run
-	$(QEMU_RUN) -kernel $(B)/shim.elf
+RUN_x86_64 := qemu-system-x86_64 -m 1G -nographic -no-reboot -device isa-debug-exit \
+	-kernel $(B)/shim.elf
+RUN_aarch64 := qemu-system-aarch64 -M virt -cpu max -m 1G -nographic -no-reboot \
+	-semihosting-config enable=on,target=native -kernel $(B)/shim.img
+run: $(SHIMS) | $(O)/.deps-run
+	$(RUN_$(ARCH))
 
 # ---------------------------------------------------------------- tests
 # Unit tests and fuzzers (tests/tests.mk), QEMU boot tests (tests/boot/boot.mk).

@@ -13,5 +13,11 @@ pvh)
 	[ -z "$(readelf -rW "$f" | grep -v 'There are no relocations')" ] ||
 		fail "unexpected relocations"
 	;;
+img)
+	# shim.img relocates itself and handles R_AARCH64_RELATIVE only.
+	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_AARCH64_RELATIVE$' | sort -u)
+	[ -z "$bad" ] || fail "relocations the shim cannot apply: $bad"
+	[ -z "$(nm -u "$f")" ] || fail "undefined symbols: $(nm -u "$f" | tr '\n' ' ')"
+	;;
 *) echo "check-elf: unknown kind $kind" >&2; exit 2 ;;
 esac

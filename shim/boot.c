@@ -66,6 +66,10 @@ void bootshim_main(struct platform *pf)
 	uint64_t copied = place_copy(bp.item, ITEM_COUNT);
 	if (linux_finish(pf, &bp, &err))
 		fatal(&err);
+	for (size_t i = 0; i < ITEM_COUNT; i++)
+		if (!bp.item[i].in_place)
+			bp.h.written[bp.h.n_written++] =
+				(struct range){ bp.item[i].dest, bp.item[i].size, bp.item[i].name };
 	announce(&bp);
 	report_time(pf, copied);
 	arch_enter_kernel(&bp.h);

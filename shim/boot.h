@@ -6,11 +6,16 @@
 #include "payload.h"
 #include "place.h"
 
+enum { ITEM_KERNEL, ITEM_INITRD, ITEM_CMDLINE, ITEM_BOOTINFO, ITEM_COUNT };
+
 /* Where and how to enter the kernel: x86 puts arg in %rsi (the zero
- * page), arm64 in x0 (the DTB). */
+ * page), arm64 in x0 (the DTB). `written` lists what the shim wrote, for
+ * arches that must clean caches before the jump. */
 struct handoff {
 	uint64_t entry;
 	uint64_t arg;
+	struct range written[ITEM_COUNT];
+	size_t n_written;
 };
 
 #define PLATFORM_MAX_KEEP 8
@@ -21,11 +26,13 @@ struct platform {
 	uint64_t t_entry;		/* arch_ticks() at the first instruction */
 	struct memmap mem;		/* as found; the core sanitises it */
 	uint64_t rsdp;			/* ACPI RSDP, 0 if none known */
+	const void *dtb;		/* validated device tree, NULL if none */
+	uint64_t dtb_size;
+	uint8_t seed[64];		/* entropy from the platform (RNDR, EFI_RNG) */
+	size_t seed_len;		/* 0: none available */
 	struct range keep[PLATFORM_MAX_KEEP]; /* must survive until the jump */
 	size_t n_keep;
 };
-
-enum { ITEM_KERNEL, ITEM_INITRD, ITEM_CMDLINE, ITEM_BOOTINFO, ITEM_COUNT };
 
 struct boot_plan {
 	struct payload pl;

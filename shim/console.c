@@ -24,3 +24,15 @@ void fatal(const struct error *e)
 	con_printf("bootshim: stopping the machine\n");
 	arch_stop_failure();
 }
+
+/* Debian's libfdt.a is built with -fstack-protector: give it a guard and a
+ * failure path that says what happened. */
+uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;
+
+__attribute__((noreturn)) void __stack_chk_fail(void);
+void __stack_chk_fail(void)
+{
+	struct error e;
+	fail(&e, "internal", "stack smashing detected");
+	fatal(&e);
+}

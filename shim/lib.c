@@ -52,3 +52,62 @@ size_t strlen(const char *s)
 		n++;
 	return n;
 }
+
+/* The rest serves Debian's libfdt.a, built for user space. */
+void *memchr(const void *s, int c, size_t n)
+{
+	const uint8_t *p = s;
+	for (; n; n--, p++)
+		if (*p == (uint8_t)c)
+			return (void *)p;
+	return NULL;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	unsigned long v = 0;
+	if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2, base = 16;
+	else if (base == 0)
+		base = s[0] == '0' ? 8 : 10;
+	for (;; s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0'
+			: *s >= 'a' && *s <= 'z' ? *s - 'a' + 10
+			: *s >= 'A' && *s <= 'Z' ? *s - 'A' + 10 : 99;
+		if (d >= base)
+			break;
+		v = v * (unsigned long)base + (unsigned long)d;
+	}
+	if (end)
+		*end = (char *)s;
+	return v;
+}

@@ -136,8 +136,26 @@ int place(struct place_req *r, struct error *e)
 				return -1;
 		}
 
+		/* Narrow the window to the earlier item it must stay near. */
+		uint64_t min = it->min, max = it->max;
+		if (it->near) {
+			if (it->near > i || !is_pow2(it->near_align))
+				return fail(e, it->name, "bad relative window");
+			uint64_t lo = align_down(r->item[it->near - 1].dest, it->near_align), hi;
+			if (!range_end(lo, it->near_size, &hi))
+				hi = UINT64_MAX;
+			if (lo > min)
+				min = lo;
+			if (hi < max)
+				max = hi;
+		}
+		struct place_item w = *it;
+		w.min = min, w.max = max;
+		if (w.pref_max > max)
+			w.pref_max = max;
+
 		it->in_place = false;
-		if (it->in_place_ok && it->src_len && fits_window(it, it->src) &&
+		if (it->in_place_ok && it->src_len && fits_window(&w, it->src) &&
 		    memmap_is_ram(r->mem, it->src, it->size) &&
 		    !conflict(f, nf, it->src, it->src + it->size)) {
 			it->dest = it->src;
@@ -146,17 +164,18 @@ int place(struct place_req *r, struct error *e)
 		}
 
 		bool found = false;
-		uint64_t limits[2] = { it->max, it->max };
-		if (it->pref_max && it->pref_max < it->max)
-			limits[0] = it->pref_max;
+		uint64_t limits[2] = { w.max, w.max };
+		if (w.pref_max && w.pref_max < w.max)
+			limits[0] = w.pref_max;
 		for (int pass = 0; pass < 2 && !found; pass++)
-			found = search_ram(r->mem, it, f, nf, limits[pass]);
+			found = search_ram(r->mem, &w, f, nf, limits[pass]);
+		it->dest = w.dest;
 		if (!found)
 			return fail(e, it->name,
 				    "no room for 0x%llx bytes (alignment 0x%llx) in usable RAM "
 				    "within [0x%llx, 0x%llx)",
 				    (unsigned long long)it->size, (unsigned long long)it->align,
-				    (unsigned long long)it->min, (unsigned long long)it->max);
+				    (unsigned long long)w.min, (unsigned long long)w.max);
 	}
 	return 0;
 }

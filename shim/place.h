@@ -29,6 +29,10 @@ struct place_item {
 	uint64_t align;		/* power of two */
 	uint64_t min, max;	/* the destination must lie in [min, max) */
 	uint64_t pref_max;	/* if below max: search [min, pref_max) first */
+	/* Optional window relative to an earlier item: within
+	 * [align_down(item[near - 1].dest, near_align), +near_size). */
+	size_t near;		/* 1-based index of that item; 0: none */
+	uint64_t near_align, near_size;
 	bool high;		/* search from the top (else from the bottom) */
 	bool in_place_ok;	/* may stay at src if src is valid */
 

@@ -1,0 +1,105 @@
+/* The aarch64 side of the arch boundary (shim/arch.h): PL011 console,
+ * generic timer, stopping, and the hand-off of booting.rst. */
+#include "../../shim/arch.h"
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "aarch64.h"
+
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_TXFF (1 << 5)
+
+static volatile uint32_t *uart;	/* NULL until the DTB named one */
+static char psci;		/* 'h', 's' or 0 */
+
+bool semihost_call(uint64_t op, const void *param);
+
+void aarch64_console_init(uint64_t pl011_base, char psci_conduit)
+{
+	uart = (volatile uint32_t *)(uintptr_t)pl011_base;
+	psci = psci_conduit;
+}
+
+void arch_console_putc(char c)
+{
+	if (!uart)
+		return;
+	/* Bounded wait: a UART that never drains must not hang the boot. */
+	for (int i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
+		;
+	uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+uint64_t arch_ticks(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t arch_ticks_hz(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+#define PSCI_SYSTEM_OFF 0x84000008
+#define SEMIHOST_SYS_EXIT 0x18
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
+
+void arch_stop_failure(void)
+{
+	/* Under QEMU with -semihosting: exit with status 1. */
+	static const uint64_t exit_block[2] = { ADP_STOPPED_APPLICATION_EXIT, 1 };
+	semihost_call(SEMIHOST_SYS_EXIT, exit_block);
+	/* Otherwise power off through PSCI, as the DTB says to call it. */
+	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+	if (psci == 'h')
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
+	else if (psci == 's')
+		__asm__ volatile("smc #0" : "+r"(x0) : : "memory");
+	con_printf("bootshim: machine halted (no semihosting, no PSCI SYSTEM_OFF)\n");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+__attribute__((noreturn)) void exception_fatal(uint64_t esr, uint64_t elr, uint64_t far);
+void exception_fatal(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	struct error e;
+	fail(&e, "exception", "ESR 0x%llx at 0x%llx, FAR 0x%llx", (unsigned long long)esr,
+	     (unsigned long long)elr, (unsigned long long)far);
+	fatal(&e);
+}
+
+/* Clean and invalidate [base, base+size) to the point of coherency. */
+static void dcache_clean_inval(uint64_t base, uint64_t size)
+{
+	uint64_t ctr;
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	uint64_t line = 4ull << ((ctr >> 16) & 0xf); /* DminLine, in words */
+	for (uint64_t a = align_down(base, line); a < base + size; a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+}
+
+void arch_enter_kernel(const struct handoff *h)
+{
+	/* booting.rst: the MMU is off (as it was at entry; the shim never
+	 * turned it on) and everything written must be cleaned to the point
+	 * of coherency; the I-cache is invalidated; DAIF masked. */
+	for (size_t i = 0; i < h->n_written; i++)
+		dcache_clean_inval(h->written[i].base, h->written[i].size);
+	__asm__ volatile("dsb sy; ic iallu; dsb sy; isb" : : : "memory");
+
+	register uint64_t x0 __asm__("x0") = h->arg;
+	register uint64_t x1 __asm__("x1") = 0;
+	register uint64_t x2 __asm__("x2") = 0;
+	register uint64_t x3 __asm__("x3") = 0;
+	__asm__ volatile("msr daifset, #0xf\n\t"
+			 "br %4"
+			 :
+			 : "r"(x0), "r"(x1), "r"(x2), "r"(x3), "r"(h->entry)
+			 : "memory");
+	__builtin_unreachable();
+}

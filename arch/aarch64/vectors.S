@@ -1,0 +1,48 @@
+/* Exception vectors for the shim's own run: a fault must be reported, not
+ * hang the machine. One exception is expected: the semihosting probe in
+ * arch_stop_failure, whose HLT traps when QEMU runs without -semihosting;
+ * it resumes after the HLT. */
+
+	.macro	vector_table el
+	.balign	2048
+vectors_el\el:
+	.rept	16
+	.balign	128
+	b	exc_el\el
+	.endr
+exc_el\el:
+	adrp	x16, semihost_probing
+	ldr	w17, [x16, :lo12:semihost_probing]
+	cbz	w17, 1f
+	str	wzr, [x16, :lo12:semihost_probing]
+	mrs	x16, elr_el\el
+	add	x16, x16, #4
+	msr	elr_el\el, x16
+	eret
+1:	mrs	x0, esr_el\el
+	mrs	x1, elr_el\el
+	mrs	x2, far_el\el
+	b	exception_fatal
+	.endm
+
+	.text
+	.globl vectors_el1, vectors_el2
+	vector_table 1
+	vector_table 2
+
+/* bool semihost_call(op, param): false if semihosting is not enabled. */
+	.globl semihost_call
+semihost_call:
+	adrp	x16, semihost_probing
+	mov	w17, #1
+	str	w17, [x16, :lo12:semihost_probing]
+	hlt	#0xf000
+	adrp	x16, semihost_probing			/* the trap handler used x16 */
+	ldr	w0, [x16, :lo12:semihost_probing]	/* 0 if the HLT trapped */
+	str	wzr, [x16, :lo12:semihost_probing]
+	ret
+
+	.bss
+	.balign	4
+semihost_probing:
+	.long	0

@@ -1,0 +1,11 @@
+#!/bin/sh
+# kernel-image.sh KERNEL OUT: the uncompressed arm64 Image of KERNEL, which
+# may be an Image or an Image.gz (Debian's vmlinuz). Anything else is left
+# for the payload check to name.
+set -eu
+if [ "$(od -An -tx1 -N2 "$1" | tr -d ' ')" = 1f8b ]; then
+	gzip -dc "$1" >"$2.tmp"
+else
+	cp "$1" "$2.tmp"
+fi
+mv "$2.tmp" "$2"

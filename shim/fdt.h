@@ -1,0 +1,43 @@
+/* Device tree reading and /chosen patching, on Debian's libfdt. Pure
+ * functions over buffers: the unit tests run them on DTBs dumped from QEMU. */
+#ifndef BOOTSHIM_FDT_H
+#define BOOTSHIM_FDT_H
+
+#include "memmap.h"
+
+/* booting.rst: "The device tree blob (dtb) must be placed on an 8-byte
+ * boundary and must not exceed 2 megabytes in size." */
+#define DT_MAX_SIZE MiB(2)
+#define DT_ALIGN 8
+
+/* Validate the header and structure of a DTB found at `fdt`, readable for
+ * `avail` bytes; on success *size is its totalsize. */
+int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e);
+
+/* RAM from /memory nodes; /reserved-memory children and /memreserve/
+ * entries as reserved. Appends to m (unsanitised). */
+int dt_memory(const void *fdt, struct memmap *m, struct error *e);
+
+/* The PL011 named by /chosen/stdout-path, else the first "arm,pl011". */
+int dt_console_pl011(const void *fdt, uint64_t *base);
+
+/* PSCI conduit from /psci "method": 'h' (hvc), 's' (smc), or 0. */
+char dt_psci_conduit(const void *fdt);
+
+struct dt_chosen {
+	const char *bootargs;
+	uint64_t initrd_start, initrd_end; /* end exclusive; start == end: none */
+	const uint8_t *seed;		/* rng-seed bytes, NULL if no entropy */
+	size_t seed_len;
+	uint64_t kaslr_seed;		/* used if seed != NULL */
+};
+
+/* Open `orig` into buf (growing the working size up to bufsize if libfdt
+ * runs out of space), set /chosen, and check the result. */
+int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chosen *c,
+	     struct error *e);
+
+/* Bytes dt_patch may need for `orig` and this /chosen content. */
+uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c);
+
+#endif
