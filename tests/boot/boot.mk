@@ -8,9 +8,14 @@ DEB := $(abspath $(O))/debian/amd64
 CLOUD := $(DEB)/vmlinuz-cloud
 GENERIC := $(DEB)/vmlinuz-generic
 GUEST_INIT := $(abspath $(O))/guest/x86_64/init
+ARM_CLOUD := $(abspath $(O))/debian/arm64/vmlinuz-cloud
+ARM_GENERIC := $(abspath $(O))/debian/arm64/vmlinuz-generic
+ARM_INIT := $(abspath $(O))/guest/aarch64/init
 CASE := tests/boot/case.sh
 CASE_DEPS := $(O)/debian/amd64/vmlinuz-cloud $(O)/debian/amd64/vmlinuz-generic \
-	$(O)/guest/x86_64/init | $(O)/.deps-run $(O)/.deps-check
+	$(O)/guest/x86_64/init $(O)/debian/arm64/vmlinuz-cloud \
+	$(O)/debian/arm64/vmlinuz-generic $(O)/guest/aarch64/init \
+	| $(O)/.deps-run $(O)/.deps-check
 
 comma := ,
 
@@ -61,6 +66,42 @@ $(eval $(call boot_case,pvh-bad-setup-sects,--kernel $(CLOUD) \
 $(eval $(call boot_case,pvh-no-room,--kernel $(CLOUD) --mem 128M \
 	--patch '.payload.kernel_head 0x260 4 0x7000000' \
 	--expect-error 'bootshim: error: kernel: no room for 0x7000000 bytes'))
+
+# ---- aarch64: shim.img, booted as a Linux Image by QEMU and by U-Boot.
+ARM := --arch aarch64 --init $(ARM_INIT)
+QUOTED_ARM := $(subst ttyS0,ttyAMA0,$(QUOTED))
+
+$(eval $(call boot_case,img-cloud-512m,$(ARM) --kernel $(ARM_CLOUD) --mem 512M \
+	--cmdline '$(QUOTED_ARM)'))
+$(eval $(call boot_case,img-generic-2g,$(ARM) --kernel $(ARM_GENERIC) --mem 2G --smp 4 \
+	--cmdline '$(QUOTED_ARM)'))
+# RAM above 4 GiB, and a 32 MiB uncompressed initrd.
+$(eval $(call boot_case,img-6g-initrd-32m,$(ARM) --kernel $(ARM_CLOUD) --mem 6G \
+	--blob 33554432 --initrd raw --expect-high-mem))
+# Entered at EL2: the kernel must start at EL2 too.
+$(eval $(call boot_case,img-el2,$(ARM) --kernel $(ARM_CLOUD) --machine virtualization=on \
+	--smp 2))
+$(eval $(call boot_case,img-cmdline-max,$(ARM) --kernel $(ARM_CLOUD) --cmdline-len 2047))
+# U-Boot's booti, as on a board.
+$(eval $(call boot_case,img-uboot,$(ARM) --kernel $(ARM_CLOUD) --uboot --smp 2))
+
+$(eval $(call boot_case,build-img-cmdline-too-long,$(ARM) --kernel $(ARM_CLOUD) \
+	--cmdline-len 2048 --expect-build-error 'CMDLINE: 2048 bytes exceed'))
+$(eval $(call boot_case,build-img-zboot,$(ARM) --kernel $(TESTS)/zboot.efi \
+	--expect-build-error 'compressed EFI zboot image'))
+$(TESTS)/zboot.efi:
+	@mkdir -p $(@D)
+	printf 'MZ\0\0zimg' | dd of=$@ bs=4096 conv=sync status=none
+boot-build-img-zboot: $(TESTS)/zboot.efi
+
+$(eval $(call boot_case,img-bad-magic,$(ARM) --kernel $(ARM_CLOUD) \
+	--patch '.payload.kernel 56 4 0x21524148' \
+	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
+# 128 MiB of RAM, 32 MiB of it reserved in the DTB where the 56 MiB initrd
+# sits: what is left cannot hold it anywhere.
+$(eval $(call boot_case,img-initrd-no-room,$(ARM) --kernel $(ARM_CLOUD) --mem 128M \
+	--blob 58720256 --initrd raw --reserve '0x41000000 0x2000000' \
+	--expect-error 'bootshim: error: initrd: no room for 0x[0-9a-f]+ bytes'))
 
 check-boot: $(BOOT_CASES)
 

@@ -62,6 +62,9 @@ def parse_args(argv):
                    help="QEMU exit status required (negative tests; "
                         "without it any status is accepted there)")
     p.add_argument("--json", metavar="FILE")
+    p.add_argument("--send", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
+                   help="type TEXT (backslash escapes allowed) on QEMU's stdin when the "
+                        "output matches REGEX; repeatable, in order")
     args = p.parse_args(own)
     args.qemu = qemu
     return args
@@ -93,14 +96,18 @@ def kill_group(proc):
             pass
 
 
-def run_qemu(cmd, log, timeout):
+def run_qemu(cmd, log, timeout, sends=()):
+    """sends: (regex, text) pairs, in order: when the output since the
+    previous send matches regex, text is typed on QEMU's stdin (a firmware
+    prompt that does not end its line still matches)."""
     run = Run()
+    sends = [(re.compile(r), t) for r, t in sends]
     log.write(b"# boot.py: " + shlex.join(cmd).encode() + b"\n")
     log.flush()
     start = time.monotonic()
     deadline = start + timeout
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 bufsize=0, start_new_session=True)
     except OSError as e:
@@ -121,6 +128,7 @@ def run_qemu(cmd, log, timeout):
     sel = selectors.DefaultSelector()
     sel.register(fd, selectors.EVENT_READ)
     pending = b""
+    typed = ""  # output since the last send, for the next send's regex
     try:
         while True:
             left = deadline - time.monotonic()
@@ -135,6 +143,13 @@ def run_qemu(cmd, log, timeout):
                 break
             log.write(chunk)
             log.flush()
+            if sends:
+                typed += chunk.decode("utf-8", "replace")
+                m = sends[0][0].search(typed)
+                if m:
+                    proc.stdin.write(sends.pop(0)[1].encode())
+                    proc.stdin.flush()
+                    typed = typed[m.end():]
             pending += chunk
             *complete, pending = pending.split(b"\n")
             for raw in complete:
@@ -303,7 +318,8 @@ def main():
     args = parse_args(sys.argv[1:])
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
     with open(args.log, "wb") as log:
-        run = run_qemu(args.qemu, log, args.timeout)
+        run = run_qemu(args.qemu, log, args.timeout,
+                       [(r, t.encode().decode("unicode_escape")) for r, t in args.send])
         reasons = evaluate(args, run)
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
         log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())

@@ -4,6 +4,11 @@
 # what was embedded (tests/boot/boot.py), or check that a bad payload is
 # refused. Options:
 #   --name N --out DIR --kernel FILE --init FILE (required; init: tests/guest)
+#   --arch x86_64|aarch64                   (default x86_64)
+#   --machine OPTS    aarch64: extra -M virt options, e.g. virtualization=on
+#   --uboot           aarch64: boot shim.img from U-Boot's booti
+#   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
+#                     (QEMU rewrites /memory in a -dtb, but not that)
 #   --blob BYTES      random data file /data/blob in the initrd (default 4096)
 #   --initrd gz|raw   initrd compression (default gz); --initrd-path FILE instead
 #   --cmdline TEXT    the command line; --cmdline-len N pads it to N bytes
@@ -17,11 +22,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-blob=4096 fmt=gz mem=1G smp=1 cmdline="console=ttyS0 panic=-1" cmdline_len=
+blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve=
 patches=() consoles=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
+	--arch) arch=$2; shift ;;
+	--machine) machine=,$2; shift ;;
+	--uboot) uboot=1 ;;
+	--reserve) reserve=$2; shift ;;
 	--out) out=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
 	--init) init=$2; shift ;;
@@ -41,6 +50,9 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+console=ttyS0
+[ "$arch" = aarch64 ] && console=ttyAMA0
+cmdline=${cmdline:-console=$console panic=-1}
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -64,7 +76,7 @@ initrd=${initrd_override:-$initrd}
 # The real build interface; CMDLINE through the environment keeps its bytes.
 set +e
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
-	make -C "$repo" ARCH=x86_64 O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
+	make -C "$repo" ARCH="$arch" O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
 	>"$out/build.log" 2>&1
 rc=$?
 set -e
@@ -83,25 +95,64 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 
-shim=$out/o/x86_64/shim.elf
-for p in "${patches[@]}"; do
-	# shellcheck disable=SC2086
-	python3 "$here/patch-elf.py" "$shim" $p
-done
-
 mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
-qemu=(qemu-system-x86_64 -m "$mem" -smp "$smp" -display none -serial stdio -monitor none
-	-no-reboot -device isa-debug-exit -kernel "$shim")
+common=(-m "$mem" -smp "$smp" -display none -serial stdio -monitor none -no-reboot)
+if [ "$arch" = x86_64 ]; then
+	shim=$out/o/x86_64/shim.elf
+	for p in "${patches[@]}"; do
+		# shellcheck disable=SC2086
+		python3 "$here/patch-elf.py" "$shim" $p
+	done
+	qemu=(qemu-system-x86_64 "${common[@]}" -device isa-debug-exit -kernel "$shim")
+	fail_exit=3 # isa-debug-exit: (1 << 1) | 1
+	expect=(--expect-acpi 1 --expect-console 'bootshim: started by PVH')
+else
+	shim=$out/o/aarch64/shim.img
+	for p in "${patches[@]}"; do
+		# shellcheck disable=SC2086
+		python3 "$here/patch-elf.py" "$shim.elf" $p "$shim"
+	done
+	# pauth-impdef: QEMU's cheap pointer-authentication algorithm; the
+	# architected one makes TCG several times slower.
+	qemu=(qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}"
+		-semihosting-config enable=on,target=native)
+	fail_exit=1 # semihosting SYS_EXIT with status 1
+	el=1
+	[[ $machine == *virtualization=on* ]] && el=2
+	expect=(--expect-acpi 0 --expect-console "bootshim: started by Linux Image boot at EL$el")
+	[ $el = 2 ] && expect+=(--expect-console 'CPU: All CPU\(s\) started at EL2')
+	if [ -n "$reserve" ]; then
+		qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}" \
+			-machine dumpdtb="$out/virt.dtb" >/dev/null 2>&1
+		fdtput -c "$out/virt.dtb" /reserved-memory
+		fdtput -t x "$out/virt.dtb" /reserved-memory '#address-cells' 2
+		fdtput -t x "$out/virt.dtb" /reserved-memory '#size-cells' 2
+		read -r raddr rsize <<<"$reserve"
+		fdtput -c "$out/virt.dtb" "/reserved-memory/test@$raddr"
+		fdtput -t x "$out/virt.dtb" "/reserved-memory/test@$raddr" reg 0 "$raddr" 0 "$rsize"
+		qemu+=(-dtb "$out/virt.dtb")
+	fi
+	if [ -n "$uboot" ]; then
+		# U-Boot as the firmware, the shim loaded where U-Boot's own
+		# kernel_addr_r would put a kernel, and booti typed at its prompt.
+		qemu+=(-bios /usr/lib/u-boot/qemu_arm64/u-boot.bin
+			-device "loader,file=$shim,addr=0x40400000,force-raw=on")
+		expect+=(--send 'Hit any key to stop autoboot' '\n'
+			--send '=> ' 'booti 0x40400000 - ${fdtcontroladdr}\n'
+			--expect-console 'Starting kernel')
+	else
+		qemu+=(-kernel "$shim")
+	fi
+fi
+
 if [ -n "$boot_err" ]; then
-	# isa-debug-exit: QEMU exits with (1 << 1) | 1.
 	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 120 \
-		--expect-error "$boot_err" --expect-exit 3 -- "${qemu[@]}"
+		--expect-error "$boot_err" --expect-exit "$fail_exit" -- "${qemu[@]}"
 fi
 exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
 	--json "$out/result.json" \
 	--expect-cmdline-file "$out/cmdline.expected" \
 	--expect-sha256 "$sha" --expect-data-bytes "$blob" \
-	--expect-ram "$mem_mib" --expect-cpus "$smp" --expect-acpi 1 \
-	--expect-console 'bootshim: started by PVH' \
+	--expect-ram "$mem_mib" --expect-cpus "$smp" \
 	--expect-console 'bootshim: entry-to-jump [0-9]+ us' \
-	"${consoles[@]}" ${high:+--expect-high-mem} -- "${qemu[@]}"
+	"${expect[@]}" "${consoles[@]}" ${high:+--expect-high-mem} -- "${qemu[@]}"

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""patch-elf.py ELF SECTION OFFSET SIZE VALUE
+"""patch-elf.py ELF SECTION OFFSET SIZE VALUE [FLAT]
 
 Overwrite SIZE (1, 2, 4 or 8) bytes, little-endian, at OFFSET inside
-SECTION of an ELF64 file. The negative boot tests use it to damage a payload
-after the build has validated it, as bit rot or a bad flash write would."""
+SECTION of an ELF64 file, or, given FLAT, inside the flat binary objcopy
+made of it (linked at 0, so the section's address is its offset there).
+The negative boot tests use it to damage a payload after the build has
+validated it, as bit rot or a bad flash write would."""
 import struct
 import sys
 
@@ -18,7 +20,7 @@ def section_file_offset(data, name):
         s = sh(i)
         n = data[strtab_off + s[0]:].split(b"\0", 1)[0].decode()
         if n == name:
-            return s[4], s[5]
+            return s[3], s[4], s[5]
     sys.exit(f"patch-elf: no section {name}")
 
 
@@ -26,7 +28,11 @@ def main():
     path, name, off, size, value = sys.argv[1:6]
     off, size, value = int(off, 0), int(size), int(value, 0)
     data = bytearray(open(path, "rb").read())
-    base, length = section_file_offset(data, name)
+    addr, base, length = section_file_offset(data, name)
+    if len(sys.argv) > 6:
+        path = sys.argv[6]
+        data = bytearray(open(path, "rb").read())
+        base = addr
     if off + size > length:
         sys.exit(f"patch-elf: {name}+{off:#x} is past its {length:#x} bytes")
     data[base + off:base + off + size] = value.to_bytes(size, "little")
