@@ -213,9 +213,11 @@ check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
 
 # ---------------------------------------------------------------- bench
 RUNS ?= 5
-bench: $(B)/shim.elf | $(O)/.deps-run $(O)/.deps-check
-	python3 tests/bench/bench.py --runs $(RUNS) --shim $(B)/shim.elf --kernel $(KERNEL) \
-		--initrd $(INITRD) --cmdline-file $(CMDLINE_TXT) --out $(O)/bench
+# The shim and its alternatives boot the same kernel, initrd and command line.
+bench: $(SHIMS) | $(O)/.deps-run $(O)/.deps-check
+	python3 tests/bench/bench.py --arch $(ARCH) --runs $(RUNS) --shim $(firstword $(SHIMS)) \
+		--kernel $(KERNEL_PAYLOAD) --initrd $(INITRD) --cmdline-file $(CMDLINE_TXT) \
+		--out $(O)/bench/$(ARCH)
 
 clean:
 	rm -rf $(O)

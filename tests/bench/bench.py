@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""bench.py: boot the same kernel, initrd and command line through shim.elf
-and through QEMU's own direct boot (SeaBIOS with its linuxboot option ROM),
-alternating, and print the median time from QEMU's start to the guest
-init's report, their ratio, and the shim's own entry-to-jump time.
+"""bench.py: boot the same kernel, initrd and command line through the shim
+and through the usual alternatives, alternating, and print for each the
+median time from QEMU's start to the guest init's report, the part of it
+spent before the kernel's clock started, and the shim's own entry-to-jump
+time and bytes copied.
 
-usage: bench.py --runs N --shim SHIM --kernel BZIMAGE --initrd INITRD
+  x86_64:  shim.elf (PVH)  vs  QEMU -kernel/-initrd/-append (SeaBIOS linuxboot)
+  aarch64: shim.img        vs  QEMU -kernel/-initrd/-append
+                           vs  U-Boot booti of the same Image and initrd
+
+usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
                 --cmdline-file F --out DIR"""
 import argparse
 import json
@@ -15,16 +20,42 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOT = os.path.join(HERE, "..", "boot", "boot.py")
-COMMON = ["qemu-system-x86_64", "-m", "1G", "-smp", "1", "-display", "none",
-          "-serial", "stdio", "-monitor", "none", "-no-reboot",
-          "-device", "isa-debug-exit"]
+UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
 
 
-def boot(name, qemu, out, cmdline_file):
+def paths(a, cmdline):
+    """label -> (QEMU command, boot.py extra arguments)."""
+    if a.arch == "x86_64":
+        q = ["qemu-system-x86_64", "-m", "1G", "-smp", "1"] + SERIAL + [
+            "-device", "isa-debug-exit"]
+        return {
+            "shim.elf (PVH)": (q + ["-kernel", a.shim], []),
+            "QEMU -kernel/-initrd/-append (SeaBIOS)": (q + [
+                "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], []),
+        }
+    q = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on",
+         "-m", "1G", "-smp", "1"] + SERIAL
+    size = os.path.getsize(a.initrd)
+    return {
+        "shim.img (-kernel)": (q + ["-kernel", a.shim], []),
+        "QEMU -kernel/-initrd/-append": (q + [
+            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], []),
+        "U-Boot booti": (q + [
+            "-bios", UBOOT,
+            "-device", f"loader,file={a.kernel},addr=0x40400000,force-raw=on",
+            "-device", f"loader,file={a.initrd},addr=0x48000000,force-raw=on"], [
+            "--send", "Hit any key to stop autoboot", "\\n",
+            "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
+            "--send", "=> ", f"booti 0x40400000 0x48000000:0x{size:x} ${{fdtcontroladdr}}\\n"]),
+    }
+
+
+def boot(name, qemu, extra, out, cmdline_file):
     js = os.path.join(out, name + ".json")
     r = subprocess.run([sys.executable, BOOT, "--name", name,
                         "--log", os.path.join(out, name + ".log"), "--json", js,
-                        "--expect-cmdline-file", cmdline_file, "--"] + qemu,
+                        "--expect-cmdline-file", cmdline_file] + extra + ["--"] + qemu,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     res = json.load(open(js))
     if r.returncode or not res.get("time_to_report"):
@@ -34,8 +65,8 @@ def boot(name, qemu, out, cmdline_file):
 
 def main():
     p = argparse.ArgumentParser()
-    for a in ("--shim", "--kernel", "--initrd", "--cmdline-file", "--out"):
-        p.add_argument(a, required=True)
+    for opt in ("--arch", "--shim", "--kernel", "--initrd", "--cmdline-file", "--out"):
+        p.add_argument(opt, required=True)
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -43,34 +74,33 @@ def main():
     expected = os.path.join(a.out, "cmdline.expected")
     open(expected, "w").write(cmdline)
 
-    paths = {
-        "shim.elf (PVH)": COMMON + ["-kernel", a.shim],
-        "QEMU -kernel/-initrd/-append (SeaBIOS)": COMMON + [
-            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline],
-    }
-    results = {k: [] for k in paths}
+    ways = paths(a, cmdline)
+    results = {k: [] for k in ways}
     for i in range(a.runs):
-        # Alternate, so drift in machine load hits both paths alike.
-        for n, (label, qemu) in enumerate(paths.items()):
-            results[label].append(boot(f"run{i}-{n}", qemu, a.out, expected))
+        # Alternate, so drift in machine load hits every path alike.
+        for n, (label, (qemu, extra)) in enumerate(ways.items()):
+            results[label].append(boot(f"run{i}-{n}", qemu, extra, a.out, expected))
 
-    med = {k: statistics.median(r["time_to_report"] for r in v) for k, v in results.items()}
-    # Before the kernel's clock: QEMU start to the report, less the kernel's
-    # own timestamp of starting init. Less noisy than the total under TCG.
-    pre = {k: statistics.median(r["time_to_report"] - r["kernel_init_ts"] for r in v)
-           for k, v in results.items()}
-    shim_runs = results["shim.elf (PVH)"]
-    shim_us = statistics.median(r["shim_us"] for r in shim_runs)
-    copied = shim_runs[0]["shim_copied"]
-    labels = list(paths)
-    print(f"\nmedian of {a.runs} runs, time from QEMU start to the guest init's report (TCG):\n")
-    print("| boot path | time to init | of which before the kernel | shim entry-to-jump | bytes copied |")
+    def med(label, f):
+        return statistics.median(f(r) for r in results[label])
+
+    labels = list(ways)
+    total = {k: med(k, lambda r: r["time_to_report"]) for k in labels}
+    # Before the kernel's clock: QEMU start to the report, less the
+    # kernel's own timestamp of starting init. Less noisy than the total.
+    pre = {k: med(k, lambda r: r["time_to_report"] - r["kernel_init_ts"]) for k in labels}
+    shim = labels[0]
+    print(f"\n{a.arch}: median of {a.runs} runs under TCG, from QEMU's start to the guest init's report\n")
+    print("| boot path | time to init | before the kernel | shim entry-to-jump | bytes copied |")
     print("|---|---|---|---|---|")
-    print(f"| {labels[0]} | {med[labels[0]]:.2f} s | {pre[labels[0]]:.3f} s "
-          f"| {shim_us / 1000:.1f} ms | {copied} |")
-    print(f"| {labels[1]} | {med[labels[1]]:.2f} s | {pre[labels[1]]:.3f} s | n/a | n/a |")
-    print(f"\nratio shim / direct: {med[labels[0]] / med[labels[1]]:.3f} (time to init), "
-          f"{pre[labels[0]] / pre[labels[1]]:.3f} (before the kernel)")
+    for k in labels:
+        own = (f"{med(k, lambda r: r['shim_us']) / 1000:.1f} ms | {results[k][0]['shim_copied']}"
+               if k == shim else "n/a | n/a")
+        print(f"| {k} | {total[k]:.2f} s | {pre[k]:.3f} s | {own} |")
+    print()
+    for k in labels[1:]:
+        print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "
+              f"{pre[shim] / pre[k]:.3f} (before the kernel)")
 
 
 main()
