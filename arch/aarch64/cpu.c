@@ -13,6 +13,7 @@ static volatile uint32_t *uart;	/* NULL until the DTB named one */
 static char psci;		/* 'h', 's' or 0 */
 
 bool semihost_call(uint64_t op, const void *param);
+__attribute__((noreturn)) void jump_to_kernel(uint64_t entry, uint64_t dtb);
 
 void aarch64_console_init(uint64_t pl011_base, char psci_conduit)
 {
@@ -85,21 +86,13 @@ static void dcache_clean_inval(uint64_t base, uint64_t size)
 
 void arch_enter_kernel(const struct handoff *h)
 {
-	/* booting.rst: the MMU is off (as it was at entry; the shim never
-	 * turned it on) and everything written must be cleaned to the point
-	 * of coherency; the I-cache is invalidated; DAIF masked. */
+	/* booting.rst: everything written cleaned to the point of coherency,
+	 * then (jump_to_kernel) MMU and D-cache off, I-cache invalidated,
+	 * DAIF masked, x0 = DTB, x1-x3 = 0. */
 	for (size_t i = 0; i < h->n_written; i++)
 		dcache_clean_inval(h->written[i].base, h->written[i].size);
-	__asm__ volatile("dsb sy; ic iallu; dsb sy; isb" : : : "memory");
+	__asm__ volatile("dsb sy" : : : "memory");
 
-	register uint64_t x0 __asm__("x0") = h->arg;
-	register uint64_t x1 __asm__("x1") = 0;
-	register uint64_t x2 __asm__("x2") = 0;
-	register uint64_t x3 __asm__("x3") = 0;
-	__asm__ volatile("msr daifset, #0xf\n\t"
-			 "br %4"
-			 :
-			 : "r"(x0), "r"(x1), "r"(x2), "r"(x3), "r"(h->entry)
-			 : "memory");
+	jump_to_kernel(h->entry, h->arg);
 	__builtin_unreachable();
 }

@@ -27,22 +27,8 @@ img_start:
 
 	mrs	x21, CurrentEL
 	lsr	x21, x21, #2
-	/* libfdt from Debian is user-space code that may use FP/SIMD. */
-	mov	x1, #CPACR_EL1_FPEN
-	msr	cpacr_el1, x1
-	cmp	x21, #2
-	b.ne	1f
-	mrs	x1, cptr_el2
-	bic	x1, x1, #CPTR_EL2_TFP
-	msr	cptr_el2, x1
-	adrp	x1, vectors_el2
-	add	x1, x1, :lo12:vectors_el2
-	msr	vbar_el2, x1
-	b	2f
-1:	adrp	x1, vectors_el1
-	add	x1, x1, :lo12:vectors_el1
-	msr	vbar_el1, x1
-2:	isb
+	mov	x0, x21
+	bl	cpu_setup
 
 	/* Zero .bss. */
 	adrp	x1, __bss_start
