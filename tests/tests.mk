@@ -1,1 +1,2 @@
-
+include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk

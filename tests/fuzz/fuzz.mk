@@ -1,0 +1,47 @@
+# libFuzzer targets for the portable core. Included from tests/tests.mk.
+#
+#   make check-fuzz [FUZZ_SECONDS=15]   build every fuzzer into $(O)/fuzz/ and
+#                                       run each for FUZZ_SECONDS on a copy of
+#                                       its committed corpus; fails on a crash
+#   make fuzz-run-<target>              one of them ($(FUZZ_TARGETS))
+#   make -j2 check-fuzz                 two at a time
+#
+# Each run works in $(O)/fuzz/work/<target> (the corpus copy, which grows)
+# and logs to $(O)/fuzz/<target>.log; a crash leaves its input as
+# $(O)/fuzz/crash/<target>/crash-* (kept across runs) and prints the log's
+# tail. Replay one with: $(O)/fuzz/fuzz_<target> <file>. The seed corpus
+# is written by tests/fuzz/mkcorpus.py.
+
+FUZZ_SECONDS ?= 15
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Ishim -Itests/unit -Itests/fuzz
+FUZZ_TARGETS := x86_header arm64_image pvh e820 place
+FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
+
+# fuzz_place judges place() with the unit tests' checker.
+FUZZ_EXTRA_place := tests/unit/place_check.c
+
+# $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
+$(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk | $(O)/.deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(CORE_HOST_SRCS)
+
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_RUNS): fuzz-run-%: $(O)/fuzz/fuzz_%
+	@rm -rf $(O)/fuzz/work/$*
+	@mkdir -p $(O)/fuzz/work/$* $(O)/fuzz/crash/$*
+	@cp tests/fuzz/corpus/$*/* $(O)/fuzz/work/$*/
+	@echo "fuzz: $* for $(FUZZ_SECONDS)s (log: $(O)/fuzz/$*.log)"
+	@$(O)/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(O)/fuzz/crash/$*/ $(O)/fuzz/work/$* >$(O)/fuzz/$*.log 2>&1 \
+		|| { tail -n 40 $(O)/fuzz/$*.log; echo "fuzz: $* FAILED, input in $(O)/fuzz/crash/$*/"; exit 1; }
+	@grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' $(O)/fuzz/$*.log | \
+		sed 's/^/fuzz: $*: /'
+
+check-fuzz: $(FUZZ_RUNS)
+
+.PHONY: check-fuzz fuzz-build $(FUZZ_RUNS)

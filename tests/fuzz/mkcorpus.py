@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of every fuzz target, deterministically.
+
+    tests/fuzz/mkcorpus.py [--kernel PATH] [--out tests/fuzz/corpus]
+
+Each file is named for what it holds. The input formats are described at
+the top of each tests/fuzz/fuzz_<target>.c. With a real bzImage (default:
+$BOOTSHIM_TEST_KERNEL, else build/debian/amd64/vmlinuz-cloud) its first
+4 KiB also go in, as x86_header/real-<name>, and likewise for an arm64
+Image ($BOOTSHIM_TEST_KERNEL_ARM64, else build/debian/arm64/vmlinuz-cloud)
+as arm64_image/real-<name>; without one that file is left as it is.
+"""
+import argparse
+import os
+import struct
+
+# ------------------------------------------------------------ x86_header
+
+SETUP_SECTS = 4
+SETUP_BYTES = (SETUP_SECTS + 1) * 512
+BODY = 0x800123
+
+
+def bzimage(version=0x020F, hdr_end=0x26C, setup_sects=SETUP_SECTS, file_len=None,
+            e820=3, seed=1, length=SETUP_BYTES, **fields):
+    """A setup part like the unit tests' synthetic one. Bytes 0..7 carry the
+    file length, byte 8 the e820 table size, 9..16 its seed."""
+    b = bytearray(length)
+    if file_len is None:
+        file_len = (setup_sects or 4) * 512 + 512 + BODY
+    struct.pack_into("<QBQ", b, 0, file_len, e820, seed)
+    b[0x1F1] = setup_sects
+    struct.pack_into("<H", b, 0x1FE, 0xAA55)
+    b[0x200] = 0xEB
+    b[0x201] = hdr_end - 0x202
+    b[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", b, 0x206, version)
+    f = dict(loadflags=0x01, initrd_addr_max=0x7FFFFFFF, kernel_alignment=0x200000,
+             relocatable=1, xloadflags=0x3, cmdline_size=2047, pref_address=0x1000000,
+             init_size=0x3378000)
+    f.update(fields)
+    b[0x211] = f["loadflags"]
+    struct.pack_into("<I", b, 0x22C, f["initrd_addr_max"])
+    struct.pack_into("<I", b, 0x230, f["kernel_alignment"])
+    b[0x234] = f["relocatable"]
+    struct.pack_into("<H", b, 0x236, f["xloadflags"])
+    struct.pack_into("<I", b, 0x238, f["cmdline_size"])
+    struct.pack_into("<Q", b, 0x258, f["pref_address"])
+    if hdr_end >= 0x264:
+        struct.pack_into("<I", b, 0x260, f["init_size"])
+    return bytes(b)
+
+
+def x86_header(kernel):
+    c = {
+        "synthetic-2.15": bzimage(),
+        "synthetic-setup-sects-0": bzimage(setup_sects=0),
+        "synthetic-2.12-short-header": bzimage(version=0x020C, hdr_end=0x264),
+        "synthetic-e820-ext": bzimage(e820=150, seed=7),
+        "synthetic-body-wins": bzimage(init_size=0x1000, file_len=SETUP_BYTES + 0x4000123),
+        "synthetic-header-only": bzimage(length=0x26C),
+        "synthetic-old-2.11": bzimage(version=0x020B),
+        "synthetic-4g-edge": bzimage(pref_address=(4 << 30) - 0x3378000),
+    }
+    if kernel and os.path.exists(kernel):
+        with open(kernel, "rb") as f:
+            head = bytearray(f.read(4096))
+        struct.pack_into("<Q", head, 0, os.path.getsize(kernel))
+        c["real-" + os.path.basename(os.path.realpath(kernel))] = bytes(head)
+    return c
+
+# ------------------------------------------------------------ arm64_image
+
+
+def arm64(text_offset=0, image_size=0x2000000, flags=0xA, magic=0x644D5241,
+          code1=0x14000000, length=4096):
+    """An arm64 Image header (booting.rst) padded to `length` bytes."""
+    b = bytearray(length)
+    struct.pack_into("<IIQQQQQQII", b, 0, 0x91005A4D, code1, text_offset, image_size,
+                     flags, 0, 0, 0, magic, 0x40)
+    return bytes(b)
+
+
+def arm64_corpus(kernel):
+    c = {
+        "synthetic": arm64(),
+        "synthetic-text-offset": arm64(text_offset=0x80000, flags=0x2),
+        "synthetic-pre-3.17": arm64(image_size=0, text_offset=0),
+        "synthetic-header-only": arm64(image_size=64, length=64),
+        "zboot": arm64(code1=0x676D697A),
+    }
+    if kernel and os.path.exists(kernel):
+        with open(kernel, "rb") as f:
+            head = f.read(4096)
+        if head[:2] != b"\x1f\x8b":  # an Image, not an Image.gz
+            c["real-" + os.path.basename(os.path.realpath(kernel))] = head
+    return c
+
+# ------------------------------------------------------------ pvh
+
+BASE = 0x1000
+MAGIC = 0x336EC578
+
+QEMU_MAP = [  # what QEMU's PVH memmap looks like for -m 1G
+    (0, 0x9FC00, 1), (0x9FC00, 0x400, 2), (0xF0000, 0x10000, 2),
+    (0x100000, 0x3FEE0000, 1), (0x3FFE0000, 0x20000, 2),
+    (0xFEFFC000, 0x4000, 2), (0xFFFC0000, 0x40000, 2),
+]
+
+
+def pvh(si_off, entries, map_off=0x100, version=1, size=None, rsdp=0xF5A40, n=None):
+    n = len(entries) if n is None else n
+    if size is None:
+        size = max(si_off + 56, map_off + 24 * len(entries))
+    b = bytearray(size)
+    struct.pack_into("<H", b, 0, si_off)
+    si = struct.pack("<IIIIQQQQII", MAGIC, version, 0, 0, 0, 0, rsdp, BASE + map_off, n, 0)
+    b[si_off:si_off + 56] = si[:size - si_off]
+    for i, (a, s, t) in enumerate(entries):
+        struct.pack_into("<QQII", b, map_off + 24 * i, a, s, t, 0)
+    return bytes(b)
+
+
+def pvh_corpus():
+    many = [(i << 21, 1 << 20, 1 + (i % 5)) for i in range(256)]
+    overlapping = [(0, 1 << 30, 1), (0x9F000, 0x61000, 2), (0xE0000, 0x1000, 3),
+                   (0x7000_0000, 0x1000_0000, 4), (0xFFFFFFFFFFFFF000, 0x2000, 1)]
+    return {
+        "qemu-1g": pvh(0x40, QEMU_MAP),
+        "overlapping": pvh(0x40, overlapping),
+        "unaligned": pvh(0x43, QEMU_MAP, map_off=0x101),
+        "start-info-at-end": pvh(0x200, QEMU_MAP, size=0x200 + 56),
+        "256-entries": pvh(0x40, many, map_off=0x80),
+        "version-0": pvh(0x40, QEMU_MAP, version=0),
+    }
+
+# ------------------------------------------------------------ e820
+
+
+def e820(entries, marks=()):
+    b = bytes([len(marks)])
+    for a, s, t in list(entries) + list(marks):
+        b += struct.pack("<QQI", a, s, t)
+    return b
+
+
+def e820_corpus():
+    top = 0xFFFFFFFFFFFFFFFF
+    return {
+        "qemu-1g": e820(QEMU_MAP),
+        "qemu-1g-marked": e820(QEMU_MAP, [(0x7000, 0x1000, 2), (0x20000, 0x10, 2)]),
+        "overlaps": e820([(0, 0x100000, 1), (0x40000, 0x2000, 2), (0x41000, 0x2000, 3),
+                          (0x80000, 0x100000, 4), (0x100000, 0x1000, 1), (0x100000, 0x0, 5)]),
+        "adjacent": e820([(i * 0x1000, 0x1000, 1 if i % 3 else 2) for i in range(32)],
+                         [(0x3800, 0x1000, 2)]),
+        "top": e820([(top - 0xFFF, 0x2000, 1), (top, 5, 1), (top - 0x100000, 0x10000, 2)],
+                    [(top - 0x800, 0x1000, 3)]),
+        "full": e820([(i * 0x2000, 0x1000, 1) for i in range(256)], [(0x800, 0x100, 2)]),
+    }
+
+# ------------------------------------------------------------ place
+
+
+def place_input(ranges, busy, items, shift=12):
+    """ranges: (flags, base, size) in units of 2^shift; items as dicts."""
+    b = bytes([len(ranges) - 1, len(busy), len(items) - 1, shift])
+    for flags, base, size in ranges:
+        b += struct.pack("<BII", flags, base, size)
+    for flags, base, size in busy:
+        b += struct.pack("<BII", flags, base, size)
+    for it in items:
+        b += struct.pack("<BBIIIIIIBBI", it.get("flags", 0), it.get("align", 12), it["size"],
+                         it.get("min", 0), it.get("max", 0), it.get("pref", 0),
+                         it.get("src", 0), it.get("src_len", 0), it.get("near", 0),
+                         it.get("near_align", 0), it.get("near_size", 0))
+    return b
+
+
+def place_corpus():
+    # QEMU -m 1G in pages, plus 4..8 GiB.
+    pc = [(0, 0, 0x9F), (3, 0xF0, 0x10), (0, 0x100, 0x3FEE0), (3, 0x3FFE0, 0x20),
+          (0, 0x100000, 0x100000)]
+    shim = [(0, 0x100, 0x40)]  # the shim's own image at 1 MiB
+    # linux_plan's four items (kernel, initrd, cmdline, zero page).
+    boot = [
+        dict(flags=0x20 | 2 | 8, align=21, size=0x3378, min=0x1000, max=0x100000 - 0x1000,
+             src=0x200, src_len=0xD83),
+        dict(flags=0x10 | 1 | 2 | 4 | 8, size=0x800, min=0x100, pref=0x80000,
+             src=0x1000, src_len=0x800),
+        dict(flags=0x10 | 2, align=4, size=1, min=0x10, src=0x1800, src_len=30),
+        dict(flags=0x10, size=2, min=0x10),
+    ]
+    low_high = [dict(flags=1, size=0x10), dict(flags=0, size=0x10, align=16),
+                dict(flags=0x80 | 2 | 8, size=0x10, src=3, src_len=0x10)]
+    # linux_plan on arm64: the initrd stays in a window near the kernel.
+    virt = [(0, 0x40000, 0x40000)]  # 1 GiB of RAM at 1 GiB
+    arm = [
+        dict(flags=0x2 | 8, align=21, size=0x2000, min=0, src=0x40000, src_len=0x1800),
+        dict(flags=1 | 2 | 8, size=0x800, src=0x42000, src_len=0x800, near=1,
+             near_align=30, near_size=0x800000),
+        dict(flags=1, size=0x10, near=2, near_align=21, near_size=0x4000),
+    ]
+    return {
+        "arm64-near": place_input(virt, [(0, 0x40000, 0x100)], arm),
+        "pc-boot": place_input(pc, shim, boot),
+        "pc-low-high": place_input(pc, [], low_high),
+        "tight": place_input([(0, 0, 0x10), (3, 4, 1)], [(0, 8, 2)],
+                             [dict(flags=1, size=3), dict(size=3, align=13),
+                              dict(size=4)]),
+        "top": place_input([(0x80, 0x10, 0x10), (0x80 | 3, 0x4, 0x1)], [(0xC0, 2, 0)],
+                           [dict(flags=1, size=2, align=12), dict(size=1)]),
+        "impossible": place_input([(0, 0, 0x10)], [], [dict(size=0x11)]),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL") or
+                    "build/debian/amd64/vmlinuz-cloud")
+    ap.add_argument("--arm64-kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL_ARM64") or
+                    "build/debian/arm64/vmlinuz-cloud")
+    ap.add_argument("--out", default=os.path.join(here, "corpus"))
+    args = ap.parse_args()
+    corpora = {
+        "x86_header": x86_header(args.kernel),
+        "arm64_image": arm64_corpus(args.arm64_kernel),
+        "pvh": pvh_corpus(),
+        "e820": e820_corpus(),
+        "place": place_corpus(),
+    }
+    for target, files in corpora.items():
+        d = os.path.join(args.out, target)
+        os.makedirs(d, exist_ok=True)
+        for name, data in sorted(files.items()):
+            assert len(data) <= 8192, (target, name, len(data))
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        print(f"{d}: {len(files)} files")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+/* The host unit tests: every suite in one cmocka group, one summary. */
+#include "unit.h"
+
+void map_build(struct memmap *m, const struct mem_range *r, size_t n)
+{
+	struct error err;
+	m->n = 0;
+	for (size_t i = 0; i < n; i++)
+		assert_ok(memmap_add(m, r[i].base, r[i].size, r[i].type, &err), &err);
+	assert_ok(memmap_sanitise(m, &err), &err);
+}
+
+int eprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int main(void)
+{
+	const struct unit_suite *suites[] = {
+		&x86_suite,   &zero_page_suite,  &arm64_suite, &memmap_suite,
+		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		n += suites[i]->n;
+	struct CMUnitTest *all = calloc(n, sizeof(*all));
+	if (!all)
+		return 1;
+	n = 0;
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		for (size_t j = 0; j < suites[i]->n; j++)
+			all[n++] = suites[i]->tests[j];
+	int failed = _cmocka_run_group_tests("bootshim", all, n, NULL, NULL);
+	free(all);
+	return failed ? 1 : 0;
+}

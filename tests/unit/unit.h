@@ -1,0 +1,101 @@
+/* Shared by the host unit tests (one cmocka binary, one group).
+ *
+ * The shim's headers come first: cmocka defines a function-like macro
+ * `fail()`, which would otherwise swallow error.h's declaration of the
+ * core's own fail(). Tests call the core's one as (fail)(...). */
+#ifndef BOOTSHIM_UNIT_H
+#define BOOTSHIM_UNIT_H
+
+#include "error.h"
+#include "fmt.h"
+#include "memmap.h"
+#include "phys.h"
+#include "place.h"
+#include "pvh.h"
+#include "x86_boot.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* Each test file exports its tests; main.c runs them as one group so the
+ * run ends with a single cmocka summary. */
+struct unit_suite {
+	const struct CMUnitTest *tests;
+	size_t n;
+};
+
+extern const struct unit_suite x86_suite, zero_page_suite, arm64_suite, memmap_suite,
+	place_suite, place_prop_suite, pvh_suite, fmt_suite;
+
+/* The error message must mention `what` (the field or item at fault). */
+#define assert_err_mentions(err, what)                                              \
+	do {                                                                        \
+		if (!strstr((err)->msg, (what)))                                    \
+			fail_msg("error \"%s\" does not mention \"%s\"", (err)->msg, \
+				 (what));                                           \
+	} while (0)
+
+/* A call that must fail (-1) with a message mentioning `what`. */
+#define assert_fails_mentioning(call, err, what)                                    \
+	do {                                                                        \
+		memset((err)->msg, 0, sizeof((err)->msg));                          \
+		int rc_ = (call);                                                   \
+		if (rc_ != -1)                                                      \
+			fail_msg("%s returned %d, expected -1 (%s)", #call, rc_, what); \
+		assert_err_mentions(err, what);                                     \
+	} while (0)
+
+/* A call that must succeed (0); prints the core's message otherwise. */
+#define assert_ok(call, err)                                                        \
+	do {                                                                        \
+		strcpy((err)->msg, "(no message)");                                 \
+		int rc_ = (call);                                                   \
+		if (rc_ != 0)                                                       \
+			fail_msg("%s returned %d: %s", #call, rc_, (err)->msg);     \
+	} while (0)
+
+/* Little-endian loads and stores at a byte offset, as boot.rst gives them. */
+static inline uint64_t ld(const void *p, size_t off, size_t len)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++)
+		v |= (uint64_t)((const uint8_t *)p)[off + i] << (8 * i);
+	return v;
+}
+
+static inline void st(void *p, size_t off, size_t len, uint64_t v)
+{
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)p)[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A synthetic bzImage setup part: SYNTH_SETUP_BYTES bytes at buf, setup
+ * header for protocol 2.15 with the values below; the file it stands for is
+ * SYNTH_FILE_LEN bytes long. */
+#define SYNTH_SETUP_SECTS 4
+#define SYNTH_SETUP_BYTES ((SYNTH_SETUP_SECTS + 1) * 512)
+#define SYNTH_BODY_BYTES 0x800123ull
+#define SYNTH_FILE_LEN (SYNTH_SETUP_BYTES + SYNTH_BODY_BYTES)
+#define SYNTH_HDR_END 0x26c
+#define SYNTH_INIT_SIZE 0x3378000u
+#define SYNTH_PREF_ADDRESS 0x1000000ull
+#define SYNTH_ALIGN 0x200000u
+#define SYNTH_INITRD_ADDR_MAX 0x7fffffffu
+#define SYNTH_CMDLINE_SIZE 2047u
+void synth_bzimage(uint8_t *buf);
+
+/* printf to stderr, where cmocka reports failures, so a dump comes out in
+ * order with the failure it explains. */
+int eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A sanitised-map builder for tests: add ranges then sanitise, asserting. */
+void map_build(struct memmap *m, const struct mem_range *r, size_t n);
+
+#endif
