@@ -75,9 +75,17 @@ int dt_memory(const void *fdt, struct memmap *m, struct error *e)
 	size_t ram = m->n;
 	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
 	     node >= 0;
-	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7))
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+		/* A disabled node (QEMU virt's secure-only RAM under secure=on)
+		 * is not the kernel's. */
+		int slen;
+		const char *status = fdt_getprop(fdt, node, "status", &slen);
+		if (status && !(slen == 5 && !memcmp(status, "okay", 5)) &&
+		    !(slen == 3 && !memcmp(status, "ok", 3)))
+			continue;
 		if (add_reg(fdt, node, ac, sc, MEM_RAM, m, e))
 			return -1;
+	}
 	if (m->n == ram)
 		return fail(e, "dtb", "no /memory node with a reg property");
 

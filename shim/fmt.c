@@ -10,9 +10,12 @@ static void put_uint(fmt_sink sink, void *ctx, uint64_t v, unsigned base,
 		tmp[n++] = digits[v % base];
 		v /= base;
 	} while (v);
-	if (neg)
+	/* The sign goes before zero padding ("-0042"), after spaces ("  -42"). */
+	if (neg && pad == '0')
+		sink(ctx, '-');
+	else if (neg)
 		tmp[n++] = '-';
-	for (; width > n; width--)
+	for (unsigned used = n + (neg && pad == '0'); width > used; width--)
 		sink(ctx, pad);
 	while (n)
 		sink(ctx, tmp[--n]);

@@ -1,22 +1,29 @@
 #include "memmap.h"
 
-int memmap_add(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
-	       struct error *e)
+static int append(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
+		  size_t limit, struct error *e)
 {
-	if (!size)
-		return 0;
 	if (size > UINT64_MAX - base)
 		size = UINT64_MAX - base;
-	if (m->n >= MEMMAP_MAX)
-		return fail(e, "memory map", "more than %u entries", MEMMAP_MAX);
+	if (!size)
+		return 0;
+	if (m->n >= limit)
+		return fail(e, "memory map", "more than %zu entries", limit);
 	m->e[m->n++] = (struct mem_range){ base, size, type };
 	return 0;
 }
 
-/* Larger rank wins where ranges overlap. */
-static uint32_t rank(uint32_t type)
+int memmap_add(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
+	       struct error *e)
 {
-	return type == MEM_RAM ? 0 : type;
+	return append(m, base, size, type, MEMMAP_INPUT_MAX, e);
+}
+
+/* Larger rank wins where ranges overlap; RAM loses to every other type,
+ * type 0 included. */
+static uint64_t rank(uint32_t type)
+{
+	return type == MEM_RAM ? 0 : (uint64_t)type + 1;
 }
 
 static void sort_u64(uint64_t *v, size_t n)
@@ -82,10 +89,10 @@ int memmap_sanitise(struct memmap *m, struct error *e)
 int memmap_mark(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
 		struct error *e)
 {
-	if (memmap_add(m, base, size, type, e))
+	if (append(m, base, size, type, MEMMAP_MAX, e))
 		return -1;
-	/* A RAM range always loses a tie, so marking RAM over a reserved
-	 * range would be a no-op; marking is only ever used to take RAM. */
+	/* RAM always loses, so marking RAM over a reserved range would be a
+	 * no-op; marking is only ever used to take RAM. */
 	return memmap_sanitise(m, e);
 }
 

@@ -14,6 +14,9 @@ enum mem_type {
 	MEM_UNUSABLE = 5,
 };
 
+/* Ranges a platform may describe, and room past that for the ranges the
+ * shim itself reserves (each reservation may split one range in three). */
+#define MEMMAP_INPUT_MAX 248
 #define MEMMAP_MAX 256
 
 struct mem_range {
@@ -26,8 +29,8 @@ struct memmap {
 	struct mem_range e[MEMMAP_MAX];
 };
 
-/* Append one range (unsorted). Zero-sized ranges are dropped; a range that
- * runs past 2^64 is clipped. Fails when the table is full. */
+/* Append one range (unsorted). A range that runs past 2^64 is clipped;
+ * one that is then empty is dropped. Fails past MEMMAP_INPUT_MAX ranges. */
 int memmap_add(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
 	       struct error *e);
 
@@ -36,7 +39,8 @@ int memmap_add(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
  * neighbours of the same type. Fails only if the result would not fit. */
 int memmap_sanitise(struct memmap *m, struct error *e);
 
-/* Give [base, base+size) the type `type` and re-sanitise. */
+/* Give [base, base+size) the type `type` and re-sanitise; may use the
+ * room above MEMMAP_INPUT_MAX. */
 int memmap_mark(struct memmap *m, uint64_t base, uint64_t size, uint32_t type,
 		struct error *e);
 

@@ -15,6 +15,7 @@ struct payload {
 	struct blob kernel;		/* x86: the protected-mode part; arm64: the Image */
 	struct blob initrd;
 	struct blob cmdline;		/* NUL-terminated; len excludes the NUL */
+	struct blob dtb;		/* DTB= given at build time; len 0 if none */
 };
 
 void payload_get(struct payload *p);

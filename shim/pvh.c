@@ -31,9 +31,9 @@ int pvh_parse(const struct phys_mem *pm, uint64_t si, struct pvh_info *out,
 	memcpy(&s, p, sizeof(s));
 	if (!s.memmap_entries)
 		return fail(e, "pvh", "memmap_entries is 0");
-	if (s.memmap_entries > MEMMAP_MAX)
+	if (s.memmap_entries > MEMMAP_INPUT_MAX)
 		return fail(e, "pvh", "memmap_entries %u exceeds %u", s.memmap_entries,
-			    MEMMAP_MAX);
+			    MEMMAP_INPUT_MAX);
 	uint64_t bytes = (uint64_t)s.memmap_entries * sizeof(struct hvm_memmap_table_entry);
 	const uint8_t *m = phys_ptr(pm, s.memmap_paddr, bytes);
 	if (!m)

@@ -50,8 +50,7 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 	/* "the end of setup header can be calculated as follows: 0x0202 + byte
 	 * value at offset 0x0201" — so 0x202 bytes must be there to ask. */
 	if (buf_len < 0x202)
-		return fail(e, "kernel", "%llu bytes is too small for a bzImage",
-			    (unsigned long long)file_len);
+		return fail(e, "kernel", "%zu bytes is too small for a bzImage header", buf_len);
 	struct setup_header *h = &k->hdr;
 	size_t avail = buf_len - X86_SETUP_HDR_OFFSET;
 	memcpy(h, buf + X86_SETUP_HDR_OFFSET, avail < sizeof(*h) ? avail : sizeof(*h));
@@ -67,8 +66,8 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		return fail(e, "kernel", "header magic is 0x%08x, not \"HdrS\": not a bzImage",
 			    h->header);
 	if (hdr_end < HDR_END(version) || h->version < X86_MIN_PROTOCOL)
-		return fail(e, "kernel", "boot protocol %u.%02u is older than the 2.12 bootshim needs",
-			    h->version >> 8, h->version & 0xff);
+		return fail(e, "kernel", "version 0x%04x: boot protocol %u.%02u is older than the "
+			    "2.12 bootshim needs", h->version, h->version >> 8, h->version & 0xff);
 	if (hdr_end < HDR_END(init_size))
 		return fail(e, "kernel", "setup header ends at 0x%llx, before init_size",
 			    (unsigned long long)hdr_end);
@@ -91,9 +90,6 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 	if (k->setup_bytes >= file_len)
 		return fail(e, "kernel", "setup_sects %u leaves no protected-mode code in %llu bytes",
 			    h->setup_sects, (unsigned long long)file_len);
-	if (hdr_end > k->setup_bytes)
-		return fail(e, "kernel", "setup header end 0x%llx is past setup_sects %u",
-			    (unsigned long long)hdr_end, h->setup_sects);
 	k->body_bytes = file_len - k->setup_bytes;
 
 	if (!is_pow2(h->kernel_alignment) || h->kernel_alignment < 4096 ||
@@ -102,7 +98,9 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 			    h->kernel_alignment);
 	k->align = h->kernel_alignment;
 	k->relocatable = h->relocatable_kernel != 0;
-	k->min_addr = h->pref_address;
+	/* Never below 1 MiB, whatever pref_address says: the real-mode
+	 * area and the BIOS live there. */
+	k->min_addr = h->pref_address > MiB(1) ? h->pref_address : MiB(1);
 	if (h->pref_address & (4096 - 1))
 		return fail(e, "kernel", "pref_address 0x%llx is not page aligned",
 			    (unsigned long long)h->pref_address);
