@@ -18,7 +18,7 @@ CROSS_aarch64 := aarch64-linux-gnu-
 CONSOLE_x86_64 := ttyS0
 CONSOLE_aarch64 := ttyAMA0
 SHIMS_x86_64 := $(B)/shim.elf
-SHIMS_aarch64 := $(B)/shim.img
+SHIMS_aarch64 := $(B)/shim.img $(B)/shim.rom
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH=$(ARCH) is not supported; use ARCH=x86_64 or ARCH=aarch64)
 endif
@@ -61,6 +61,10 @@ ifneq ($(KERNEL),$(DEFAULT_KERNEL))
 $(KERNEL):
 	@echo "bootshim: error: KERNEL: $@: no such file" >&2; exit 1
 endif
+ifneq ($(DTB),)
+$(DTB):
+	@echo "bootshim: error: DTB: $@: no such file" >&2; exit 1
+endif
 ifneq ($(INITRD),$(DEFAULT_INITRD))
 $(INITRD):
 	@echo "bootshim: error: INITRD: $@: no such file" >&2; exit 1
@@ -88,14 +92,14 @@ HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
 CORE_HOST_SRCS := shim/x86_boot.c shim/arm64_image.c shim/error.c shim/fmt.c shim/memmap.c \
 	shim/place.c shim/pvh.c
 
-$(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) $(wildcard shim/*.h) | $(O)/.deps-build
+$(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(CORE_HOST_SRCS)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c -lfdt
 
 # Validates the payload with the shim's own parser and writes payload.h,
 # payload.ld and cmdline.bin (only when their contents change).
-$(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(HOST)/bootshim-payload
-	$(HOST)/bootshim-payload $(ARCH) $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(B)
+$(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(HOST)/bootshim-payload
+	$(HOST)/bootshim-payload $(ARCH) $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(B) $(DTB)
 	@touch $@
 
 # ---------------------------------------------------------------- shim
@@ -137,6 +141,7 @@ ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/long_mode.S arch/x86_64/string
 ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/vectors.S arch/aarch64/el.S
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 IMG_SRCS := arch/aarch64/img_entry.S arch/aarch64/img.c
+ROM_SRCS_aarch64 := arch/aarch64/rom_entry.S arch/aarch64/rom.c arch/aarch64/mmu.c arch/aarch64/gic.c
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_$(ARCH)) $(ARCH_SRCS_$(ARCH)))
@@ -180,6 +185,19 @@ $(B)/shim.img: $(B)/shim.img.elf
 	$(OBJCOPY) -O binary $< $@
 	@echo "bootshim: wrote $@"
 
+# The same objects as shim.img (position-independent code runs anywhere),
+# linked to execute in place from flash.
+$(B)/shim.rom.elf: $(SHIM_OBJS) $(call objs,$(ROM_SRCS_aarch64)) $(B)/obj/arch/payload.S.o \
+		linker/aarch64-rom.ld
+	$(LD) $(LDFLAGS) -static --no-warn-rwx-segments -L $(B) -T linker/aarch64-rom.ld \
+		-o $@.tmp $(filter %.o,$^) $(LIBFDT_A)
+	@scripts/check-elf.sh rom $@.tmp
+	@mv $@.tmp $@
+
+$(B)/shim.rom: $(B)/shim.rom.elf
+	$(OBJCOPY) -O binary -j .text -j .rodata -j .data -j '.payload.*' $< $@
+	@echo "bootshim: wrote $@"
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- guest
@@ -197,8 +215,14 @@ RUN_x86_64 := qemu-system-x86_64 -m 1G -nographic -no-reboot -device isa-debug-e
 	-kernel $(B)/shim.elf
 RUN_aarch64 := qemu-system-aarch64 -M virt -cpu max -m 1G -nographic -no-reboot \
 	-semihosting-config enable=on,target=native -kernel $(B)/shim.img
+RUN_ROM_aarch64 := qemu-system-aarch64 -M virt -cpu max -m 1G -nographic -no-reboot \
+	-semihosting-config enable=on,target=native -bios $(B)/shim.rom
 run: $(SHIMS) | $(O)/.deps-run
 	$(RUN_$(ARCH))
+
+# The firmware flavour (aarch64 for now).
+run-rom: $(SHIMS) | $(O)/.deps-run
+	$(RUN_ROM_$(ARCH))
 
 # ---------------------------------------------------------------- tests
 # Unit tests and fuzzers (tests/tests.mk), QEMU boot tests (tests/boot/boot.mk).
@@ -222,5 +246,5 @@ bench: $(SHIMS) | $(O)/.deps-run $(O)/.deps-check
 clean:
 	rm -rf $(O)
 
-.PHONY: all run check bench clean
+.PHONY: all run run-rom check bench clean
 .DELETE_ON_ERROR:

@@ -28,3 +28,14 @@ _payload_initrd_end:
 _payload_cmdline_start:
 	.incbin PAYLOAD_CMDLINE_FILE
 _payload_cmdline_end:
+
+	/* DTB=: a device tree to use instead of (shim.img) or in the absence
+	 * of (shim.rom) the firmware's. 8-byte aligned, as booting.rst asks. */
+	.section .payload.dtb, "a"
+	.balign 8
+	.globl _payload_dtb_start, _payload_dtb_end
+_payload_dtb_start:
+#ifdef PAYLOAD_DTB_FILE
+	.incbin PAYLOAD_DTB_FILE
+#endif
+_payload_dtb_end:

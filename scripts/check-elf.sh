@@ -19,5 +19,10 @@ img)
 	[ -z "$bad" ] || fail "relocations the shim cannot apply: $bad"
 	[ -z "$(nm -u "$f")" ] || fail "undefined symbols: $(nm -u "$f" | tr '\n' ' ')"
 	;;
+rom)
+	[ -z "$(readelf -rW "$f" | grep -v 'There are no relocations')" ] ||
+		fail "unexpected relocations: shim.rom executes where it is linked"
+	[ -z "$(nm -u "$f")" ] || fail "undefined symbols: $(nm -u "$f" | tr '\n' ' ')"
+	;;
 *) echo "check-elf: unknown kind $kind" >&2; exit 2 ;;
 esac

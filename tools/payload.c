@@ -5,7 +5,7 @@
  *   OUTDIR/payload.h    paths and split offsets for arch/payload.S
  *   OUTDIR/payload.ld   kernel alignment and reservation for the linker
  *   OUTDIR/cmdline.bin  the command line plus its NUL
- * Usage: bootshim-payload ARCH KERNEL INITRD CMDLINE_TXT OUTDIR
+ * Usage: bootshim-payload ARCH KERNEL INITRD CMDLINE_TXT OUTDIR [DTB]
  * (for aarch64, KERNEL is the uncompressed Image: the Makefile gunzips.) */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "../shim/arm64_image.h"
+#include "../shim/fdt.h"
 #include "../shim/x86_boot.h"
 
 static const char *kernel_path, *initrd_path, *cmdline_path;
@@ -91,11 +92,11 @@ static char *absolute(const char *path)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s ARCH KERNEL INITRD CMDLINE_TXT OUTDIR\n", argv[0]);
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: %s ARCH KERNEL INITRD CMDLINE_TXT OUTDIR [DTB]\n", argv[0]);
 		return 2;
 	}
-	const char *arch = argv[1], *outdir = argv[5];
+	const char *arch = argv[1], *outdir = argv[5], *dtb_path = argc == 7 ? argv[6] : NULL;
 	kernel_path = argv[2], initrd_path = argv[3], cmdline_path = argv[4];
 	bool x86 = !strcmp(arch, "x86_64");
 	if (!x86 && strcmp(arch, "aarch64"))
@@ -138,6 +139,21 @@ int main(int argc, char **argv)
 		    clen, cmdline_max, kernel_path);
 	cmd[clen] = '\0';
 
+	char dq[4096 + 8] = "";
+	if (dtb_path) {
+		if (x86)
+			die("DTB: x86_64 boots without a device tree");
+		size_t dlen;
+		uint64_t dsize;
+		uint8_t *dtb = read_file("DTB", dtb_path, &dlen);
+		if (dt_check(dtb, dlen, &dsize, &err))
+			die("DTB=%s: %s", dtb_path, err.msg);
+		struct memmap mm = { 0 };
+		if (dt_memory(dtb, &mm, &err))
+			die("DTB=%s: %s", dtb_path, err.msg);
+		c_string(dq, sizeof(dq), absolute(dtb_path));
+	}
+
 	char path[4096], text[16384], kq[4096 + 8], iq[4096 + 8], cq[4096 + 8];
 	snprintf(path, sizeof(path), "%s/cmdline.bin", outdir);
 	write_if_changed(path, cmd, clen + 1);
@@ -150,8 +166,10 @@ int main(int argc, char **argv)
 			 "#define PAYLOAD_KERNEL_FILE %s\n"
 			 "#define PAYLOAD_KERNEL_HEAD_BYTES %llu\n"
 			 "#define PAYLOAD_INITRD_FILE %s\n"
-			 "#define PAYLOAD_CMDLINE_FILE %s\n",
-			 kernel_path, kq, (unsigned long long)(x86 ? k.setup_bytes : 0), iq, cq);
+			 "#define PAYLOAD_CMDLINE_FILE %s\n"
+			 "%s%s\n",
+			 kernel_path, kq, (unsigned long long)(x86 ? k.setup_bytes : 0), iq, cq,
+			 dtb_path ? "#define PAYLOAD_DTB_FILE " : "", dq);
 	snprintf(path, sizeof(path), "%s/payload.h", outdir);
 	write_if_changed(path, text, (size_t)n);
 

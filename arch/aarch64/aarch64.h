@@ -18,6 +18,14 @@
  * no secure monitor behind the shim), RW (lower ELs AArch64). */
 #define SCR_EL3_BASE ((1 << 0) | (3 << 4) | (1 << 7) | (1 << 10))
 #define SCR_EL3_HCE (1 << 8)
+#define SCR_EL3_API_APK (3 << 16)
+#define SCR_EL3_ATA (1 << 26)
+#define SCR_EL3_FGTEN (1 << 27)
+#define SCR_EL3_ECVEN (1 << 28)
+#define SCR_EL3_HXEN (1 << 38)
+#define SCR_EL3_ENTP2 (1 << 41)
+#define CPTR_EL3_EZ (1 << 8)
+#define CPTR_EL3_ESM (1 << 12)
 #define HCR_EL2_RW (1 << 31)
 /* ICC_SRE_ELx: SRE, DFB, DIB, Enable (lower ELs may use the sysregs). */
 #define ICC_SRE_ALL 0xf

@@ -96,3 +96,21 @@ void arch_enter_kernel(const struct handoff *h)
 	jump_to_kernel(h->entry, h->arg);
 	__builtin_unreachable();
 }
+
+/* FEAT_RNG: RNDR, where ID_AA64ISAR0_EL1.RNDR says the CPU has it. */
+size_t rndr_seed(uint8_t *out, size_t len)
+{
+	uint64_t isar0;
+	__asm__("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	if (((isar0 >> 60) & 0xf) == 0)
+		return 0;
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v, ok;
+		/* RNDR sets NZCV to 0b0100 (Z) when it has no entropy. */
+		__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne" : "=r"(v), "=r"(ok));
+		if (!ok)
+			return 0;
+		memcpy(out + i, &v, 8);
+	}
+	return len;
+}

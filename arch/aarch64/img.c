@@ -5,27 +5,10 @@
 #include "../../shim/fdt.h"
 
 void aarch64_console_init(uint64_t pl011_base, char psci_conduit);
+size_t rndr_seed(uint8_t *out, size_t len);
 __attribute__((noreturn)) void img_main(uint64_t dtb, uint64_t ticks, uint64_t el);
 
 extern const uint8_t _head[], _shim_end[];
-
-/* FEAT_RNG: RNDR, where ID_AA64ISAR0_EL1.RNDR says the CPU has it. */
-static size_t rndr_seed(uint8_t *out, size_t len)
-{
-	uint64_t isar0;
-	__asm__("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
-	if (((isar0 >> 60) & 0xf) == 0)
-		return 0;
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t v, ok;
-		/* RNDR sets NZCV to 0b0100 (Z) when it has no entropy. */
-		__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne" : "=r"(v), "=r"(ok));
-		if (!ok)
-			return 0;
-		memcpy(out + i, &v, 8);
-	}
-	return len;
-}
 
 void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 {
@@ -33,8 +16,12 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 	struct error err;
 	uint64_t dtb_size = 0;
 
-	/* Nothing can be printed before the DTB names a console; an unusable
-	 * DTB is still reported through the first PL011 it names, if any. */
+	/* A DTB embedded with DTB= replaces the loader's. Nothing can be
+	 * printed before a DTB names a console. */
+	struct payload pl;
+	payload_get(&pl);
+	if (pl.dtb.len)
+		dtb = (uintptr_t)pl.dtb.start;
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	uint64_t pl011;
 	bool dt_ok = dtb && !(dtb & (DT_ALIGN - 1)) && !dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err);
@@ -60,6 +47,6 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 		fatal(&err);
 	pf.seed_len = rndr_seed(pf.seed, sizeof(pf.seed));
 	platform_keep(&pf, (uintptr_t)_head, (uintptr_t)(_shim_end - _head), "bootshim");
-	platform_keep(&pf, dtb, dtb_size, "loader's dtb");
+	platform_keep(&pf, dtb, dtb_size, pl.dtb.len ? "embedded dtb" : "loader's dtb");
 	bootshim_main(&pf);
 }

@@ -26,9 +26,10 @@ exc_el\el:
 	.endm
 
 	.text
-	.globl vectors_el1, vectors_el2
+	.globl vectors_el1, vectors_el2, vectors_el3
 	vector_table 1
 	vector_table 2
+	vector_table 3
 
 /* bool semihost_call(op, param): false if semihosting is not enabled. */
 	.globl semihost_call

@@ -1,0 +1,56 @@
+/* shim.rom entry: the first code of qemu-system-aarch64 -M virt -bios,
+ * executing in place from flash at address 0. Every CPU starts here when
+ * entered at EL3 (secure=on: no PSCI emulation holds the others back). */
+#include "aarch64.h"
+
+	.section .text.rom_entry, "ax"
+	.globl _start
+_start:
+	mrs	x20, cntvct_el0		/* entry time */
+	msr	daifset, #0xf
+	mrs	x21, CurrentEL
+	lsr	x21, x21, #2
+	cmp	x21, #3
+	b.ne	1f
+	bl	el3_setup
+1:
+
+	/* Only the boot CPU (affinity 0.0.0) goes on; others (EL3 entry
+	 * only: otherwise PSCI keeps them off) are parked: see README. */
+	mrs	x0, mpidr_el1
+	and	x0, x0, #0xffffff
+	cbz	x0, 2f
+3:	wfi
+	b	3b
+
+2:	ldr	x0, =stack_top
+	mov	sp, x0
+	mov	x0, x21
+	bl	cpu_setup
+
+	/* .data from flash to RAM, .bss zeroed. */
+	ldr	x0, =__data_load
+	ldr	x1, =__data_start
+	ldr	x2, =__data_end
+4:	cmp	x1, x2
+	b.hs	5f
+	ldr	x3, [x0], #8
+	str	x3, [x1], #8
+	b	4b
+5:	ldr	x1, =__bss_start
+	ldr	x2, =__bss_end
+6:	cmp	x1, x2
+	b.hs	7f
+	str	xzr, [x1], #8
+	b	6b
+
+7:	mov	x0, x20
+	mov	x1, x21
+	bl	rom_main
+	b	.
+
+	.bss
+	.balign 16
+	.skip	STACK_SIZE
+	.globl stack_top
+stack_top:
