@@ -20,7 +20,7 @@ CASE_DEPS := $(O)/debian/amd64/vmlinuz-cloud $(O)/debian/amd64/vmlinuz-generic \
 comma := ,
 
 # A command line with quotes, '=' and spaces.
-QUOTED := console=ttyS0 panic=-1 quiet bootshim.a="x y" b==c "c=d e" tail
+QUOTED := console=ttyS0 panic=-1 bootshim.a="x y" b==c "c=d e" tail
 
 # name: arguments to case.sh
 BOOT_CASES :=
@@ -102,6 +102,28 @@ $(eval $(call boot_case,img-bad-magic,$(ARM) --kernel $(ARM_CLOUD) \
 $(eval $(call boot_case,img-initrd-no-room,$(ARM) --kernel $(ARM_CLOUD) --mem 128M \
 	--blob 58720256 --initrd raw --reserve '0x41000000 0x2000000' \
 	--expect-error 'bootshim: error: initrd: no room for 0x[0-9a-f]+ bytes'))
+
+# ---- aarch64: shim.rom as the firmware of QEMU virt (-bios), at each
+# exception level QEMU can start it in.
+ROM := $(ARM) --rom
+$(eval $(call boot_case,rom-el1,$(ROM) --kernel $(ARM_CLOUD) --mem 512M \
+	--cmdline '$(QUOTED_ARM)'))
+$(eval $(call boot_case,rom-el2-smp4-4g,$(ROM) --kernel $(ARM_GENERIC) --mem 4G --smp 4 \
+	--machine virtualization=on))
+$(eval $(call boot_case,rom-el1-4g-initrd-32m,$(ROM) --kernel $(ARM_CLOUD) --mem 4G \
+	--blob 33554432 --initrd raw --smp 4))
+# secure=on: the shim is the secure firmware at EL3 and boots the kernel
+# at non-secure EL1 (or EL2 with virtualization=on) on the boot CPU only:
+# without PSCI the other CPUs stay parked (README).
+$(eval $(call boot_case,rom-el3,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on))
+$(eval $(call boot_case,rom-el3-smp4,$(ROM) --kernel $(ARM_GENERIC) --mem 512M \
+	--machine secure=on,virtualization=on --smp 4 --expect-cpus 1))
+$(eval $(call boot_case,rom-bad-magic,$(ROM) --kernel $(ARM_CLOUD) \
+	--patch '.payload.kernel 56 4 0x21524148' \
+	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
+$(eval $(call boot_case,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on \
+	--patch '.payload.kernel 56 4 0x21524148' \
+	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
 
 check-boot: $(BOOT_CASES)
 

@@ -62,6 +62,9 @@ def parse_args(argv):
                    help="QEMU exit status required (negative tests; "
                         "without it any status is accepted there)")
     p.add_argument("--json", metavar="FILE")
+    p.add_argument("--stop-after-report", action="store_true",
+                   help="stop QEMU once the report has ended, for machines the guest "
+                        "cannot power off (no PSCI under secure=on)")
     p.add_argument("--send", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
                    help="type TEXT (backslash escapes allowed) on QEMU's stdin when the "
                         "output matches REGEX; repeatable, in order")
@@ -96,7 +99,7 @@ def kill_group(proc):
             pass
 
 
-def run_qemu(cmd, log, timeout, sends=()):
+def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False):
     """sends: (regex, text) pairs, in order: when the output since the
     previous send matches regex, text is typed on QEMU's stdin (a firmware
     prompt that does not end its line still matches)."""
@@ -129,6 +132,7 @@ def run_qemu(cmd, log, timeout, sends=()):
     sel.register(fd, selectors.EVENT_READ)
     pending = b""
     typed = ""  # output since the last send, for the next send's regex
+    stopped = False  # by us, after a complete report (stop_after_report)
     try:
         while True:
             left = deadline - time.monotonic()
@@ -154,9 +158,16 @@ def run_qemu(cmd, log, timeout, sends=()):
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 add_line(raw, now)
+            if stop_after_report and any(REPORT_RE.search(l) and l.split()[1:2] == ["end"]
+                                         for l in run.lines[-len(complete) - 1:]):
+                kill_group(proc)
+                stopped = True
+                break
         if pending:
             add_line(pending, time.monotonic())
-        if not run.timed_out:
+        if stopped:
+            run.status = 0
+        elif not run.timed_out:
             # stdout closed; QEMU should be exiting now.
             try:
                 run.status = proc.wait(max(deadline - time.monotonic(), 0.1))
@@ -319,7 +330,8 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
     with open(args.log, "wb") as log:
         run = run_qemu(args.qemu, log, args.timeout,
-                       [(r, t.encode().decode("unicode_escape")) for r, t in args.send])
+                       [(r, t.encode().decode("unicode_escape")) for r, t in args.send],
+                       args.stop_after_report)
         reasons = evaluate(args, run)
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
         log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())

@@ -7,6 +7,8 @@
 #   --arch x86_64|aarch64                   (default x86_64)
 #   --machine OPTS    aarch64: extra -M virt options, e.g. virtualization=on
 #   --uboot           aarch64: boot shim.img from U-Boot's booti
+#   --rom             aarch64: boot shim.rom as the firmware (-bios)
+#   --expect-cpus N   CPUs the guest must see (default: --smp)
 #   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
 #                     (QEMU rewrites /memory in a -dtb, but not that)
 #   --blob BYTES      random data file /data/blob in the initrd (default 4096)
@@ -22,7 +24,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve=
+blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus=
 patches=() consoles=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -30,6 +32,8 @@ while [ $# -gt 0 ]; do
 	--arch) arch=$2; shift ;;
 	--machine) machine=,$2; shift ;;
 	--uboot) uboot=1 ;;
+	--rom) rom=1 ;;
+	--expect-cpus) cpus=$2; shift ;;
 	--reserve) reserve=$2; shift ;;
 	--out) out=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
@@ -108,6 +112,7 @@ if [ "$arch" = x86_64 ]; then
 	expect=(--expect-acpi 1 --expect-console 'bootshim: started by PVH')
 else
 	shim=$out/o/aarch64/shim.img
+	[ -n "$rom" ] && shim=$out/o/aarch64/shim.rom
 	for p in "${patches[@]}"; do
 		# shellcheck disable=SC2086
 		python3 "$here/patch-elf.py" "$shim.elf" $p "$shim"
@@ -119,8 +124,16 @@ else
 	fail_exit=1 # semihosting SYS_EXIT with status 1
 	el=1
 	[[ $machine == *virtualization=on* ]] && el=2
-	expect=(--expect-acpi 0 --expect-console "bootshim: started by Linux Image boot at EL$el")
-	[ $el = 2 ] && expect+=(--expect-console 'CPU: All CPU\(s\) started at EL2')
+	kel=$el # where the kernel starts
+	started="Linux Image boot at EL$el"
+	if [ -n "$rom" ]; then
+		[[ $machine == *secure=on* ]] && el=3
+		started="firmware \\(-bios\\) at EL$el"
+	fi
+	expect=(--expect-acpi 0 --expect-console "bootshim: started by $started"
+		--expect-console "CPU: All CPU\\(s\\) started at EL$kel")
+	# secure=on: no PSCI, so the guest cannot power the machine off.
+	[ $el = 3 ] && expect+=(--stop-after-report)
 	if [ -n "$reserve" ]; then
 		qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}" \
 			-machine dumpdtb="$out/virt.dtb" >/dev/null 2>&1
@@ -140,6 +153,8 @@ else
 		expect+=(--send 'Hit any key to stop autoboot' '\n'
 			--send '=> ' 'booti 0x40400000 - ${fdtcontroladdr}\n'
 			--expect-console 'Starting kernel')
+	elif [ -n "$rom" ]; then
+		qemu+=(-bios "$shim")
 	else
 		qemu+=(-kernel "$shim")
 	fi
@@ -153,6 +168,6 @@ exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 30
 	--json "$out/result.json" \
 	--expect-cmdline-file "$out/cmdline.expected" \
 	--expect-sha256 "$sha" --expect-data-bytes "$blob" \
-	--expect-ram "$mem_mib" --expect-cpus "$smp" \
+	--expect-ram "$mem_mib" --expect-cpus "${cpus:-$smp}" \
 	--expect-console 'bootshim: entry-to-jump [0-9]+ us' \
 	"${expect[@]}" "${consoles[@]}" ${high:+--expect-high-mem} -- "${qemu[@]}"
