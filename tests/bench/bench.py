@@ -6,8 +6,8 @@ spent before the kernel's clock started, and the shim's own entry-to-jump
 time and bytes copied.
 
   x86_64:  shim.elf (PVH)  vs  QEMU -kernel/-initrd/-append (SeaBIOS linuxboot)
-  aarch64: shim.img        vs  QEMU -kernel/-initrd/-append
-                           vs  U-Boot booti of the same Image and initrd
+  aarch64: shim.img, shim.rom (-bios)  vs  QEMU -kernel/-initrd/-append
+                                       vs  U-Boot booti of the same Image and initrd
 
 usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
                 --cmdline-file F --out DIR"""
@@ -39,6 +39,7 @@ def paths(a, cmdline):
     size = os.path.getsize(a.initrd)
     return {
         "shim.img (-kernel)": (q + ["-kernel", a.shim], []),
+        "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.img", "shim.rom")], []),
         "QEMU -kernel/-initrd/-append": (q + [
             "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], []),
         "U-Boot booti": (q + [
@@ -89,18 +90,20 @@ def main():
     # Before the kernel's clock: QEMU start to the report, less the
     # kernel's own timestamp of starting init. Less noisy than the total.
     pre = {k: med(k, lambda r: r["time_to_report"] - r["kernel_init_ts"]) for k in labels}
-    shim = labels[0]
+    shims = [k for k in labels if k.startswith("shim.")]
     print(f"\n{a.arch}: median of {a.runs} runs under TCG, from QEMU's start to the guest init's report\n")
     print("| boot path | time to init | before the kernel | shim entry-to-jump | bytes copied |")
     print("|---|---|---|---|---|")
     for k in labels:
         own = (f"{med(k, lambda r: r['shim_us']) / 1000:.1f} ms | {results[k][0]['shim_copied']}"
-               if k == shim else "n/a | n/a")
+               if k in shims else "n/a | n/a")
         print(f"| {k} | {total[k]:.2f} s | {pre[k]:.3f} s | {own} |")
     print()
-    for k in labels[1:]:
-        print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "
-              f"{pre[shim] / pre[k]:.3f} (before the kernel)")
+    for shim in shims:
+        for k in labels:
+            if k not in shims:
+                print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "
+                      f"{pre[shim] / pre[k]:.3f} (before the kernel)")
 
 
 main()
