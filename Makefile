@@ -17,7 +17,7 @@ CROSS_x86_64 :=
 CROSS_aarch64 := aarch64-linux-gnu-
 CONSOLE_x86_64 := ttyS0
 CONSOLE_aarch64 := ttyAMA0
-SHIMS_x86_64 := $(B)/shim.elf
+SHIMS_x86_64 := $(B)/shim.elf $(B)/shim.rom
 SHIMS_aarch64 := $(B)/shim.img $(B)/shim.rom
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH=$(ARCH) is not supported; use ARCH=x86_64 or ARCH=aarch64)
@@ -140,6 +140,8 @@ CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/long_mode.S arch/x86_64/string.c
 ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/vectors.S arch/aarch64/el.S
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
+ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \
+	shim/fw_cfg.c
 IMG_SRCS := arch/aarch64/img_entry.S arch/aarch64/img.c
 ROM_SRCS_aarch64 := arch/aarch64/rom_entry.S arch/aarch64/rom.c arch/aarch64/mmu.c arch/aarch64/gic.c
 
@@ -175,6 +177,14 @@ $(B)/shim.elf: $(SHIM_OBJS) $(call objs,$(PVH_SRCS)) $(B)/obj/arch/payload.S.o l
 	@mv $@.tmp $@
 	@echo "bootshim: wrote $@"
 
+ifeq ($(ARCH),x86_64)
+$(B)/shim.rom.elf: $(SHIM_OBJS) $(call objs,$(ROM_SRCS_x86_64)) $(B)/obj/arch/payload.S.o \
+		linker/x86_64-rom.ld
+	$(LD) $(LDFLAGS) -static -L $(B) -T linker/x86_64-rom.ld -o $@.tmp $(filter %.o,$^)
+	@scripts/check-elf.sh rom $@.tmp
+	@mv $@.tmp $@
+endif
+
 $(B)/shim.img.elf: $(SHIM_OBJS) $(call objs,$(IMG_SRCS)) $(B)/obj/arch/payload.S.o linker/aarch64-img.ld
 	$(LD) $(LDFLAGS) -pie -z text --no-warn-rwx-segments -L $(B) -T linker/aarch64-img.ld -o $@.tmp \
 		$(filter %.o,$^) $(LIBFDT_A)
@@ -187,15 +197,19 @@ $(B)/shim.img: $(B)/shim.img.elf
 
 # The same objects as shim.img (position-independent code runs anywhere),
 # linked to execute in place from flash.
+ifeq ($(ARCH),aarch64)
 $(B)/shim.rom.elf: $(SHIM_OBJS) $(call objs,$(ROM_SRCS_aarch64)) $(B)/obj/arch/payload.S.o \
 		linker/aarch64-rom.ld
 	$(LD) $(LDFLAGS) -static --no-warn-rwx-segments -L $(B) -T linker/aarch64-rom.ld \
 		-o $@.tmp $(filter %.o,$^) $(LIBFDT_A)
 	@scripts/check-elf.sh rom $@.tmp
 	@mv $@.tmp $@
+endif
 
+# Only what the flash or ROM holds: not .bss, which lives in RAM.
 $(B)/shim.rom: $(B)/shim.rom.elf
-	$(OBJCOPY) -O binary -j .text -j .rodata -j .data -j '.payload.*' $< $@
+	$(OBJCOPY) -O binary -j .text -j .text16 -j .rodata -j .data -j .reset -j '.payload.*' \
+		$< $@
 	@echo "bootshim: wrote $@"
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

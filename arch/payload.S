@@ -39,3 +39,16 @@ _payload_dtb_start:
 	.incbin PAYLOAD_DTB_FILE
 #endif
 _payload_dtb_end:
+
+	/* The blobs' addresses as 64-bit data: code models with 32-bit
+	 * absolute addresses cannot name a payload in a ROM near 4 GiB. In
+	 * .data, where shim.img's self-relocation may patch it. */
+	.data
+	.balign 8
+	.globl payload_table
+payload_table:
+	.quad _payload_kernel_head_start, _payload_kernel_head_end
+	.quad _payload_kernel_start, _payload_kernel_end
+	.quad _payload_initrd_start, _payload_initrd_end
+	.quad _payload_cmdline_start, _payload_cmdline_end
+	.quad _payload_dtb_start, _payload_dtb_end

@@ -18,6 +18,7 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 void *memchr(const void *s, int c, size_t n);
+int strcmp(const char *a, const char *b);
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,23 +1,20 @@
 #include "payload.h"
 
-extern const uint8_t _payload_kernel_head_start[], _payload_kernel_head_end[];
-extern const uint8_t _payload_kernel_start[], _payload_kernel_end[];
-extern const uint8_t _payload_initrd_start[], _payload_initrd_end[];
-extern const uint8_t _payload_cmdline_start[], _payload_cmdline_end[];
-extern const uint8_t _payload_dtb_start[], _payload_dtb_end[];
+/* arch/payload.S: start and end of each blob, in struct payload's order. */
+extern const uint64_t payload_table[10];
 
-static struct blob blob(const uint8_t *start, const uint8_t *end)
+static struct blob blob(const uint64_t *t)
 {
-	return (struct blob){ start, (uint64_t)(end - start) };
+	return (struct blob){ (const uint8_t *)(uintptr_t)t[0], t[1] - t[0] };
 }
 
 void payload_get(struct payload *p)
 {
-	p->kernel_head = blob(_payload_kernel_head_start, _payload_kernel_head_end);
-	p->kernel = blob(_payload_kernel_start, _payload_kernel_end);
-	p->initrd = blob(_payload_initrd_start, _payload_initrd_end);
-	p->cmdline = blob(_payload_cmdline_start, _payload_cmdline_end);
-	p->dtb = blob(_payload_dtb_start, _payload_dtb_end);
+	p->kernel_head = blob(payload_table + 0);
+	p->kernel = blob(payload_table + 2);
+	p->initrd = blob(payload_table + 4);
+	p->cmdline = blob(payload_table + 6);
+	p->dtb = blob(payload_table + 8);
 	/* The section ends with the NUL the build appended. */
 	if (p->cmdline.len)
 		p->cmdline.len--;

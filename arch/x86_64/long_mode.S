@@ -63,7 +63,7 @@ enter_long_mode32:
 	.balign 16
 gdt:
 	.quad 0				/* 0x00 null */
-	.quad 0				/* 0x08 unused */
+	.quad 0x00cf9a000000ffff	/* 0x08 32-bit code, flat: the ROM's way in */
 	.quad 0x00af9a000000ffff	/* 0x10 __BOOT_CS: 64-bit code, flat */
 	.quad 0x00cf92000000ffff	/* 0x18 __BOOT_DS: data, flat 4 GiB */
 gdt_end:

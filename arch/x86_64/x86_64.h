@@ -7,6 +7,7 @@
 /* GDT selectors. boot.rst requires __BOOT_CS = 0x10 and __BOOT_DS = 0x18
  * for the 64-bit entry; the shim runs on the same GDT so it never has to
  * switch before the jump. */
+#define BOOT_CS32 0x08 /* 32-bit code, for the ROM's way from real mode */
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
 

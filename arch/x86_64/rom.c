@@ -1,0 +1,232 @@
+/* shim.rom entry path on QEMU's pc (i440fx) and q35 machines: the shim is
+ * the firmware, so it does what the kernel needs of one: the memory map
+ * from fw_cfg with the legacy BIOS areas, the ACPI PM registers
+ * switched on, QEMU's ACPI tables installed through its table-loader, and
+ * the RSDP where a legacy scan finds it. PCI resources are left to the
+ * kernel, which assigns the BARs a firmware left unassigned. */
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "../../shim/fw_cfg.h"
+#include "io.h"
+
+void x86_console_init(void);
+int fw_cfg_init(struct error *e);
+int fw_cfg_read(uint16_t select, void *buf, uint32_t len, struct error *e);
+int fw_cfg_write(uint16_t select, uint32_t offset, const void *buf, uint32_t len,
+		 struct error *e);
+__attribute__((noreturn)) void rom_main(uint64_t tsc);
+
+extern const uint8_t __ram_start[], __ram_end[];
+
+/* ---- PCI configuration space, mechanism #1 */
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static uint32_t pci_addr(unsigned dev, unsigned fn, unsigned reg)
+{
+	return 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc);
+}
+static uint32_t pci_read32(unsigned dev, unsigned fn, unsigned reg)
+{
+	outl(0xcf8, pci_addr(dev, fn, reg));
+	return inl(0xcfc);
+}
+static void pci_write32(unsigned dev, unsigned fn, unsigned reg, uint32_t v)
+{
+	outl(0xcf8, pci_addr(dev, fn, reg));
+	outl(0xcfc, v);
+}
+static void pci_write8(unsigned dev, unsigned fn, unsigned reg, uint8_t v)
+{
+	outl(0xcf8, pci_addr(dev, fn, reg));
+	outb((uint16_t)(0xcfc + (reg & 3)), v);
+}
+
+/* The ACPI PM I/O block at the address QEMU's FADT will name: QEMU builds
+ * the tables from these registers when they are first read, so they are
+ * set before the table-loader runs. */
+#define PM_IO_BASE 0x600
+static int chipset_init(const char **name, struct error *e)
+{
+	uint32_t host = pci_read32(0, 0, 0);
+	if (host == 0x12378086) { /* i440FX: PIIX4 PM at 00:01.3 */
+		*name = "pc (i440fx)";
+		pci_write32(1, 3, 0x40, PM_IO_BASE | 1); /* PMBA */
+		pci_write8(1, 3, 0x80, 0x01);		  /* PMREGMISC: PMIOSE */
+	} else if (host == 0x29c08086) { /* Q35: ICH9 LPC at 00:1f.0 */
+		*name = "q35";
+		pci_write32(0x1f, 0, 0x40, PM_IO_BASE | 1); /* PMBASE */
+		pci_write8(0x1f, 0, 0x44, 0x80);	      /* ACPI_CNTL: ACPI_EN */
+	} else {
+		return fail(e, "chipset", "host bridge 0x%08x is neither i440FX nor Q35", host);
+	}
+	return 0;
+}
+
+/* ---- fw_cfg files */
+static struct fw_dir dir;
+
+static int read_dir(struct error *e)
+{
+	static uint8_t buf[4 + 64 * FW_DIR_MAX];
+	uint32_t count;
+	if (fw_cfg_read(FW_CFG_FILE_DIR, &count, 4, e))
+		return -1;
+	count = __builtin_bswap32(count);
+	if (count > FW_DIR_MAX)
+		return fail(e, "fw_cfg", "file directory count %u exceeds %u", count, FW_DIR_MAX);
+	if (fw_cfg_read(FW_CFG_FILE_DIR, buf, 4 + 64 * count, e))
+		return -1;
+	return fw_dir_parse(buf, 4 + 64 * count, &dir, e);
+}
+
+/* QEMU's etc/e820: {u64 address, u64 length, u32 type} little-endian. */
+static int read_e820(struct memmap *m, struct error *e)
+{
+	static uint8_t buf[20 * MEMMAP_INPUT_MAX];
+	const struct fw_file *f = fw_dir_find(&dir, "etc/e820");
+	if (!f)
+		return fail(e, "fw_cfg", "no etc/e820 file");
+	if (f->size % 20 || f->size > sizeof(buf))
+		return fail(e, "fw_cfg", "etc/e820 is %u bytes, not up to %u entries of 20",
+			    f->size, MEMMAP_INPUT_MAX);
+	if (fw_cfg_read(f->select, buf, f->size, e))
+		return -1;
+	for (uint32_t i = 0; i < f->size; i += 20) {
+		uint64_t base, len;
+		uint32_t type;
+		memcpy(&base, buf + i, 8);
+		memcpy(&len, buf + i + 8, 8);
+		memcpy(&type, buf + i + 16, 4);
+		if (memmap_add(m, base, len, type, e))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- ACPI: QEMU's tables through its table-loader script */
+#define EBDA_BASE 0x9fc00 /* the top KiB of the 640 KiB, as BIOSes have it */
+#define EBDA_SIZE 0x400
+#define ACPI_HIGH_SIZE MiB(1)
+
+struct rom_alloc {
+	uint64_t high_base, high_next, high_end;
+	uint64_t fseg_next, fseg_end;
+};
+
+static int loader_alloc(void *ctx, uint8_t zone, uint64_t size, uint64_t align, uint64_t *phys,
+			uint8_t **host, struct error *e)
+{
+	struct rom_alloc *a = ctx;
+	uint64_t *next = zone == LOADER_ZONE_FSEG ? &a->fseg_next : &a->high_next;
+	uint64_t end = zone == LOADER_ZONE_FSEG ? a->fseg_end : a->high_end, p;
+	if (!align_up(*next, align, &p) || p > end || size > end - p)
+		return fail(e, "acpi", "no room for 0x%llx bytes in the %s zone",
+			    (unsigned long long)size, zone == LOADER_ZONE_FSEG ? "FSEG" : "HIGH");
+	*next = p + size;
+	*phys = p;
+	*host = (uint8_t *)(uintptr_t)p;
+	memset(*host, 0, size);
+	return 0;
+}
+
+static int loader_read(void *ctx, const struct fw_file *f, void *dst, struct error *e)
+{
+	(void)ctx;
+	return fw_cfg_read(f->select, dst, f->size, e);
+}
+
+static int loader_write(void *ctx, const struct fw_file *f, uint32_t off, const void *src,
+			uint32_t len, struct error *e)
+{
+	(void)ctx;
+	return fw_cfg_write(f->select, off, src, len, e);
+}
+
+static int acpi_install(struct platform *pf, struct error *e)
+{
+	static uint8_t script[LOADER_ENTRY_SIZE * 64];
+	static struct loader_state st;
+	const struct fw_file *f = fw_dir_find(&dir, "etc/table-loader");
+	if (!f) {
+		con_printf("bootshim: note: no etc/table-loader: booting without ACPI\n");
+		return 0;
+	}
+	if (f->size > sizeof(script))
+		return fail(e, "acpi", "etc/table-loader is %u bytes, more than %zu", f->size,
+			    sizeof(script));
+	/* HIGH: the top MiB of RAM below 4 GiB; FSEG: the EBDA. */
+	uint64_t top = 0;
+	for (size_t i = 0; i < pf->mem.n; i++) {
+		const struct mem_range *r = &pf->mem.e[i];
+		uint64_t end = r->base + r->size;
+		if (r->type == MEM_RAM && end <= GiB(4) && end > top)
+			top = end;
+	}
+	if (top < MiB(16))
+		return fail(e, "acpi", "less than 16 MiB of RAM below 4 GiB");
+	struct rom_alloc a = {
+		.high_base = align_down(top - ACPI_HIGH_SIZE, 4096),
+		.high_end = top,
+		.fseg_next = EBDA_BASE,
+		.fseg_end = EBDA_BASE + EBDA_SIZE,
+	};
+	a.high_next = a.high_base;
+	struct loader_ops ops = { &a, loader_read, loader_alloc, loader_write };
+	if (fw_cfg_read(f->select, script, f->size, e) ||
+	    loader_run(script, f->size, &dir, &ops, &st, e))
+		return -1;
+	/* Reserved, as BIOSes report their ACPI area; the kernel finds the
+	 * tables through the RSDP. */
+	if (memmap_mark(&pf->mem, a.high_base, a.high_end - a.high_base, MEM_RESERVED, e))
+		return -1;
+	pf->rsdp = loader_addr(&st, "etc/acpi/rsdp");
+	return 0;
+}
+
+/* The BIOS data area's view of low memory: base memory size and the
+ * EBDA segment, which the kernel reads to find (and reserve) the EBDA. */
+static void poke16(uintptr_t addr, uint16_t v)
+{
+	/* Through asm: GCC takes a constant address in the first page for
+	 * a null pointer. */
+	__asm__ volatile("movw %1, (%0)" : : "r"(addr), "r"(v) : "memory");
+}
+
+static void bda_init(void)
+{
+	poke16(0x40e, EBDA_BASE >> 4);	/* EBDA segment */
+	poke16(0x413, EBDA_BASE >> 10); /* base memory, KiB */
+}
+
+void rom_main(uint64_t tsc)
+{
+	static struct platform pf;
+	struct error err;
+	const char *chipset = "?";
+
+	x86_console_init();
+	pf.t_entry = tsc;
+	if (fw_cfg_init(&err) || chipset_init(&chipset, &err) || read_dir(&err) ||
+	    read_e820(&pf.mem, &err))
+		fatal(&err);
+	pf.entry_name = chipset[0] == 'q' ? "firmware (-bios) on q35" : "firmware (-bios) on pc";
+	/* Low memory as a BIOS leaves it: the EBDA, the VGA window and the
+	 * option ROM / BIOS area are not the kernel's RAM. */
+	memset((void *)(uintptr_t)EBDA_BASE, 0, EBDA_SIZE);
+	if (memmap_sanitise(&pf.mem, &err) ||
+	    memmap_mark(&pf.mem, EBDA_BASE, MiB(1) - EBDA_BASE, MEM_RESERVED, &err) ||
+	    acpi_install(&pf, &err))
+		fatal(&err);
+	bda_init();
+	platform_keep(&pf, (uintptr_t)__ram_start, (uintptr_t)(__ram_end - __ram_start),
+		      "bootshim data");
+	bootshim_main(&pf);
+}

@@ -1,0 +1,229 @@
+#include "fw_cfg.h"
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Copy a fixed-size name field, which must hold a NUL. */
+static bool name_field(char *dst, const uint8_t *src)
+{
+	const uint8_t *nul = memchr(src, 0, FW_CFG_NAME_LEN);
+	if (!nul)
+		return false;
+	memcpy(dst, src, (size_t)(nul - src) + 1);
+	return true;
+}
+
+int fw_dir_parse(const uint8_t *buf, size_t len, struct fw_dir *d, struct error *e)
+{
+	d->n = 0;
+	if (len < 4)
+		return fail(e, "fw_cfg", "file directory of %zu bytes has no count", len);
+	uint32_t count = be32(buf);
+	if (count > FW_DIR_MAX)
+		return fail(e, "fw_cfg", "file directory count %u exceeds %u", count, FW_DIR_MAX);
+	if ((len - 4) / 64 < count)
+		return fail(e, "fw_cfg", "file directory count %u needs %u bytes, has %zu", count,
+			    4 + count * 64, len);
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *p = buf + 4 + 64 * (size_t)i;
+		struct fw_file *f = &d->f[d->n];
+		f->size = be32(p);
+		f->select = (uint16_t)(p[4] << 8 | p[5]);
+		if (!name_field(f->name, p + 8))
+			return fail(e, "fw_cfg", "file directory entry %u: name not terminated", i);
+		d->n++;
+	}
+	return 0;
+}
+
+const struct fw_file *fw_dir_find(const struct fw_dir *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->f[i].name, name))
+			return &d->f[i];
+	return NULL;
+}
+
+static struct loader_blob *blob_of(struct loader_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (!strcmp(st->blob[i].file->name, name))
+			return &st->blob[i];
+	return NULL;
+}
+
+uint64_t loader_addr(const struct loader_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (!strcmp(st->blob[i].file->name, name))
+			return st->blob[i].phys;
+	return 0;
+}
+
+/* [off, off+size) inside a blob of len bytes. */
+static bool inside(uint64_t off, uint64_t size, uint64_t len)
+{
+	return off <= len && size <= len - off;
+}
+
+static int allocate(const uint8_t *c, const struct fw_dir *dir, const struct loader_ops *ops,
+		    struct loader_state *st, struct error *e)
+{
+	char name[FW_CFG_NAME_LEN + 1];
+	if (!name_field(name, c + 4))
+		return fail(e, "table-loader", "ALLOCATE: file name not terminated");
+	uint32_t align = le32(c + 60);
+	uint8_t zone = c[64];
+	const struct fw_file *f = fw_dir_find(dir, name);
+	if (!f)
+		return fail(e, "table-loader", "ALLOCATE: no fw_cfg file '%s'", name);
+	if (blob_of(st, name))
+		return fail(e, "table-loader", "ALLOCATE: '%s' allocated twice", name);
+	if (st->n == LOADER_MAX_FILES)
+		return fail(e, "table-loader", "more than %u files", LOADER_MAX_FILES);
+	if (!is_pow2(align) || align > 4096)
+		return fail(e, "table-loader", "ALLOCATE '%s': alignment %u", name, align);
+	if (zone != LOADER_ZONE_HIGH && zone != LOADER_ZONE_FSEG)
+		return fail(e, "table-loader", "ALLOCATE '%s': unknown zone %u", name, zone);
+	struct loader_blob *b = &st->blob[st->n];
+	b->file = f;
+	if (ops->alloc(ops->ctx, zone, f->size, align, &b->phys, &b->host, e) ||
+	    ops->read(ops->ctx, f, b->host, e))
+		return -1;
+	st->n++;
+	return 0;
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned size)
+{
+	uint64_t v = 0;
+	for (unsigned i = size; i--;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put_le(uint8_t *p, unsigned size, uint64_t v)
+{
+	for (unsigned i = 0; i < size; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static int two_files(const uint8_t *c, struct loader_state *st, const char *cmd,
+		     struct loader_blob **dst, struct loader_blob **src, struct error *e)
+{
+	char dname[FW_CFG_NAME_LEN + 1], sname[FW_CFG_NAME_LEN + 1];
+	if (!name_field(dname, c + 4) || !name_field(sname, c + 60))
+		return fail(e, "table-loader", "%s: file name not terminated", cmd);
+	*src = blob_of(st, sname);
+	if (!*src)
+		return fail(e, "table-loader", "%s: '%s' was not allocated", cmd, sname);
+	if (dst) {
+		*dst = blob_of(st, dname);
+		if (!*dst)
+			return fail(e, "table-loader", "%s: '%s' was not allocated", cmd, dname);
+	}
+	return 0;
+}
+
+static int add_pointer(const uint8_t *c, struct loader_state *st, struct error *e)
+{
+	struct loader_blob *dst, *src;
+	if (two_files(c, st, "ADD_POINTER", &dst, &src, e))
+		return -1;
+	uint32_t off = le32(c + 116);
+	uint8_t size = c[120];
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return fail(e, "table-loader", "ADD_POINTER: size %u", size);
+	if (!inside(off, size, dst->file->size))
+		return fail(e, "table-loader", "ADD_POINTER: offset %u+%u outside '%s' (%u bytes)",
+			    off, size, dst->file->name, dst->file->size);
+	uint64_t v = get_le(dst->host + off, size) + src->phys;
+	if (size < 8 && v >> (size * 8))
+		return fail(e, "table-loader", "ADD_POINTER: 0x%llx does not fit %u bytes",
+			    (unsigned long long)v, size);
+	put_le(dst->host + off, size, v);
+	return 0;
+}
+
+static int add_checksum(const uint8_t *c, struct loader_state *st, struct error *e)
+{
+	char name[FW_CFG_NAME_LEN + 1];
+	if (!name_field(name, c + 4))
+		return fail(e, "table-loader", "ADD_CHECKSUM: file name not terminated");
+	struct loader_blob *b = blob_of(st, name);
+	if (!b)
+		return fail(e, "table-loader", "ADD_CHECKSUM: '%s' was not allocated", name);
+	uint32_t off = le32(c + 60), start = le32(c + 64), length = le32(c + 68);
+	if (!inside(off, 1, b->file->size) || !inside(start, length, b->file->size))
+		return fail(e, "table-loader", "ADD_CHECKSUM: range outside '%s' (%u bytes)", name,
+			    b->file->size);
+	uint8_t sum = 0;
+	b->host[off] = 0;
+	for (uint32_t i = 0; i < length; i++)
+		sum = (uint8_t)(sum + b->host[start + i]);
+	b->host[off] = (uint8_t)-sum;
+	return 0;
+}
+
+static int write_pointer(const uint8_t *c, const struct fw_dir *dir,
+			 const struct loader_ops *ops, struct loader_state *st, struct error *e)
+{
+	struct loader_blob *src;
+	if (two_files(c, st, "WRITE_POINTER", NULL, &src, e))
+		return -1;
+	char dname[FW_CFG_NAME_LEN + 1];
+	name_field(dname, c + 4);
+	const struct fw_file *dst = fw_dir_find(dir, dname);
+	if (!dst)
+		return fail(e, "table-loader", "WRITE_POINTER: no fw_cfg file '%s'", dname);
+	uint32_t dst_off = le32(c + 116), src_off = le32(c + 120);
+	uint8_t size = c[124];
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return fail(e, "table-loader", "WRITE_POINTER: size %u", size);
+	if (!inside(dst_off, size, dst->size) || src_off > src->file->size)
+		return fail(e, "table-loader", "WRITE_POINTER: offsets %u/%u outside '%s'/'%s'",
+			    dst_off, src_off, dname, src->file->name);
+	uint8_t v[8];
+	put_le(v, size, src->phys + src_off);
+	return ops->write(ops->ctx, dst, dst_off, v, size, e);
+}
+
+int loader_run(const uint8_t *script, size_t len, const struct fw_dir *dir,
+	       const struct loader_ops *ops, struct loader_state *st, struct error *e)
+{
+	st->n = 0;
+	if (len % LOADER_ENTRY_SIZE)
+		return fail(e, "table-loader", "%zu bytes is not a whole number of commands", len);
+	for (size_t i = 0; i < len; i += LOADER_ENTRY_SIZE) {
+		const uint8_t *c = script + i;
+		int r;
+		switch (le32(c)) {
+		case LOADER_ALLOCATE:
+			r = allocate(c, dir, ops, st, e);
+			break;
+		case LOADER_ADD_POINTER:
+			r = add_pointer(c, st, e);
+			break;
+		case LOADER_ADD_CHECKSUM:
+			r = add_checksum(c, st, e);
+			break;
+		case LOADER_WRITE_POINTER:
+			r = write_pointer(c, dir, ops, st, e);
+			break;
+		default:
+			/* "Commands with unknown ids ... are ignored" by firmware
+			 * (bios-linker-loader.c), so that QEMU can add new ones. */
+			r = 0;
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
