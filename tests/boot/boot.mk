@@ -67,6 +67,20 @@ $(eval $(call boot_case,pvh-no-room,--kernel $(CLOUD) --mem 128M \
 	--patch '.payload.kernel_head 0x260 4 0x7000000' \
 	--expect-error 'bootshim: error: kernel: no room for 0x7000000 bytes'))
 
+# ---- x86_64: shim.rom as the machine's firmware (-bios), on pc and q35,
+# with a virtio disk the guest must read through PCI.
+XROM := --rom --disk
+$(eval $(call boot_case,xrom-pc-256m,$(XROM) --kernel $(CLOUD) --mem 256M \
+	--cmdline '$(QUOTED)'))
+$(eval $(call boot_case,xrom-q35-smp4,$(XROM) --kernel $(GENERIC) --machine q35 --smp 4))
+$(eval $(call boot_case,xrom-pc-3584m-smp4,$(XROM) --kernel $(GENERIC) --mem 3584M --smp 4 \
+	--expect-high-mem))
+$(eval $(call boot_case,xrom-q35-8g-initrd-64m,$(XROM) --kernel $(CLOUD) --machine q35 \
+	--mem 8G --blob 67108864 --initrd raw --expect-high-mem))
+$(eval $(call boot_case,xrom-bad-magic,--rom --kernel $(CLOUD) \
+	--patch '.payload.kernel_head 0x202 4 0x21524448' \
+	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))
+
 # ---- aarch64: shim.img, booted as a Linux Image by QEMU and by U-Boot.
 ARM := --arch aarch64 --init $(ARM_INIT)
 QUOTED_ARM := $(subst ttyS0,ttyAMA0,$(QUOTED))

@@ -7,7 +7,9 @@
 #   --arch x86_64|aarch64                   (default x86_64)
 #   --machine OPTS    aarch64: extra -M virt options, e.g. virtualization=on
 #   --uboot           aarch64: boot shim.img from U-Boot's booti
-#   --rom             aarch64: boot shim.rom as the firmware (-bios)
+#   --rom             boot shim.rom as the firmware (-bios)
+#   --machine OPTS    x86_64: -M pc or q35 (with --rom)
+#   --disk            attach a virtio-blk disk; the guest must read its first sector
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
 #   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
 #                     (QEMU rewrites /memory in a -dtb, but not that)
@@ -24,7 +26,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus=
+blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk=
 patches=() consoles=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--machine) machine=,$2; shift ;;
 	--uboot) uboot=1 ;;
 	--rom) rom=1 ;;
+	--disk) disk=1 ;;
 	--expect-cpus) cpus=$2; shift ;;
 	--reserve) reserve=$2; shift ;;
 	--out) out=$2; shift ;;
@@ -74,7 +77,15 @@ head -c "$blob" /dev/urandom >"$out/blob"
 sha=$(sha256sum "$out/blob" | cut -d' ' -f1)
 initrd=$out/initrd.cpio
 [ "$fmt" = gz ] && initrd=$initrd.gz
-"$repo/tests/guest/mkinitrd.sh" "$initrd" "$init" "$out/blob"
+# With a disk, the initrd carries the virtio modules of the kernel
+# (scripts/fetch-kernel.sh keeps them beside it), in load order.
+modules=
+if [ -n "$disk" ]; then
+	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
+		[ -f "$kernel.modules/$m.ko" ] && modules="$modules $kernel.modules/$m.ko"
+	done
+fi
+MODULES=$modules "$repo/tests/guest/mkinitrd.sh" "$initrd" "$init" "$out/blob"
 initrd=${initrd_override:-$initrd}
 
 # The real build interface; CMDLINE through the environment keeps its bytes.
@@ -103,13 +114,27 @@ mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
 common=(-m "$mem" -smp "$smp" -display none -serial stdio -monitor none -no-reboot)
 if [ "$arch" = x86_64 ]; then
 	shim=$out/o/x86_64/shim.elf
-	for p in "${patches[@]}"; do
-		# shellcheck disable=SC2086
-		python3 "$here/patch-elf.py" "$shim" $p
-	done
-	qemu=(qemu-system-x86_64 "${common[@]}" -device isa-debug-exit -kernel "$shim")
+	if [ -z "$rom" ]; then
+		for p in "${patches[@]}"; do
+			# shellcheck disable=SC2086
+			python3 "$here/patch-elf.py" "$shim" $p
+		done
+	fi
 	fail_exit=3 # isa-debug-exit: (1 << 1) | 1
-	expect=(--expect-acpi 1 --expect-console 'bootshim: started by PVH')
+	if [ -n "$rom" ]; then
+		shim=$out/o/x86_64/shim.rom
+		for p in "${patches[@]}"; do
+			# shellcheck disable=SC2086
+			python3 "$here/patch-elf.py" "$shim.elf" $p "$shim"
+		done
+		m=${machine#,}
+		qemu=(qemu-system-x86_64 -M "${m:-pc}" "${common[@]}" -device isa-debug-exit
+			-bios "$shim")
+		expect=(--expect-acpi 1 --expect-console "bootshim: started by firmware \\(-bios\\) on ${m:-pc}")
+	else
+		qemu=(qemu-system-x86_64 "${common[@]}" -device isa-debug-exit -kernel "$shim")
+		expect=(--expect-acpi 1 --expect-console 'bootshim: started by PVH')
+	fi
 else
 	shim=$out/o/aarch64/shim.img
 	[ -n "$rom" ] && shim=$out/o/aarch64/shim.rom
@@ -158,6 +183,14 @@ else
 	else
 		qemu+=(-kernel "$shim")
 	fi
+fi
+
+if [ -n "$disk" ]; then
+	# A disk of known random content behind virtio-blk-pci.
+	head -c 1048576 /dev/urandom >"$out/disk.img"
+	vda=$(head -c 512 "$out/disk.img" | sha256sum | cut -d' ' -f1)
+	qemu+=(-drive "file=$out/disk.img,format=raw,if=virtio")
+	expect+=(--expect-vda-sha256 "$vda")
 fi
 
 if [ -n "$boot_err" ]; then

@@ -9,6 +9,7 @@
  *   gcc -static -Os -Wall -Wextra -o init init.c
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
@@ -373,6 +375,62 @@ static void report_blob(void)
 	report("data-sha256", "%s", hex);
 }
 
+/* Modules the test initrd carries (/modules/NN-name.ko, for drivers a
+ * distribution kernel builds as modules, such as virtio_blk), loaded in
+ * name order; then a moment for devtmpfs to show the disk they find. */
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void load_modules(void)
+{
+	struct dirent **names;
+	int n = scandir("/modules", &names, NULL, name_cmp);
+	if (n < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		char path[300];
+		if (names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "/modules/%s", names[i]->d_name);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) < 0)
+				fail("load %s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
+		free(names[i]);
+	}
+	free(names);
+	for (int i = 0; i < 200 && access("/dev/vda", F_OK); i++)
+		usleep(10000);
+}
+
+/* The first sector of the first virtio disk, for the firmware flavour's
+ * tests that PCI devices work: "none" without a disk. */
+static void report_disk(void)
+{
+	static const char path[] = "/dev/vda";
+	uint8_t sector[512];
+	struct sha256 ctx;
+	char hex[65];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		report("vda-sector0-sha256", "none");
+		return;
+	}
+	ssize_t n = pread(fd, sector, sizeof(sector), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(sector)) {
+		fail("read %s: %s", path, n < 0 ? strerror(errno) : "short read");
+		return;
+	}
+	sha256_init(&ctx);
+	sha256_update(&ctx, sector, sizeof(sector));
+	sha256_final(&ctx, hex);
+	report("vda-sector0-sha256", "%s", hex);
+}
+
 /* /proc/iomem lines look like "00100000-bffdffff : System RAM"; nesting is
  * shown by leading spaces. Sum only top-level RAM (children such as
  * "Kernel code" lie inside it). Needs CAP_SYS_ADMIN, else addresses read 0. */
@@ -490,6 +548,7 @@ int main(void)
 	mount_fs("sysfs", "/sys");
 
 	hello();
+	load_modules();
 
 	/* Keep asynchronous kernel messages (e.g. "tsc: Refined TSC
 	 * clocksource calibration") from being spliced into report lines:
@@ -505,6 +564,7 @@ int main(void)
 	report_cpus();
 	report("acpi", "%d", exists("/sys/firmware/acpi/tables"));
 	report("efi", "%d", exists("/sys/firmware/efi"));
+	report_disk();
 	marker("end");
 
 	/* tty writes return once queued; make sure everything left the UART

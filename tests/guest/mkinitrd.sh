@@ -5,7 +5,9 @@
 #
 # Contents: /init (from INIT, mode 0755), empty /proc /sys /dev /data,
 # /data/blob (copy of BLOB, if given) and /data/hello (text of $HELLO, if
-# set). OUT ending in .gz is gzip-compressed, otherwise left uncompressed.
+# set), and /modules/NN-name.ko for each module in $MODULES (a space-separated
+# list in load order; the init loads them in name order). OUT ending in .gz
+# is gzip-compressed, otherwise left uncompressed.
 # Runs as non-root and is reproducible: owner 0:0, mtimes 0, sorted names.
 set -eu
 set -o pipefail # a cpio failure must not hide behind gzip
@@ -33,6 +35,17 @@ chmod 0755 "$stage/init" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/data"
 if [ -n "$blob" ]; then
 	cp "$blob" "$stage/data/blob"
 	chmod 0644 "$stage/data/blob"
+fi
+if [ -n "${MODULES:-}" ]; then
+	mkdir "$stage/modules"
+	chmod 0755 "$stage/modules"
+	i=10
+	for m in $MODULES; do
+		[ -f "$m" ] || { echo "$0: module '$m' not found" >&2; exit 1; }
+		cp "$m" "$stage/modules/$i-$(basename "$m")"
+		chmod 0644 "$stage/modules/$i-$(basename "$m")"
+		i=$((i + 1))
+	done
 fi
 if [ -n "${HELLO+set}" ]; then
 	printf '%s\n' "$HELLO" > "$stage/data/hello"
