@@ -5,7 +5,9 @@ median time from QEMU's start to the guest init's report, the part of it
 spent before the kernel's clock started, and the shim's own entry-to-jump
 time and bytes copied.
 
-  x86_64:  shim.elf (PVH)  vs  QEMU -kernel/-initrd/-append (SeaBIOS linuxboot)
+  x86_64:  shim.elf (PVH), shim.rom (-bios)
+                           vs  QEMU -kernel/-initrd/-append under SeaBIOS (linuxboot)
+                           vs  the same under qboot, where QEMU ships it
   aarch64: shim.img, shim.rom (-bios)  vs  QEMU -kernel/-initrd/-append
                                        vs  U-Boot booti of the same Image and initrd
 
@@ -21,6 +23,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOT = os.path.join(HERE, "..", "boot", "boot.py")
 UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+QBOOT = "/usr/share/qemu/qboot.rom"
 SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
 
 
@@ -29,11 +32,15 @@ def paths(a, cmdline):
     if a.arch == "x86_64":
         q = ["qemu-system-x86_64", "-m", "1G", "-smp", "1"] + SERIAL + [
             "-device", "isa-debug-exit"]
-        return {
+        direct = ["-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
+        ways = {
             "shim.elf (PVH)": (q + ["-kernel", a.shim], []),
-            "QEMU -kernel/-initrd/-append (SeaBIOS)": (q + [
-                "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], []),
+            "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.elf", "shim.rom")], []),
+            "QEMU -kernel/-initrd/-append (SeaBIOS)": (q + direct, []),
         }
+        if os.path.exists(QBOOT):
+            ways["QEMU -kernel/-initrd/-append (qboot)"] = (q + ["-bios", QBOOT] + direct, [])
+        return ways
     q = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on",
          "-m", "1G", "-smp", "1"] + SERIAL
     size = os.path.getsize(a.initrd)
