@@ -229,12 +229,14 @@ RUN_x86_64 := qemu-system-x86_64 -m 1G -nographic -no-reboot -device isa-debug-e
 	-kernel $(B)/shim.elf
 RUN_aarch64 := qemu-system-aarch64 -M virt -cpu max -m 1G -nographic -no-reboot \
 	-semihosting-config enable=on,target=native -kernel $(B)/shim.img
+RUN_ROM_x86_64 := qemu-system-x86_64 -m 1G -nographic -no-reboot -device isa-debug-exit \
+	-bios $(B)/shim.rom
 RUN_ROM_aarch64 := qemu-system-aarch64 -M virt -cpu max -m 1G -nographic -no-reboot \
 	-semihosting-config enable=on,target=native -bios $(B)/shim.rom
 run: $(SHIMS) | $(O)/.deps-run
 	$(RUN_$(ARCH))
 
-# The firmware flavour (aarch64 for now).
+# The firmware flavour.
 run-rom: $(SHIMS) | $(O)/.deps-run
 	$(RUN_ROM_$(ARCH))
 
