@@ -192,13 +192,17 @@ static int write_pointer(const uint8_t *c, const struct fw_dir *dir,
 			    dst_off, src_off, dname, src->file->name);
 	uint8_t v[8];
 	put_le(v, size, src->phys + src_off);
-	return ops->write(ops->ctx, dst, dst_off, v, size, e);
+	if (ops->write(ops->ctx, dst, dst_off, v, size, e))
+		return -1;
+	st->pointers_written++;
+	return 0;
 }
 
 int loader_run(const uint8_t *script, size_t len, const struct fw_dir *dir,
 	       const struct loader_ops *ops, struct loader_state *st, struct error *e)
 {
 	st->n = 0;
+	st->pointers_written = 0;
 	if (len % LOADER_ENTRY_SIZE)
 		return fail(e, "table-loader", "%zu bytes is not a whole number of commands", len);
 	for (size_t i = 0; i < len; i += LOADER_ENTRY_SIZE) {

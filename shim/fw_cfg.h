@@ -61,6 +61,7 @@ struct loader_blob {
 struct loader_state {
 	size_t n;
 	struct loader_blob blob[LOADER_MAX_FILES];
+	unsigned pointers_written;	/* WRITE_POINTER commands carried out */
 };
 
 /* Run the script (len bytes of 128-byte commands). Every name must be a

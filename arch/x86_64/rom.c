@@ -188,6 +188,8 @@ static int acpi_install(struct platform *pf, struct error *e)
 	if (memmap_mark(&pf->mem, a.high_base, a.high_end - a.high_base, MEM_RESERVED, e))
 		return -1;
 	pf->rsdp = loader_addr(&st, "etc/acpi/rsdp");
+	con_printf("bootshim: ACPI: %zu fw_cfg files loaded, %u pointers written back, RSDP 0x%llx\n",
+		   st.n, st.pointers_written, (unsigned long long)pf->rsdp);
 	return 0;
 }
 

@@ -77,6 +77,15 @@ $(eval $(call boot_case,xrom-pc-3584m-smp4,$(XROM) --kernel $(GENERIC) --mem 358
 	--expect-high-mem))
 $(eval $(call boot_case,xrom-q35-8g-initrd-64m,$(XROM) --kernel $(CLOUD) --machine q35 \
 	--mem 8G --blob 67108864 --initrd raw --expect-high-mem))
+# fw_cfg without its DMA interface (port I/O reads).
+$(eval $(call boot_case,xrom-pc-portio,$(XROM) --kernel $(CLOUD) \
+	--qemu-arg -global --qemu-arg fw_cfg.dma_enabled=off))
+# A vmgenid device, whose table-loader script uses WRITE_POINTER: the
+# kernel's driver must find the generation ID QEMU was told about.
+$(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35 \
+	--qemu-arg -device --qemu-arg vmgenid \
+	--expect-console 'bootshim: ACPI: [0-9]+ fw_cfg files loaded$(comma) 1 pointers written back' \
+	--expect-console 'ACPI: SSDT .*VMGENID'))
 $(eval $(call boot_case,xrom-bad-magic,--rom --kernel $(CLOUD) \
 	--patch '.payload.kernel_head 0x202 4 0x21524448' \
 	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))

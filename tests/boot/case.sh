@@ -10,6 +10,7 @@
 #   --rom             boot shim.rom as the firmware (-bios)
 #   --machine OPTS    x86_64: -M pc or q35 (with --rom)
 #   --disk            attach a virtio-blk disk; the guest must read its first sector
+#   --qemu-arg ARG    one more QEMU argument (repeatable)
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
 #   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
 #                     (QEMU rewrites /memory in a -dtb, but not that)
@@ -27,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk=
-patches=() consoles=() build_err= boot_err= high= initrd_override=
+patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--uboot) uboot=1 ;;
 	--rom) rom=1 ;;
 	--disk) disk=1 ;;
+	--qemu-arg) extra+=("$2"); shift ;;
 	--expect-cpus) cpus=$2; shift ;;
 	--reserve) reserve=$2; shift ;;
 	--out) out=$2; shift ;;
@@ -185,6 +187,7 @@ else
 	fi
 fi
 
+qemu+=("${extra[@]}")
 if [ -n "$disk" ]; then
 	# A disk of known random content behind virtio-blk-pci.
 	head -c 1048576 /dev/urandom >"$out/disk.img"
