@@ -137,7 +137,8 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 	shim/memmap.c shim/payload.c shim/place.c
 CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c
 CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c
-ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/long_mode.S arch/x86_64/string.c
+ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
+	arch/x86_64/string.c
 ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/vectors.S arch/aarch64/el.S
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \

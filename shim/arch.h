@@ -5,7 +5,11 @@
 
 #include "lib.h"
 
+struct boot_plan;
 struct handoff;
+struct place_item;
+struct platform;
+struct error;
 
 void arch_console_putc(char c);
 
@@ -16,6 +20,15 @@ uint64_t arch_ticks_hz(void);
 /* Stop the machine after a fatal error, with a failure status where the
  * machine has a way to report one. */
 __attribute__((noreturn)) void arch_stop_failure(void);
+
+/* Take ownership of the memory placement chose, where a firmware still
+ * manages it (UEFI AllocatePages); elsewhere a no-op. */
+int arch_claim(const struct place_item *item, size_t n, struct error *e);
+
+/* Leave a firmware that is still running (UEFI ExitBootServices), with
+ * the boot information refreshed for the final memory map; elsewhere a
+ * no-op. After it succeeds, nothing may fail. */
+int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e);
 
 /* Jump to the kernel as its boot protocol requires. */
 __attribute__((noreturn)) void arch_enter_kernel(const struct handoff *h);

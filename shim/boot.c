@@ -61,16 +61,19 @@ void bootshim_main(struct platform *pf)
 	payload_get(&bp.pl);
 	if (memmap_sanitise(&pf->mem, &err) ||
 	    linux_plan(pf, &bp, &err) ||
-	    place_plan(pf, &bp, &err))
+	    place_plan(pf, &bp, &err) ||
+	    arch_claim(bp.item, ITEM_COUNT, &err))
 		fatal(&err);
 	uint64_t copied = place_copy(bp.item, ITEM_COUNT);
 	if (linux_finish(pf, &bp, &err))
 		fatal(&err);
+	announce(&bp);
+	if (arch_exit_firmware(pf, &bp, &err))
+		fatal(&err);
+	report_time(pf, copied);
 	for (size_t i = 0; i < ITEM_COUNT; i++)
 		if (!bp.item[i].in_place)
 			bp.h.written[bp.h.n_written++] =
 				(struct range){ bp.item[i].dest, bp.item[i].size, bp.item[i].name };
-	announce(&bp);
-	report_time(pf, copied);
 	arch_enter_kernel(&bp.h);
 }

@@ -1,5 +1,6 @@
-/* The x86_64 side of the arch boundary (shim/arch.h), shared by every x86
- * entry: COM1 console, TSC time, stopping, and the 64-bit kernel entry. */
+/* x86_64 pieces every entry shares: the COM1 UART, TSC time, and the
+ * 64-bit kernel entry. Stopping and the console differ between running as
+ * the machine's code (bare.c) and as a UEFI application (efi.c). */
 #include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
@@ -26,7 +27,7 @@ void x86_console_init(void)
 	outb(COM1 + UART_MCR, 0x03);	/* DTR, RTS */
 }
 
-void arch_console_putc(char c)
+void uart_putc(char c)
 {
 	/* Bounded: a missing UART reads 0xff (THRE set), a wedged one must
 	 * not hang the boot. */
@@ -70,17 +71,6 @@ uint64_t arch_ticks_hz(void)
 		if (inb(PIT_GATE) & 0x20)
 			return hz = (rdtsc() - t0) * PIT_HZ / latch;
 	return 0;
-}
-
-void arch_stop_failure(void)
-{
-	/* QEMU's isa-debug-exit makes QEMU exit with status (v << 1) | 1:
-	 * at its default port 0x501 and at 0xf4, where it is often placed. */
-	outb(0x501, 1);
-	outb(0xf4, 1);
-	con_printf("bootshim: machine halted (no isa-debug-exit device to report failure)\n");
-	for (;;)
-		__asm__ volatile("cli; hlt");
 }
 
 void arch_enter_kernel(const struct handoff *h)

@@ -1,0 +1,38 @@
+/* The x86_64 arch boundary for the entries that own the machine (PVH,
+ * shim.rom): console on COM1, stopping through isa-debug-exit, nothing to
+ * claim from or hand back to a firmware. */
+#include "../../shim/arch.h"
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "io.h"
+
+void uart_putc(char c);
+
+void arch_console_putc(char c)
+{
+	uart_putc(c);
+}
+
+int arch_claim(const struct place_item *item, size_t n, struct error *e)
+{
+	(void)item, (void)n, (void)e;
+	return 0;
+}
+
+int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
+{
+	(void)pf, (void)bp, (void)e;
+	return 0;
+}
+
+void arch_stop_failure(void)
+{
+	/* QEMU's isa-debug-exit makes QEMU exit with status (v << 1) | 1:
+	 * at its default port 0x501 and at 0xf4, where it is often placed. */
+	outb(0x501, 1);
+	outb(0xf4, 1);
+	con_printf("bootshim: machine halted (no isa-debug-exit device to report failure)\n");
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
