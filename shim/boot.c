@@ -59,6 +59,8 @@ void bootshim_main(struct platform *pf)
 
 	con_printf("bootshim: started by %s\n", pf->entry_name);
 	payload_get(&bp.pl);
+	if (pf->cmdline)
+		bp.pl.cmdline = (struct blob){ (const uint8_t *)pf->cmdline, strlen(pf->cmdline) };
 	if (memmap_sanitise(&pf->mem, &err) ||
 	    linux_plan(pf, &bp, &err) ||
 	    place_plan(pf, &bp, &err) ||

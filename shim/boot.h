@@ -20,6 +20,18 @@ struct handoff {
 
 #define PLATFORM_MAX_KEEP 8
 
+/* What a UEFI entry hands on for the kernel's EFI boot (x86: efi_info,
+ * secure_boot and screen_info in the zero page). */
+struct platform_efi {
+	uint64_t systab;		/* 0: not booted by UEFI */
+	uint64_t mmap, mmap_size, desc_size;
+	uint32_t desc_version;
+	uint8_t secure_boot;		/* boot_params.secure_boot: 1 off, 2 on */
+	uint64_t fb_base, fb_size;	/* GOP framebuffer; fb_base 0: none */
+	uint32_t fb_width, fb_height, fb_stride;	/* stride in pixels */
+	bool fb_bgr;			/* BGRX rather than RGBX */
+};
+
 /* Filled by the entry path, then handed to bootshim_main. */
 struct platform {
 	const char *entry_name;		/* how the shim was started, e.g. "PVH" */
@@ -30,6 +42,9 @@ struct platform {
 	uint64_t dtb_size;
 	uint8_t seed[64];		/* entropy from the platform (RNDR, EFI_RNG) */
 	size_t seed_len;		/* 0: none available */
+	const char *cmdline;		/* replaces the embedded one (UEFI load
+					 * options), NUL-terminated; NULL: none */
+	struct platform_efi efi;
 	struct range keep[PLATFORM_MAX_KEEP]; /* must survive until the jump */
 	size_t n_keep;
 };

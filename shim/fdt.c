@@ -39,6 +39,9 @@ static int add_reg(const void *fdt, int node, int ac, int sc, uint32_t type,
 	if (!reg)
 		return 0;
 	int stride = (ac + sc) * 4;
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return fail(e, "dtb", "%s: #address-cells %d / #size-cells %d",
+			    fdt_get_name(fdt, node, NULL), ac, sc);
 	if (len % stride)
 		return fail(e, "dtb", "%s: reg is %d bytes, not a multiple of %d",
 			    fdt_get_name(fdt, node, NULL), len, stride);
@@ -136,8 +139,10 @@ int dt_console_pl011(const void *fdt, uint64_t *base)
 		int node = path[0] == '/' ? fdt_path_offset_namelen(fdt, path, plen)
 					  : -1;
 		if (path[0] != '/') {
+			/* Only an absolute alias: libfdt resolves a relative one by
+			 * recursion, which an alias naming itself never ends. */
 			const char *alias = fdt_get_alias_namelen(fdt, path, plen);
-			node = alias ? fdt_path_offset(fdt, alias) : -1;
+			node = alias && alias[0] == '/' ? fdt_path_offset(fdt, alias) : -1;
 		}
 		if (pl011_base(fdt, node, base))
 			return 0;

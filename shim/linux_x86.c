@@ -110,6 +110,7 @@ int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *
 		.initrd_size = bp->pl.initrd.len,
 		.rsdp = pf->rsdp,
 		.zero_page_addr = zp->dest,
+		.efi = &pf->efi,
 	};
 	if (x86_fill_zero_page((void *)(uintptr_t)zp->dest, zp->size, &kernel, &e820, &bi, e))
 		return -1;

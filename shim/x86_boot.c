@@ -1,4 +1,10 @@
 #include "x86_boot.h"
+#include "boot.h"
+
+_Static_assert(sizeof(struct screen_info) == 0x40, "screen_info");
+_Static_assert(__builtin_offsetof(struct screen_info, lfb_base) == 0x18, "lfb_base");
+_Static_assert(__builtin_offsetof(struct screen_info, capabilities) == 0x36, "capabilities");
+_Static_assert(__builtin_offsetof(struct screen_info, ext_lfb_base) == 0x3a, "ext_lfb_base");
 
 #define CHECK_OFFSET(type, field, off) \
 	_Static_assert(__builtin_offsetof(struct type, field) == (off), #field)
@@ -135,6 +141,41 @@ uint64_t x86_zero_page_bytes(size_t n_e820)
 	return bytes;
 }
 
+/* A UEFI boot: the kernel takes the system table and the final memory map
+ * from efi_info ("EL64": a 64-bit loader), and the GOP framebuffer from
+ * screen_info. */
+static void fill_efi(struct boot_params *bp, const struct platform_efi *efi)
+{
+	struct efi_info *ei = &bp->efi_info;
+	ei->efi_loader_signature = EFI64_LOADER_SIGNATURE;
+	ei->efi_systab = (uint32_t)efi->systab;
+	ei->efi_systab_hi = (uint32_t)(efi->systab >> 32);
+	ei->efi_memmap = (uint32_t)efi->mmap;
+	ei->efi_memmap_hi = (uint32_t)(efi->mmap >> 32);
+	ei->efi_memmap_size = (uint32_t)efi->mmap_size;
+	ei->efi_memdesc_size = (uint32_t)efi->desc_size;
+	ei->efi_memdesc_version = efi->desc_version;
+	bp->secure_boot = efi->secure_boot;
+	if (!efi->fb_base)
+		return;
+	struct screen_info *si = &bp->screen_info;
+	si->orig_video_isVGA = VIDEO_TYPE_EFI;
+	si->lfb_width = (uint16_t)efi->fb_width;
+	si->lfb_height = (uint16_t)efi->fb_height;
+	si->lfb_depth = 32;
+	si->lfb_linelength = (uint16_t)(efi->fb_stride * 4);
+	si->lfb_base = (uint32_t)efi->fb_base;
+	si->ext_lfb_base = (uint32_t)(efi->fb_base >> 32);
+	if (si->ext_lfb_base)
+		si->capabilities |= VIDEO_CAPABILITY_64BIT_BASE;
+	si->lfb_size = (uint32_t)efi->fb_size;
+	si->red_size = si->green_size = si->blue_size = si->rsvd_size = 8;
+	si->red_pos = efi->fb_bgr ? 16 : 0;
+	si->green_pos = 8;
+	si->blue_pos = efi->fb_bgr ? 0 : 16;
+	si->rsvd_pos = 24;
+}
+
 int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
 		       const struct memmap *e820, const struct x86_boot_info *bi,
 		       struct error *e)
@@ -160,6 +201,8 @@ int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
 	h->hardware_subarch = 0; /* a normal PC */
 	h->setup_data = 0;
 	bp->acpi_rsdp_addr = bi->rsdp;
+	if (bi->efi && bi->efi->systab)
+		fill_efi(bp, bi->efi);
 
 	size_t n = e820->n;
 	size_t in_page = n < E820_MAX_ENTRIES_ZEROPAGE ? n : E820_MAX_ENTRIES_ZEROPAGE;

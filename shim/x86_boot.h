@@ -5,6 +5,8 @@
 
 #include "memmap.h"
 
+struct platform_efi;
+
 #define X86_SETUP_HDR_OFFSET 0x1f1
 #define X86_BOOT_FLAG 0xaa55
 #define X86_HDR_MAGIC 0x53726448 /* "HdrS" */
@@ -86,10 +88,47 @@ struct __attribute__((packed)) efi_info {
 	uint32_t efi_memmap_hi;
 };
 
+/* include/uapi/linux/screen_info.h, for an EFI framebuffer. */
+struct __attribute__((packed)) screen_info {
+	uint8_t orig_x, orig_y;		/* 0x00 */
+	uint16_t ext_mem_k;		/* 0x02 */
+	uint16_t orig_video_page;	/* 0x04 */
+	uint8_t orig_video_mode;	/* 0x06 */
+	uint8_t orig_video_cols;	/* 0x07 */
+	uint8_t flags;			/* 0x08 */
+	uint8_t unused2;		/* 0x09 */
+	uint16_t orig_video_ega_bx;	/* 0x0a */
+	uint16_t unused3;		/* 0x0c */
+	uint8_t orig_video_lines;	/* 0x0e */
+	uint8_t orig_video_isVGA;	/* 0x0f */
+	uint16_t orig_video_points;	/* 0x10 */
+	uint16_t lfb_width;		/* 0x12 */
+	uint16_t lfb_height;		/* 0x14 */
+	uint16_t lfb_depth;		/* 0x16 */
+	uint32_t lfb_base;		/* 0x18 */
+	uint32_t lfb_size;		/* 0x1c */
+	uint16_t cl_magic, cl_offset;	/* 0x20 */
+	uint16_t lfb_linelength;	/* 0x24 */
+	uint8_t red_size, red_pos;	/* 0x26 */
+	uint8_t green_size, green_pos;	/* 0x28 */
+	uint8_t blue_size, blue_pos;	/* 0x2a */
+	uint8_t rsvd_size, rsvd_pos;	/* 0x2c */
+	uint16_t vesapm_seg, vesapm_off; /* 0x2e */
+	uint16_t pages;			/* 0x32 */
+	uint16_t vesa_attributes;	/* 0x34 */
+	uint32_t capabilities;		/* 0x36 */
+	uint32_t ext_lfb_base;		/* 0x3a */
+	uint8_t _reserved[2];		/* 0x3e */
+};
+
+#define VIDEO_TYPE_EFI 0x70
+#define VIDEO_CAPABILITY_64BIT_BASE (1u << 1)
+#define EFI64_LOADER_SIGNATURE 0x34364c45 /* "EL64" */
+
 /* The zero page. Only the fields bootshim fills are named; the rest is
  * padding with the spec's offsets checked below. */
 struct __attribute__((packed)) boot_params {
-	uint8_t screen_info[0x40];		/* 0x000 */
+	struct screen_info screen_info;		/* 0x000 */
 	uint8_t apm_bios_info[0x14];		/* 0x040 */
 	uint8_t _pad2[4];			/* 0x054 */
 	uint64_t tboot_addr;			/* 0x058 */
@@ -157,6 +196,7 @@ struct x86_boot_info {
 	uint64_t initrd_addr, initrd_size;
 	uint64_t rsdp;			/* 0: none known */
 	uint64_t zero_page_addr;	/* physical address of `zp` */
+	const struct platform_efi *efi;	/* UEFI boot: efi_info etc.; NULL: none */
 };
 
 /* Fill the zero page at zp (zp_bytes long, from x86_zero_page_bytes) for
