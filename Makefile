@@ -17,7 +17,7 @@ CROSS_x86_64 :=
 CROSS_aarch64 := aarch64-linux-gnu-
 CONSOLE_x86_64 := ttyS0
 CONSOLE_aarch64 := ttyAMA0
-SHIMS_x86_64 := $(B)/shim.elf $(B)/shim.rom
+SHIMS_x86_64 := $(B)/shim.elf $(B)/shim.rom $(B)/shim.efi
 SHIMS_aarch64 := $(B)/shim.img $(B)/shim.rom
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH=$(ARCH) is not supported; use ARCH=x86_64 or ARCH=aarch64)
@@ -213,7 +213,50 @@ $(B)/shim.rom: $(B)/shim.rom.elf
 		$< $@
 	@echo "bootshim: wrote $@"
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+# ---------------------------------------------------------------- UEFI
+# shim.efi: the same core, built position-independent for gnu-efi, linked
+# as a shared object and converted to PE/COFF.
+ifeq ($(ARCH),x86_64)
+GNUEFI_LIB := /usr/lib
+GNUEFI_INC := /usr/include/efi
+# gnu-efi: -fpic (the loader relocates), 2-byte wchar_t for CHAR16 strings,
+# the Microsoft ABI for firmware calls without wrappers
+EFI_CFLAGS := $(filter-out -fno-pic -fno-pie,$(CFLAGS)) -fpic -fshort-wchar \
+	-DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
+# (libefi brings its own memcpy and memset, so no arch/x86_64/string.c)
+EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_x86_64) shim/efi_memmap.c arch/x86_64/cpu.c \
+	arch/x86_64/efi.c
+efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
+
+$(B)/obj-efi/%.c.o: %.c | $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj-efi/arch/payload.S.o: arch/payload.S $(B)/payload.stamp
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -DPAYLOAD_IN_RODATA -I$(B) -c -o $@ $<
+
+$(B)/shim.efi.so: $(call efiobjs,$(EFI_SRCS)) $(B)/obj-efi/arch/payload.S.o
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(GNUEFI_LIB)/elf_x86_64_efi.lds \
+		-L $(GNUEFI_LIB) -o $@.tmp $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ -lefi -lgnuefi
+	@scripts/check-elf.sh efi $@.tmp
+	@mv $@.tmp $@
+
+$(B)/shim.efi: $(B)/shim.efi.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "bootshim: wrote $@"
+endif
+
+# A FAT image with the shim at the removable-media path, for a VM's disk
+# or a USB stick.
+EFI_BOOT_NAME_x86_64 := BOOTX64.EFI
+EFI_BOOT_NAME_aarch64 := BOOTAA64.EFI
+esp: $(B)/esp.img
+$(B)/esp.img: $(B)/shim.efi scripts/mkesp.sh | $(O)/.deps-check
+	scripts/mkesp.sh $< $(EFI_BOOT_NAME_$(ARCH)) $@
+
+-include $(shell find $(B)/obj $(B)/obj-efi -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- guest
 $(O)/guest/%/init: tests/guest/init.c | $(O)/.deps-build
@@ -263,5 +306,5 @@ bench: $(SHIMS) | $(O)/.deps-run $(O)/.deps-check
 clean:
 	rm -rf $(O)
 
-.PHONY: all run run-rom check bench clean
+.PHONY: all run run-rom check bench clean esp
 .DELETE_ON_ERROR:

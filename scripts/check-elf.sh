@@ -24,5 +24,13 @@ rom)
 		fail "unexpected relocations: shim.rom executes where it is linked"
 	[ -z "$(nm -u "$f")" ] || fail "undefined symbols: $(nm -u "$f" | tr '\n' ' ')"
 	;;
+efi)
+	# The firmware loader applies base relocations only; everything must
+	# be defined inside the image.
+	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_X86_64_RELATIVE$' | sort -u)
+	[ -z "$bad" ] || fail "relocations a UEFI loader cannot apply: $bad"
+	undef=$(nm -u "$f")
+	[ -z "$undef" ] || fail "undefined symbols: $(echo $undef)"
+	;;
 *) echo "check-elf: unknown kind $kind" >&2; exit 2 ;;
 esac

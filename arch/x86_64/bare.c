@@ -36,3 +36,21 @@ void arch_stop_failure(void)
 		__asm__ volatile("cli; hlt");
 }
 
+void arch_enter_kernel(const struct handoff *h)
+{
+	/* What the kernel's real-mode setup would have done before entering
+	 * protected mode (arch/x86/boot/pm.c): mask the legacy PICs. */
+	outb(0xa1, 0xff);
+	outb(0x21, 0xfb);
+
+	/* boot.rst, 64-bit boot protocol: "interrupt must be disabled",
+	 * %rsi holds the base address of struct boot_params, CS = __BOOT_CS
+	 * and DS/ES/SS = __BOOT_DS (the GDT we run on). */
+	__asm__ volatile("cli\n\t"
+			 "cld\n\t"
+			 "jmp *%0"
+			 :
+			 : "r"(h->entry), "S"(h->arg)
+			 : "memory");
+	__builtin_unreachable();
+}

@@ -1,6 +1,6 @@
-/* x86_64 pieces every entry shares: the COM1 UART, TSC time, and the
- * 64-bit kernel entry. Stopping and the console differ between running as
- * the machine's code (bare.c) and as a UEFI application (efi.c). */
+/* x86_64 pieces every entry shares: the COM1 UART and TSC time. The
+ * console, stopping and the hand-off differ between running as the
+ * machine's code (bare.c) and as a UEFI application (efi.c). */
 #include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
@@ -71,23 +71,4 @@ uint64_t arch_ticks_hz(void)
 		if (inb(PIT_GATE) & 0x20)
 			return hz = (rdtsc() - t0) * PIT_HZ / latch;
 	return 0;
-}
-
-void arch_enter_kernel(const struct handoff *h)
-{
-	/* What the kernel's real-mode setup would have done before entering
-	 * protected mode (arch/x86/boot/pm.c): mask the legacy PICs. */
-	outb(0xa1, 0xff);
-	outb(0x21, 0xfb);
-
-	/* boot.rst, 64-bit boot protocol: "interrupt must be disabled",
-	 * %rsi holds the base address of struct boot_params, CS = __BOOT_CS
-	 * and DS/ES/SS = __BOOT_DS (the GDT we run on). */
-	__asm__ volatile("cli\n\t"
-			 "cld\n\t"
-			 "jmp *%0"
-			 :
-			 : "r"(h->entry), "S"(h->arg)
-			 : "memory");
-	__builtin_unreachable();
 }
