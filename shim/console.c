@@ -21,7 +21,6 @@ void con_printf(const char *fmt, ...)
 void fatal(const struct error *e)
 {
 	con_printf("bootshim: error: %s\n", e->msg);
-	con_printf("bootshim: stopping the machine\n");
 	arch_stop_failure();
 }
 

@@ -9,6 +9,13 @@ int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e)
 	int err = fdt_check_header(fdt);
 	if (err)
 		return fail(e, "dtb", "%s", fdt_strerror(err));
+	/* libfdt checks property names against size_dt_strings only from
+	 * version 17 on, and fdt_open_into makes an older blob version 17 as
+	 * it stands: patching could then write names over names. QEMU, U-Boot
+	 * and dtc all produce version 17. */
+	if (fdt_version(fdt) < 17)
+		return fail(e, "dtb", "version %u: bootshim needs version 17 or later",
+			    fdt_version(fdt));
 	uint64_t total = fdt_totalsize(fdt);
 	if (total > avail || total > DT_MAX_SIZE)
 		return fail(e, "dtb", "totalsize %llu exceeds the %llu bytes available (max 2 MiB)",
@@ -117,6 +124,12 @@ static bool pl011_base(const void *fdt, int node, uint64_t *base)
 {
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
 		return false;
+	/* A disabled UART (QEMU virt's secure-only one) is not ours. */
+	int slen;
+	const char *status = fdt_getprop(fdt, node, "status", &slen);
+	if (status && !(slen == 5 && !memcmp(status, "okay", 5)) &&
+	    !(slen == 3 && !memcmp(status, "ok", 3)))
+		return false;
 	int parent = fdt_parent_offset(fdt, node), len;
 	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
@@ -147,8 +160,10 @@ int dt_console_pl011(const void *fdt, uint64_t *base)
 		if (pl011_base(fdt, node, base))
 			return 0;
 	}
-	if (pl011_base(fdt, fdt_node_offset_by_compatible(fdt, -1, "arm,pl011"), base))
-		return 0;
+	for (int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "arm,pl011"))
+		if (pl011_base(fdt, node, base))
+			return 0;
 	return -1;
 }
 

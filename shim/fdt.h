@@ -18,7 +18,8 @@ int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e);
  * entries as reserved. Appends to m (unsanitised). */
 int dt_memory(const void *fdt, struct memmap *m, struct error *e);
 
-/* The PL011 named by /chosen/stdout-path, else the first "arm,pl011". */
+/* The PL011 named by /chosen/stdout-path, else the first enabled
+ * "arm,pl011". */
 int dt_console_pl011(const void *fdt, uint64_t *base);
 
 /* PSCI conduit from /psci "method": 'h' (hvc), 's' (smc), or 0. */

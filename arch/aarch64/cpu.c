@@ -65,6 +65,7 @@ uint64_t arch_ticks_hz(void)
 
 void arch_stop_failure(void)
 {
+	con_printf("bootshim: stopping the machine\n");
 	/* Under QEMU with -semihosting: exit with status 1. */
 	static const uint64_t exit_block[2] = { ADP_STOPPED_APPLICATION_EXIT, 1 };
 	semihost_call(SEMIHOST_SYS_EXIT, exit_block);

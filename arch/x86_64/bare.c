@@ -29,6 +29,7 @@ void arch_stop_failure(void)
 {
 	/* QEMU's isa-debug-exit makes QEMU exit with status (v << 1) | 1:
 	 * at its default port 0x501 and at 0xf4, where it is often placed. */
+	con_printf("bootshim: stopping the machine\n");
 	outb(0x501, 1);
 	outb(0xf4, 1);
 	con_printf("bootshim: machine halted (no isa-debug-exit device to report failure)\n");

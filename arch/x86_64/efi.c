@@ -45,8 +45,11 @@ void arch_console_putc(char c)
 
 void arch_stop_failure(void)
 {
-	if (!left_boot_services)
+	if (!left_boot_services) {
+		con_printf("bootshim: returning an error to the firmware\n");
 		__builtin_longjmp(error_exit, 1); /* efi_main returns the error */
+	}
+	con_printf("bootshim: stopping the machine\n");
 	/* Too late to return: as the bare-metal entries do. */
 	outb(0x501, 1);
 	outb(0xf4, 1);

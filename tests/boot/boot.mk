@@ -90,6 +90,22 @@ $(eval $(call boot_case,xrom-bad-magic,--rom --kernel $(CLOUD) \
 	--patch '.payload.kernel_head 0x202 4 0x21524448' \
 	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))
 
+# ---- x86_64: shim.efi under OVMF, direct hand-off.
+EFI := --efi
+$(eval $(call boot_case,efi-x86-cloud,$(EFI) --kernel $(CLOUD) --mem 512M --smp 2 \
+	--cmdline '$(QUOTED)'))
+$(eval $(call boot_case,efi-x86-generic-6g,$(EFI) --kernel $(GENERIC) --mem 6G --smp 2 \
+	--expect-high-mem))
+# From the UEFI shell, with arguments: they replace the embedded command
+# line while Secure Boot is off. (Ignoring them under Secure Boot is not
+# covered here: OVMF's Secure Boot build did not start under TCG.)
+$(eval $(call boot_case,efi-x86-shell-args,--efi-shell 'console=ttyS0 panic=-1 from=shell' \
+	--kernel $(CLOUD) --expect-cmdline 'console=ttyS0 panic=-1 from=shell'))
+# A damaged kernel: an error status back to the firmware, which goes on.
+$(eval $(call boot_case,efi-x86-bad-magic,$(EFI) --kernel $(CLOUD) \
+	--patch-efi '0x202 4 0x21524448' \
+	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))
+
 # ---- aarch64: shim.img, booted as a Linux Image by QEMU and by U-Boot.
 ARM := --arch aarch64 --init $(ARM_INIT)
 QUOTED_ARM := $(subst ttyS0,ttyAMA0,$(QUOTED))

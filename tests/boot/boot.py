@@ -64,6 +64,9 @@ def parse_args(argv):
                    help="QEMU exit status required (negative tests; "
                         "without it any status is accepted there)")
     p.add_argument("--json", metavar="FILE")
+    p.add_argument("--stop-on", metavar="REGEX",
+                   help="stop QEMU (as a clean exit) once a line matches, e.g. a firmware "
+                        "that goes on to its next boot option after an error")
     p.add_argument("--stop-after-report", action="store_true",
                    help="stop QEMU once the report has ended, for machines the guest "
                         "cannot power off (no PSCI under secure=on)")
@@ -101,7 +104,7 @@ def kill_group(proc):
             pass
 
 
-def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False):
+def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None):
     """sends: (regex, text) pairs, in order: when the output since the
     previous send matches regex, text is typed on QEMU's stdin (a firmware
     prompt that does not end its line still matches)."""
@@ -160,8 +163,10 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False):
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 add_line(raw, now)
-            if stop_after_report and any(REPORT_RE.search(l) and l.split()[1:2] == ["end"]
-                                         for l in run.lines[-len(complete) - 1:]):
+            recent = run.lines[-len(complete) - 1:]
+            if (stop_after_report and any(REPORT_RE.search(l) and l.split()[1:2] == ["end"]
+                                          for l in recent)) or \
+                    (stop_on and any(re.search(stop_on, l) for l in recent)):
                 kill_group(proc)
                 stopped = True
                 break
@@ -338,7 +343,7 @@ def main():
     with open(args.log, "wb") as log:
         run = run_qemu(args.qemu, log, args.timeout,
                        [(r, t.encode().decode("unicode_escape")) for r, t in args.send],
-                       args.stop_after_report)
+                       args.stop_after_report, args.stop_on)
         reasons = evaluate(args, run)
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
         log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())

@@ -11,6 +11,13 @@
 #   --machine OPTS    x86_64: -M pc or q35 (with --rom)
 #   --disk            attach a virtio-blk disk; the guest must read its first sector
 #   --qemu-arg ARG    one more QEMU argument (repeatable)
+#   --efi             x86_64: boot shim.efi under OVMF from an ESP's removable path
+#   --efi-shell ARGS  ... or from the UEFI shell (startup.nsh) with these arguments
+#   --patch-efi 'OFFSET SIZE VALUE'  damage the kernel inside shim.efi (found
+#                     by its first KiB) at OFFSET from its start
+#   --expect-cmdline TEXT  the command line the guest must see, if not CMDLINE
+#   --secure-boot     ... signed with Debian's snakeoil key, under OVMF's
+#                     snakeoil Secure Boot variables
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
 #   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
 #                     (QEMU rewrites /memory in a -dtb, but not that)
@@ -27,7 +34,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk=
+blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline=
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -37,6 +44,11 @@ while [ $# -gt 0 ]; do
 	--uboot) uboot=1 ;;
 	--rom) rom=1 ;;
 	--disk) disk=1 ;;
+	--efi) efi=1 ;;
+	--efi-shell) efi=1 efi_shell=$2; shift ;;
+	--secure-boot) sb=1 ;;
+	--patch-efi) patch_efi=$2; shift ;;
+	--expect-cmdline) want_cmdline=$2; shift ;;
 	--qemu-arg) extra+=("$2"); shift ;;
 	--expect-cpus) cpus=$2; shift ;;
 	--reserve) reserve=$2; shift ;;
@@ -73,7 +85,7 @@ if [ -n "$cmdline_len" ]; then
 	while [ ${#cmdline} -lt "$cmdline_len" ]; do cmdline="${cmdline}x=\"1 2\" "; done
 	cmdline=${cmdline:0:$cmdline_len}
 fi
-printf '%s' "$cmdline" >"$out/cmdline.expected"
+printf '%s' "${want_cmdline:-$cmdline}" >"$out/cmdline.expected"
 
 head -c "$blob" /dev/urandom >"$out/blob"
 sha=$(sha256sum "$out/blob" | cut -d' ' -f1)
@@ -97,6 +109,7 @@ set +e
 flavour=shim.elf
 [ "$arch" = aarch64 ] && flavour=shim.img
 [ -n "$rom" ] && flavour=shim.rom
+[ -n "$efi" ] && flavour=shim.efi
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
 	make -C "$repo" ARCH="$arch" O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
 	"$out/o/$arch/$flavour" >"$out/build.log" 2>&1
@@ -128,7 +141,59 @@ if [ "$arch" = x86_64 ]; then
 		done
 	fi
 	fail_exit=3 # isa-debug-exit: (1 << 1) | 1
-	if [ -n "$rom" ]; then
+	if [ -n "$efi" ]; then
+		shim=$out/o/x86_64/shim.efi
+		if [ -n "$patch_efi" ]; then
+			# shellcheck disable=SC2086
+			python3 - "$kernel" "$shim" $patch_efi <<'PY'
+import sys
+kernel, shim, off, size, value = sys.argv[1:6]
+data = bytearray(open(shim, "rb").read())
+at = data.find(open(kernel, "rb").read(1024))
+if at < 0:
+    sys.exit("patch-efi: kernel not found in " + shim)
+off, size = at + int(off, 0), int(size)
+data[off:off + size] = int(value, 0).to_bytes(size, "little")
+open(shim, "wb").write(data)
+PY
+		fi
+		ovmf=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+		if [ -n "$sb" ]; then
+			ovmf=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+			vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+			# Debian's test key; its passphrase is "snakeoil".
+			openssl rsa -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+				-out "$out/snakeoil.key" 2>/dev/null
+			sbsign --key "$out/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
+				--output "$shim.signed" "$shim" >"$out/sbsign.log" 2>&1
+			shim=$shim.signed
+		fi
+		cp "$vars" "$out/vars.fd"
+		# The ESP: the shim at the removable-media path, or for the
+		# shell, elsewhere with a startup.nsh that runs it with arguments.
+		size_kib=$(( $(stat -c %s "$shim") / 1024 + 4096 ))
+		dd if=/dev/zero of="$out/esp.img" bs=1024 count="$size_kib" status=none
+		mformat -i "$out/esp.img" ::
+		if [ -n "$efi_shell" ]; then
+			mcopy -i "$out/esp.img" "$shim" ::/shim.efi
+			printf 'fs0:\\shim.efi %s\r\n' "$efi_shell" >"$out/startup.nsh"
+			mcopy -i "$out/esp.img" "$out/startup.nsh" ::/startup.nsh
+		else
+			mmd -i "$out/esp.img" ::/EFI ::/EFI/BOOT
+			mcopy -i "$out/esp.img" "$shim" ::/EFI/BOOT/BOOTX64.EFI
+		fi
+		# -nic none: no network boot options to wait for before the shell.
+		qemu=(qemu-system-x86_64 "${common[@]}" -device isa-debug-exit -nic none
+			-drive "if=pflash,format=raw,readonly=on,file=$ovmf"
+			-drive "if=pflash,format=raw,file=$out/vars.fd"
+			-drive "file=$out/esp.img,format=raw,if=virtio")
+		# The firmware keeps more RAM to itself than a BIOS does.
+		expect=(--expect-acpi 1 --expect-efi 1 --ram-slack 16
+			--expect-console 'bootshim: started by UEFI \(direct hand-off\)')
+		# After an error the firmware goes on to its next boot option.
+		[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')
+		fail_exit=0
+	elif [ -n "$rom" ]; then
 		shim=$out/o/x86_64/shim.rom
 		for p in "${patches[@]}"; do
 			# shellcheck disable=SC2086
@@ -202,8 +267,10 @@ if [ -n "$disk" ]; then
 fi
 
 if [ -n "$boot_err" ]; then
-	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 120 \
-		--expect-error "$boot_err" --expect-exit "$fail_exit" -- "${qemu[@]}"
+	stop=()
+	[[ " ${expect[*]} " == *" --stop-on "* ]] && stop=(--stop-on 'BdsDxe: failed to start|Shell> ')
+	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 180 \
+		--expect-error "$boot_err" --expect-exit "$fail_exit" "${stop[@]}" -- "${qemu[@]}"
 fi
 exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
 	--json "$out/result.json" \

@@ -16,18 +16,23 @@ FUZZ_SECONDS ?= 15
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Ishim -Itests/unit -Itests/fuzz
-FUZZ_TARGETS := x86_header arm64_image pvh e820 place
+	-iquote shim -iquote tests/unit -iquote tests/fuzz
+FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
 # fuzz_place judges place() with the unit tests' checker.
 FUZZ_EXTRA_place := tests/unit/place_check.c
+# fuzz_fdt: shim/fdt.c on the host's libfdt (libfdt-dev, from the build
+# set of packages). -iquote above, not -I: libfdt.h's <fdt.h> is its own.
+FUZZ_EXTRA_fdt := shim/fdt.c
+FUZZ_LIBS_fdt := -lfdt
+$(O)/fuzz/fuzz_fdt: $(FUZZ_EXTRA_fdt) | $(O)/.deps-build
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
 $(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk | $(O)/.deps-check
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(CORE_HOST_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(CORE_HOST_SRCS) $(FUZZ_LIBS_$*)
 
 fuzz-build: $(FUZZ_BINS)
 

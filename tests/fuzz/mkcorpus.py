@@ -8,9 +8,12 @@ the top of each tests/fuzz/fuzz_<target>.c. With a real bzImage (default:
 $BOOTSHIM_TEST_KERNEL, else build/debian/amd64/vmlinuz-cloud) its first
 4 KiB also go in, as x86_header/real-<name>, and likewise for an arm64
 Image ($BOOTSHIM_TEST_KERNEL_ARM64, else build/debian/arm64/vmlinuz-cloud)
-as arm64_image/real-<name>; without one that file is left as it is.
+as arm64_image/real-<name>; without one that file is left as it is. The
+fdt corpus wraps the unit tests' DTBs (tests/unit/dtb/, written by
+tests/unit/dtb/mkdtbs.sh).
 """
 import argparse
+import glob
 import os
 import struct
 
@@ -213,6 +216,32 @@ def place_corpus():
     }
 
 
+# ------------------------------------------------------------ fdt
+
+
+def fdt_input(dtb, cmdline=b"console=ttyAMA0 root=/dev/vda2", seed=False, initrd=True,
+              high=False, long=False, seed_shift=0):
+    """Flags byte, command line length and bytes, then the DTB."""
+    flags = (1 if seed else 0) | (2 if initrd else 0) | (4 if high else 0) | \
+        (8 if long else 0) | (seed_shift << 4)
+    assert len(cmdline) < 256
+    return bytes([flags, len(cmdline)]) + cmdline + dtb
+
+
+def fdt_corpus(dtb_dir):
+    c = {}
+    for path in sorted(glob.glob(os.path.join(dtb_dir, "*.dtb"))):
+        name = os.path.basename(path)[:-4]
+        with open(path, "rb") as f:
+            dtb = f.read()
+        c[name] = fdt_input(dtb)
+        if name in ("qemu-virt-512m", "cells32", "reserved"):
+            c[name + "-seed-long-cmdline"] = fdt_input(
+                dtb, b'init="/bin/sh -c x" quiet ', seed=True, long=True, seed_shift=3)
+            c[name + "-high-initrd-no-cmdline"] = fdt_input(dtb, b"", high=True)
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -222,6 +251,7 @@ def main():
     ap.add_argument("--arm64-kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL_ARM64") or
                     "build/debian/arm64/vmlinuz-cloud")
     ap.add_argument("--out", default=os.path.join(here, "corpus"))
+    ap.add_argument("--dtb-dir", default=os.path.join(here, "..", "unit", "dtb"))
     args = ap.parse_args()
     corpora = {
         "x86_header": x86_header(args.kernel),
@@ -229,12 +259,14 @@ def main():
         "pvh": pvh_corpus(),
         "e820": e820_corpus(),
         "place": place_corpus(),
+        "fdt": fdt_corpus(args.dtb_dir),
     }
+    limit = {"fdt": 16384}  # QEMU's virt DTBs are about 8 KiB
     for target, files in corpora.items():
         d = os.path.join(args.out, target)
         os.makedirs(d, exist_ok=True)
         for name, data in sorted(files.items()):
-            assert len(data) <= 8192, (target, name, len(data))
+            assert len(data) <= limit.get(target, 8192), (target, name, len(data))
             with open(os.path.join(d, name), "wb") as f:
                 f.write(data)
         print(f"{d}: {len(files)} files")

@@ -9,18 +9,25 @@
 #                                         the test is skipped if missing)
 #   BOOTSHIM_TEST_KERNEL_ARM64=path       the real arm64 Image to parse (else
 #                                         $(O)/debian/arm64/vmlinuz-cloud)
+#   BOOTSHIM_TEST_DTB_DIR=dir             the test DTBs (else tests/unit/dtb,
+#                                         written by tests/unit/dtb/mkdtbs.sh)
+#
+# shim/fdt.c is tested on the host's libfdt (libfdt-dev, the same Debian
+# dtc release the shim links for arm64). -iquote, not -I: libfdt.h's
+# <fdt.h> is libfdt's own header, not shim/fdt.h.
 
 UNIT_CC ?= gcc
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -Ishim -Itests/unit
-UNIT_SRCS := $(wildcard tests/unit/*.c)
+	-fsanitize=address,undefined -fno-sanitize-recover=all -iquote shim -iquote tests/unit
+UNIT_SRCS := $(wildcard tests/unit/*.c) shim/fdt.c
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 
-# $(O)/.deps-check: the Makefile's rule installs libcmocka-dev if missing.
-$(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_HOST_SRCS) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check
+# $(O)/.deps-check: the Makefile's rule installs libcmocka-dev if missing;
+# $(O)/.deps-build, libfdt-dev.
+$(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_HOST_SRCS) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) -lcmocka
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) -lcmocka -lfdt
 
 check-unit: $(HOST)/unit-tests
 	BOOTSHIM_TEST_KERNEL=$(BOOTSHIM_TEST_KERNEL) \

@@ -1,0 +1,201 @@
+/* libFuzzer: shim/fdt.c on a device tree blob, in the order the shim uses
+ * it (dt_check, dt_console_pl011, dt_psci_conduit, dt_memory, then
+ * dt_patch into dt_patched_size() bytes).
+ *
+ * Input: byte 0 = flags, byte 1 = command line length n, then n bytes of
+ * command line (a NUL becomes a space), then the DTB (the rest; copied to
+ * a buffer of exactly its length, so ASan sees reads past it).
+ *   flags bit 0   an rng-seed of 8 << (bits 4..5) bytes (8..64)
+ *   flags bit 1   an initrd; bit 2: above 4 GiB
+ *   flags bit 3   the command line repeated to arm64's 2047 bytes
+ * tests/fuzz/mkcorpus.py writes the seed corpus from tests/unit/dtb/. */
+#include "fdt.h"
+
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CHECK(cond)                                                                 \
+	do {                                                                        \
+		if (!(cond)) {                                                      \
+			fprintf(stderr, "fuzz_fdt: %s:%d: check failed: %s\n",      \
+				__FILE__, __LINE__, #cond);                         \
+			abort();                                                    \
+		}                                                                   \
+	} while (0)
+
+#define CMDLINE_MAX 2047
+
+/* A failure: a terminated "<what>: ..." message. */
+static void check_msg(const struct error *e, bool memmap_ok)
+{
+	CHECK(memchr(e->msg, '\0', sizeof(e->msg)));
+	if (strncmp(e->msg, "dtb: ", 5) && !(memmap_ok && !strncmp(e->msg, "memory map: ", 12))) {
+		fprintf(stderr, "fuzz_fdt: message \"%s\"\n", e->msg);
+		CHECK(!"message starts with \"dtb: \"");
+	}
+}
+
+struct seen {
+	int mem_rc;
+	struct memmap mem;
+	char mem_msg[256];
+	int con_rc;
+	uint64_t con;
+	char psci;
+};
+
+/* What the shim reads from a checked DTB. */
+static void read_dtb(const void *fdt, struct seen *s)
+{
+	struct error e;
+	memset(e.msg, 0xff, sizeof(e.msg));
+	s->con = 0;
+	s->con_rc = dt_console_pl011(fdt, &s->con);
+	CHECK(s->con_rc == 0 || s->con_rc == -1);
+	s->psci = dt_psci_conduit(fdt);
+	CHECK(s->psci == 0 || s->psci == 'h' || s->psci == 's');
+	s->mem.n = 0;
+	s->mem_rc = dt_memory(fdt, &s->mem, &e);
+	memset(s->mem_msg, 0, sizeof(s->mem_msg));
+	if (s->mem_rc) {
+		CHECK(s->mem_rc == -1);
+		check_msg(&e, true);
+		memcpy(s->mem_msg, e.msg, sizeof(s->mem_msg));
+	} else {
+		CHECK(s->mem.n >= 1 && s->mem.n <= MEMMAP_INPUT_MAX);
+		CHECK(s->mem.e[0].type == MEM_RAM);
+	}
+}
+
+/* libfdt's fdt_open_into() repacks a blob whose blocks are out of order or
+ * overlap, which may need more than its totalsize: dt_patched_size() does
+ * not promise room for that. */
+static bool repacked(const void *fdt)
+{
+	uint64_t rsv = ((uint64_t)fdt_num_mem_rsv(fdt) + 1) * 16;
+	uint64_t rsvmap = fdt_off_mem_rsvmap(fdt), st = fdt_off_dt_struct(fdt);
+	uint64_t str = fdt_off_dt_strings(fdt);
+	return fdt_version(fdt) < 17 || rsvmap < 40 || st < rsvmap + rsv ||
+	       str < st + fdt_size_dt_struct(fdt) ||
+	       fdt_totalsize(fdt) < str + fdt_size_dt_strings(fdt);
+}
+
+static uint64_t prop_be(const void *fdt, int node, const char *name, int len)
+{
+	int got;
+	const uint8_t *p = fdt_getprop(fdt, node, name, &got);
+	CHECK(p && got == len);
+	uint64_t v = 0;
+	for (int i = 0; i < len; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 2)
+		return 0;
+	uint8_t flags = data[0];
+	size_t n = data[1];
+	if (size < 2 + n)
+		return 0;
+	static char cmdline[CMDLINE_MAX + 1];
+	for (size_t i = 0; i < n; i++)
+		cmdline[i] = data[2 + i] ? (char)data[2 + i] : ' ';
+	if ((flags & 8) && n)
+		for (size_t i = n; i < CMDLINE_MAX; i++)
+			cmdline[i] = cmdline[i % n];
+	cmdline[(flags & 8) && n ? CMDLINE_MAX : n] = '\0';
+
+	static uint8_t seed[64];
+	for (size_t i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(i * 29 + flags);
+	struct dt_chosen c = { .bootargs = cmdline };
+	if (flags & 2) {
+		c.initrd_start = flags & 4 ? 0x1c0000000ull : 0x48000000;
+		c.initrd_end = c.initrd_start + 0x123457;
+	}
+	if (flags & 1) {
+		c.seed = seed;
+		c.seed_len = (size_t)8 << ((flags >> 4) & 3);
+		c.kaslr_seed = 0x0123456789abcdefull ^ flags;
+	}
+
+	size_t len = size - 2 - n;
+	uint8_t *dtb = malloc(len ? len : 1);
+	CHECK(dtb);
+	memcpy(dtb, data + 2 + n, len);
+
+	struct error e;
+	memset(e.msg, 0xff, sizeof(e.msg));
+	uint64_t total = 0;
+	if (dt_check(dtb, len, &total, &e)) {
+		check_msg(&e, false);
+		free(dtb);
+		return 0;
+	}
+	CHECK(total == fdt_totalsize(dtb) && total <= len && total <= DT_MAX_SIZE);
+	CHECK(fdt_check_full(dtb, total) == 0);
+
+	static struct seen before, after;
+	read_dtb(dtb, &before);
+
+	/* linux_plan reserves dt_patched_size(), at most 2 MiB. */
+	uint64_t bufsize = dt_patched_size(total, &c);
+	bool capped = bufsize > DT_MAX_SIZE;
+	if (capped)
+		bufsize = DT_MAX_SIZE;
+	uint8_t *out = malloc(bufsize);
+	CHECK(out);
+	memset(e.msg, 0xff, sizeof(e.msg));
+	if (dt_patch(dtb, out, bufsize, &c, &e)) {
+		check_msg(&e, false);
+		int ac = fdt_address_cells(dtb, 0);
+		bool ok_reason = (ac != 1 && ac != 2) || (ac == 1 && c.initrd_end > UINT32_MAX) ||
+				 !strstr(e.msg, "FDT_ERR_NOSPACE") || capped || repacked(dtb);
+		if (!ok_reason)
+			fprintf(stderr, "fuzz_fdt: dt_patch into dt_patched_size() = %llu bytes: %s\n",
+				(unsigned long long)bufsize, e.msg);
+		CHECK(ok_reason);
+		free(out);
+		free(dtb);
+		return 0;
+	}
+
+	/* A valid tree, no larger than the room given, with /chosen as asked. */
+	uint64_t ptotal = fdt_totalsize(out);
+	CHECK(ptotal <= bufsize);
+	CHECK(fdt_check_full(out, ptotal) == 0);
+	uint64_t t2;
+	CHECK(dt_check(out, bufsize, &t2, &e) == 0 && t2 == ptotal);
+	int chosen = fdt_path_offset(out, "/chosen");
+	CHECK(chosen >= 0);
+	int plen;
+	const char *args = fdt_getprop(out, chosen, "bootargs", &plen);
+	CHECK(args && plen == (int)strlen(cmdline) + 1 && !memcmp(args, cmdline, (size_t)plen));
+	int ac = fdt_address_cells(dtb, 0);
+	CHECK(ac == 1 || ac == 2);
+	if (c.initrd_end > c.initrd_start) {
+		CHECK(prop_be(out, chosen, "linux,initrd-start", 4 * ac) == c.initrd_start);
+		CHECK(prop_be(out, chosen, "linux,initrd-end", 4 * ac) == c.initrd_end);
+	}
+	if (c.seed) {
+		const void *s = fdt_getprop(out, chosen, "rng-seed", &plen);
+		CHECK(s && plen == (int)c.seed_len && !memcmp(s, c.seed, c.seed_len));
+		CHECK(prop_be(out, chosen, "kaslr-seed", 8) == c.kaslr_seed);
+	}
+	CHECK(fdt_num_mem_rsv(out) == fdt_num_mem_rsv(dtb));
+
+	/* Patching /chosen changes nothing else the shim reads. */
+	read_dtb(out, &after);
+	CHECK(after.con_rc == before.con_rc && (before.con_rc || after.con == before.con));
+	CHECK(after.psci == before.psci);
+	CHECK(after.mem_rc == before.mem_rc);
+	CHECK(!strcmp(after.mem_msg, before.mem_msg));
+	CHECK(after.mem.n == before.mem.n);
+	CHECK(!memcmp(after.mem.e, before.mem.e, before.mem.n * sizeof(before.mem.e[0])));
+	free(out);
+	free(dtb);
+	return 0;
+}
