@@ -225,7 +225,7 @@ EFI_CFLAGS := $(filter-out -fno-pic -fno-pie,$(CFLAGS)) -fpic -fshort-wchar \
 	-DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
 # (libefi brings its own memcpy and memset, so no arch/x86_64/string.c)
 EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_x86_64) shim/efi_memmap.c arch/x86_64/cpu.c \
-	arch/x86_64/efi.c
+	arch/x86_64/efi.c arch/efi/common.c
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 
 $(B)/obj-efi/%.c.o: %.c | $(O)/.deps-build

@@ -1,0 +1,226 @@
+/* What every UEFI entry shares (gnu-efi, either architecture): the
+ * console on ConOut, returning errors to the firmware, claiming the pages
+ * the core's placement chose, the memory map, the firmware's tables and
+ * variables, the load options, and leaving boot services. The arch file
+ * (arch/<arch>/efi.c) adds the hand-off and what it must tell the kernel. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "../../shim/efi_memmap.h"
+#include "efi.h"
+
+EFI_HANDLE efi_image;
+bool efi_left_boot_services;
+void *efi_error_exit[5]; /* __builtin_setjmp buffer */
+struct efi_map efi_map;
+
+/* ---- console: ConOut while boot services last (OVMF and AAVMF mirror it
+ * to the serial line), then the arch's own UART, if it has one. */
+static CHAR16 line[160];
+static size_t line_len;
+
+static void flush_line(void)
+{
+	line[line_len] = 0;
+	uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, line);
+	line_len = 0;
+}
+
+void arch_console_putc(char c)
+{
+	if (efi_left_boot_services) {
+		efi_uart_putc(c);
+		return;
+	}
+	line[line_len++] = (CHAR16)(uint8_t)c;
+	if (c == '\n' || line_len == ARRAY_SIZE(line) - 1)
+		flush_line();
+}
+
+void arch_stop_failure(void)
+{
+	if (!efi_left_boot_services) {
+		con_printf("bootshim: returning an error to the firmware\n");
+		__builtin_longjmp(efi_error_exit, 1); /* efi_main returns the error */
+	}
+	con_printf("bootshim: stopping the machine\n");
+	efi_halt();
+}
+
+/* ---- memory */
+
+int efi_get_map(struct error *e)
+{
+	efi_map.size = efi_map.capacity;
+	EFI_STATUS st = uefi_call_wrapper(BS->GetMemoryMap, 5, &efi_map.size,
+					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf, &efi_map.key,
+					  &efi_map.desc_size, &efi_map.desc_version);
+	if (EFI_ERROR(st))
+		return fail(e, "uefi", "GetMemoryMap: status 0x%llx (%llu bytes needed)",
+			    (unsigned long long)st, (unsigned long long)efi_map.size);
+	return 0;
+}
+
+int arch_claim(const struct place_item *item, size_t n, struct error *e)
+{
+	/* Whole pages; items that share a page claim it once. */
+	uint64_t done_lo = 0, done_hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = align_down(item[i].dest, 4096), hi;
+		if (!align_up(item[i].dest + item[i].size, 4096, &hi))
+			return fail(e, item[i].name, "claim overflows");
+		if (lo < done_hi && hi > done_lo) {
+			/* Only the part not claimed yet. */
+			if (lo >= done_lo)
+				lo = done_hi;
+			if (hi <= done_hi)
+				hi = lo;
+		}
+		if (hi <= lo)
+			continue;
+		EFI_PHYSICAL_ADDRESS a = lo;
+		EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress,
+						  EfiLoaderData, (hi - lo) >> 12, &a);
+		if (EFI_ERROR(st))
+			return fail(e, item[i].name, "AllocatePages at 0x%llx (%llu pages): status 0x%llx",
+				    (unsigned long long)lo, (unsigned long long)((hi - lo) >> 12),
+				    (unsigned long long)st);
+		done_lo = lo, done_hi = hi;
+	}
+	return 0;
+}
+
+int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
+{
+	/* Refresh the zero page for the final map, then leave; a map that
+	 * changed in between (an event ran) means trying again. Nothing may
+	 * print here: console output can allocate. */
+	for (int tries = 0; tries < 8; tries++) {
+		if (efi_get_map(e) ||
+		    efi_memmap_convert(efi_map.buf, efi_map.size, efi_map.desc_size, EFI_MAP_FOR_KERNEL,
+				       &pf->mem, e) ||
+		    memmap_sanitise(&pf->mem, e))
+			return -1;
+		pf->efi.mmap = (uintptr_t)efi_map.buf;
+		pf->efi.mmap_size = efi_map.size;
+		pf->efi.desc_size = efi_map.desc_size;
+		pf->efi.desc_version = efi_map.desc_version;
+		if (efi_refresh(pf, bp, e))
+			return -1;
+		EFI_STATUS st = uefi_call_wrapper(BS->ExitBootServices, 2, efi_image, efi_map.key);
+		if (!EFI_ERROR(st)) {
+			efi_left_boot_services = true;
+			efi_after_exit();
+			return 0;
+		}
+		if (st != EFI_INVALID_PARAMETER)
+			return fail(e, "uefi", "ExitBootServices: status 0x%llx",
+				    (unsigned long long)st);
+	}
+	return fail(e, "uefi", "ExitBootServices: the memory map kept changing");
+}
+
+/* ---- what the firmware knows */
+uint64_t efi_find_rsdp(void)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	uint64_t found = 0;
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+		if (!CompareGuid(&t->VendorGuid, &acpi20))
+			return (uintptr_t)t->VendorTable;
+		if (!CompareGuid(&t->VendorGuid, &acpi10))
+			found = (uintptr_t)t->VendorTable;
+	}
+	return found;
+}
+
+uint8_t efi_var_u8(CHAR16 *name)
+{
+	uint8_t v = 0;
+	UINTN size = 1;
+	if (EFI_ERROR(uefi_call_wrapper(RT->GetVariable, 5, name, &EfiGlobalVariable, NULL, &size,
+					&v)))
+		return 0;
+	return v;
+}
+
+/* Load options as a command line: "shim.efi quiet foo=bar" from the UEFI
+ * shell carries the program name first, a boot entry just the arguments.
+ * Printable ASCII only. */
+static char options[2048];
+
+const char *efi_load_options(bool secure_boot)
+{
+	EFI_LOADED_IMAGE *li;
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, efi_image, &LoadedImageProtocol,
+					(void **)&li)) || !li->LoadOptions)
+		return NULL;
+	const CHAR16 *w = li->LoadOptions;
+	size_t n = li->LoadOptionsSize / 2, len = 0;
+	while (n && (w[n - 1] == 0 || w[n - 1] == ' '))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] < 0x20 || w[i] > 0x7e || len + 1 >= sizeof(options))
+			return NULL; /* not a command line (a boot entry's binary data) */
+		options[len++] = (char)w[i];
+	}
+	options[len] = 0;
+	char *p = options;
+	while (*p == ' ')
+		p++;
+	/* Skip argv[0] when it names an .efi program. */
+	char *sp = p;
+	while (*sp && *sp != ' ')
+		sp++;
+	if (sp - p >= 4 && (sp[-4] == '.') && (sp[-3] | 0x20) == 'e' && (sp[-2] | 0x20) == 'f' &&
+	    (sp[-1] | 0x20) == 'i') {
+		p = sp;
+		while (*p == ' ')
+			p++;
+	}
+	if (!*p)
+		return NULL;
+	if (secure_boot) {
+		con_printf("bootshim: Secure Boot is on: ignoring the load options, booting the "
+			   "embedded command line\n");
+		return NULL;
+	}
+	con_printf("bootshim: command line from the load options: %s\n", p);
+	return p;
+}
+
+
+/* The start every UEFI entry shares; the arch's part fills the rest. */
+int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platform *pf,
+	      struct error *err)
+{
+	efi_image = handle;
+	InitializeLib(handle, systab);
+	/* The map buffer is allocated before the map is read, so that the
+	 * placement sees it taken; room for growth until ExitBootServices. */
+	efi_map.size = 0;
+	uefi_call_wrapper(BS->GetMemoryMap, 5, &efi_map.size, NULL, &efi_map.key,
+			  &efi_map.desc_size, &efi_map.desc_version);
+	efi_map.capacity = efi_map.size + 64 * efi_map.desc_size + 4096;
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, efi_map.capacity,
+					(void **)&efi_map.buf)))
+		return fail(err, "uefi", "AllocatePool of %llu bytes failed",
+			    (unsigned long long)efi_map.capacity);
+	pf->rsdp = efi_find_rsdp();
+	bool sb = efi_var_u8(L"SecureBoot") == 1 && efi_var_u8(L"SetupMode") == 0;
+	pf->efi.secure_boot = sb ? 2 : 1;
+	pf->efi.systab = (uintptr_t)systab;
+	pf->cmdline = efi_load_options(sb);
+	return 0;
+}
+
+/* Last, the memory that is free now, for the placement. */
+int efi_free_memory(struct platform *pf, struct error *err)
+{
+	return efi_get_map(err) ||
+	       efi_memmap_convert(efi_map.buf, efi_map.size, efi_map.desc_size, EFI_MAP_FREE_NOW,
+				  &pf->mem, err);
+}
