@@ -18,7 +18,7 @@ CROSS_aarch64 := aarch64-linux-gnu-
 CONSOLE_x86_64 := ttyS0
 CONSOLE_aarch64 := ttyAMA0
 SHIMS_x86_64 := $(B)/shim.elf $(B)/shim.rom $(B)/shim.efi
-SHIMS_aarch64 := $(B)/shim.img $(B)/shim.rom
+SHIMS_aarch64 := $(B)/shim.img $(B)/shim.rom $(B)/shim.efi
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH=$(ARCH) is not supported; use ARCH=x86_64 or ARCH=aarch64)
 endif
@@ -139,7 +139,8 @@ CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c
 CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
 	arch/x86_64/string.c
-ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/vectors.S arch/aarch64/el.S
+ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors.S \
+	arch/aarch64/el.S
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \
 	shim/fw_cfg.c
@@ -216,19 +217,43 @@ $(B)/shim.rom: $(B)/shim.rom.elf
 # ---------------------------------------------------------------- UEFI
 # shim.efi: the same core, built position-independent for gnu-efi, linked
 # as a shared object and converted to PE/COFF.
+# Debian's gnu-efi: the host's for x86_64, downloaded for arm64.
+GNUEFI_ARM64 := $(O)/debian/arm64/gnu-efi
+$(GNUEFI_ARM64)/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh arm64 gnu-efi $(GNUEFI_ARM64)
+	@touch $@
 ifeq ($(ARCH),x86_64)
-GNUEFI_LIB := /usr/lib
-GNUEFI_INC := /usr/include/efi
-# gnu-efi: -fpic (the loader relocates), 2-byte wchar_t for CHAR16 strings,
+GNUEFI := /usr
+GNUEFI_STAMP :=
 # the Microsoft ABI for firmware calls without wrappers
-EFI_CFLAGS := $(filter-out -fno-pic -fno-pie,$(CFLAGS)) -fpic -fshort-wchar \
-	-DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
+EFI_ARCH_CFLAGS := -DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args
+EFI_ARCH_SRCS := arch/x86_64/cpu.c arch/x86_64/efi.c
 # (libefi brings its own memcpy and memset, so no arch/x86_64/string.c)
-EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_x86_64) shim/efi_memmap.c arch/x86_64/cpu.c \
-	arch/x86_64/efi.c arch/efi/common.c
+EFI_TARGET := --target efi-app-x86_64 --subsystem=10
+else
+GNUEFI := $(GNUEFI_ARM64)/usr
+GNUEFI_STAMP := $(GNUEFI_ARM64)/.stamp $(LIBFDT_ARM64)/.stamp
+EFI_ARCH_CFLAGS := -I$(LIBFDT_ARM64)/usr/include
+EFI_ARCH_SRCS := arch/aarch64/cpu.c arch/aarch64/el.S arch/aarch64/vectors.S arch/aarch64/efi.c
+# gnu-efi's arm64 crt0 carries its own PE header: a flat copy is the PE.
+EFI_TARGET := -O binary
+EFI_LIBS := $(LIBFDT_A)
+# the PE header in that crt0 takes its subsystem from here: 10, an application
+EFI_LDFLAGS := --defsym=EFI_SUBSYSTEM=10
+endif
+# gnu-efi: -fpic (the firmware relocates the image), 2-byte wchar_t for
+# CHAR16 strings
+EFI_CFLAGS := $(filter-out -fno-pic -fno-pie -fpie,$(CFLAGS)) -fpic -fshort-wchar \
+	-I$(GNUEFI)/include/efi -I$(GNUEFI)/include/efi/$(ARCH) $(EFI_ARCH_CFLAGS)
+EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c \
+	$(EFI_ARCH_SRCS)
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 
-$(B)/obj-efi/%.c.o: %.c | $(O)/.deps-build
+$(B)/obj-efi/%.c.o: %.c | $(O)/.deps-build $(GNUEFI_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj-efi/%.S.o: %.S | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -237,16 +262,17 @@ $(B)/obj-efi/arch/payload.S.o: arch/payload.S $(B)/payload.stamp
 	$(CC) $(EFI_CFLAGS) -DPAYLOAD_IN_RODATA -I$(B) -c -o $@ $<
 
 $(B)/shim.efi.so: $(call efiobjs,$(EFI_SRCS)) $(B)/obj-efi/arch/payload.S.o
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(GNUEFI_LIB)/elf_x86_64_efi.lds \
-		-L $(GNUEFI_LIB) -o $@.tmp $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ -lefi -lgnuefi
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic $(EFI_LDFLAGS) \
+		-T $(GNUEFI)/lib/elf_$(ARCH)_efi.lds --no-warn-rwx-segments \
+		-L $(GNUEFI)/lib -o $@.tmp $(GNUEFI)/lib/crt0-efi-$(ARCH).o $^ $(EFI_LIBS) \
+		-lefi -lgnuefi
 	@scripts/check-elf.sh efi $@.tmp
 	@mv $@.tmp $@
 
 $(B)/shim.efi: $(B)/shim.efi.so
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
-		-j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+		-j .rel.* -j .rela.* -j .reloc $(EFI_TARGET) $< $@
 	@echo "bootshim: wrote $@"
-endif
 
 # A FAT image with the shim at the removable-media path, for a VM's disk
 # or a USB stick.

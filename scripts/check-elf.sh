@@ -27,7 +27,8 @@ rom)
 efi)
 	# The firmware loader applies base relocations only; everything must
 	# be defined inside the image.
-	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_X86_64_RELATIVE$' | sort -u)
+	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' |
+		grep -v '^R_X86_64_RELATIVE$\|^R_AARCH64_RELATIVE$' | sort -u)
 	[ -z "$bad" ] || fail "relocations a UEFI loader cannot apply: $bad"
 	undef=$(nm -u "$f")
 	[ -z "$undef" ] || fail "undefined symbols: $(echo $undef)"

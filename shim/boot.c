@@ -70,9 +70,11 @@ void bootshim_main(struct platform *pf)
 	if (linux_finish(pf, &bp, &err))
 		fatal(&err);
 	announce(&bp);
+	/* Before leaving a firmware: after ExitBootServices an arm64 UEFI
+	 * boot may have no console left. */
+	report_time(pf, copied);
 	if (arch_exit_firmware(pf, &bp, &err))
 		fatal(&err);
-	report_time(pf, copied);
 	for (size_t i = 0; i < ITEM_COUNT; i++)
 		if (!bp.item[i].in_place)
 			bp.h.written[bp.h.n_written++] =

@@ -192,6 +192,49 @@ static int set_addr(void *fdt, int node, const char *name, uint64_t v, int ac)
 		       : fdt_setprop_u64(fdt, node, name, v);
 }
 
+static int uefi_props(void *fdt, int chosen, const struct dt_chosen *c)
+{
+	int err = fdt_setprop_u64(fdt, chosen, "linux,uefi-system-table", c->uefi_systab);
+	if (!err)
+		err = fdt_setprop_u64(fdt, chosen, "linux,uefi-mmap-start", c->uefi_mmap);
+	if (!err)
+		err = fdt_setprop_u32(fdt, chosen, "linux,uefi-mmap-size", c->uefi_mmap_size);
+	if (!err)
+		err = fdt_setprop_u32(fdt, chosen, "linux,uefi-mmap-desc-size", c->uefi_desc_size);
+	if (!err)
+		err = fdt_setprop_u32(fdt, chosen, "linux,uefi-mmap-desc-ver", c->uefi_desc_ver);
+	if (!err)
+		err = fdt_setprop_u32(fdt, chosen, "linux,uefi-secure-boot", c->uefi_secure_boot);
+	/* drivers/firmware/efi/libstub/fdt.c: "Delete any memory nodes
+	 * present. The UEFI memory map is the only memory description". */
+	int node;
+	while (!err && (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+							     7)) >= 0)
+		err = fdt_del_node(fdt, node);
+	while (!err && fdt_num_mem_rsv(fdt) > 0)
+		err = fdt_del_mem_rsv(fdt, 0);
+	return err;
+}
+
+int dt_update_uefi_mmap(void *fdt, const struct dt_chosen *c, struct error *e)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	int err = chosen < 0 ? chosen : 0;
+	if (!err)
+		err = fdt_setprop_inplace_u64(fdt, chosen, "linux,uefi-mmap-start", c->uefi_mmap);
+	if (!err)
+		err = fdt_setprop_inplace_u32(fdt, chosen, "linux,uefi-mmap-size", c->uefi_mmap_size);
+	if (!err)
+		err = fdt_setprop_inplace_u32(fdt, chosen, "linux,uefi-mmap-desc-size",
+					      c->uefi_desc_size);
+	if (!err)
+		err = fdt_setprop_inplace_u32(fdt, chosen, "linux,uefi-mmap-desc-ver",
+					      c->uefi_desc_ver);
+	if (err)
+		return fail(e, "dtb", "updating the UEFI memory map: %s", fdt_strerror(err));
+	return 0;
+}
+
 static int patch_chosen(void *fdt, const struct dt_chosen *c, int ac)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -210,6 +253,8 @@ static int patch_chosen(void *fdt, const struct dt_chosen *c, int ac)
 		if (!err)
 			err = fdt_setprop_u64(fdt, chosen, "kaslr-seed", c->kaslr_seed);
 	}
+	if (!err && c->uefi_systab)
+		err = uefi_props(fdt, chosen, c);
 	return err;
 }
 

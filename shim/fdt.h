@@ -31,12 +31,21 @@ struct dt_chosen {
 	const uint8_t *seed;		/* rng-seed bytes, NULL if no entropy */
 	size_t seed_len;
 	uint64_t kaslr_seed;		/* used if seed != NULL */
+	/* UEFI boot (uefi_systab != 0): the linux,uefi-* properties the
+	 * kernel's EFI stub would pass; memory nodes and /memreserve/ go, as
+	 * the UEFI memory map is then the only memory description. */
+	uint64_t uefi_systab, uefi_mmap;
+	uint32_t uefi_mmap_size, uefi_desc_size, uefi_desc_ver, uefi_secure_boot;
 };
 
 /* Open `orig` into buf (growing the working size up to bufsize if libfdt
  * runs out of space), set /chosen, and check the result. */
 int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chosen *c,
 	     struct error *e);
+
+/* Rewrite the UEFI memory map properties of a patched DTB in place (no
+ * change of size: safe between GetMemoryMap and ExitBootServices). */
+int dt_update_uefi_mmap(void *fdt, const struct dt_chosen *c, struct error *e);
 
 /* Bytes dt_patch may need for `orig` and this /chosen content. */
 uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c);

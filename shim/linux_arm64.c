@@ -30,6 +30,14 @@ static struct dt_chosen chosen(const struct platform *pf, const struct boot_plan
 		.initrd_start = bp->item[ITEM_INITRD].dest,
 		.initrd_end = bp->item[ITEM_INITRD].dest + bp->pl.initrd.len,
 	};
+	if (pf->efi.systab) {
+		c.uefi_systab = pf->efi.systab;
+		c.uefi_mmap = pf->efi.mmap;
+		c.uefi_mmap_size = (uint32_t)pf->efi.mmap_size;
+		c.uefi_desc_size = (uint32_t)pf->efi.desc_size;
+		c.uefi_desc_ver = pf->efi.desc_version;
+		c.uefi_secure_boot = pf->efi.secure_boot;
+	}
 	if (pf->seed_len >= sizeof(uint64_t)) {
 		c.seed = pf->seed;
 		c.seed_len = pf->seed_len;
@@ -108,6 +116,12 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 	if (bp->item[ITEM_BOOTINFO].size > DT_MAX_SIZE)
 		bp->item[ITEM_BOOTINFO].size = DT_MAX_SIZE;
 	return 0;
+}
+
+int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e)
+{
+	struct dt_chosen c = chosen(pf, bp);
+	return dt_update_uefi_mmap((void *)(uintptr_t)bp->item[ITEM_BOOTINFO].dest, &c, e);
 }
 
 int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *e)

@@ -27,6 +27,9 @@ exc_el\el:
 
 	.text
 	.globl vectors_el1, vectors_el2, vectors_el3
+	/* Hidden: PC-relative references to them must stay valid in the UEFI
+	 * build, which is a shared object. */
+	.hidden vectors_el1, vectors_el2, vectors_el3
 	vector_table 1
 	vector_table 2
 	vector_table 3

@@ -164,6 +164,18 @@ $(eval $(call boot_case,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine
 	--patch '.payload.kernel 56 4 0x21524148' \
 	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
 
+# ---- aarch64: shim.efi under AAVMF (its default ACPI configuration: a
+# fresh DTB carries /chosen and the linux,uefi-* properties).
+$(eval $(call boot_case,efi-arm-cloud,$(ARM) --efi --kernel $(ARM_CLOUD) --mem 512M --smp 2 \
+	--cmdline '$(QUOTED_ARM)'))
+$(eval $(call boot_case,efi-arm-generic-6g,$(ARM) --efi --kernel $(ARM_GENERIC) --mem 6G \
+	--smp 2 --expect-high-mem))
+$(eval $(call boot_case,efi-arm-shell-args,$(ARM) --efi-shell 'console=ttyAMA0 from=shell' \
+	--kernel $(ARM_CLOUD) --expect-cmdline 'console=ttyAMA0 from=shell'))
+$(eval $(call boot_case,efi-arm-bad-magic,$(ARM) --efi --kernel $(ARM_CLOUD) \
+	--patch-efi '56 4 0x21524148' \
+	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
+
 check-boot: $(BOOT_CASES)
 
 .PHONY: check-boot $(BOOT_CASES)

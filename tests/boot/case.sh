@@ -130,6 +130,61 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 
+efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
+	local a=$1 ovmf=$2 vars=$3 bootname=$4
+	shift 4
+	shim=$out/o/$a/shim.efi
+	if [ -n "$patch_efi" ]; then
+		# shellcheck disable=SC2086
+		python3 - "$kernel" "$shim" $patch_efi <<'PY'
+import sys
+kernel, shim, off, size, value = sys.argv[1:6]
+data = bytearray(open(shim, "rb").read())
+at = data.find(open(kernel, "rb").read(1024))
+if at < 0:
+    sys.exit("patch-efi: kernel not found in " + shim)
+off, size = at + int(off, 0), int(size)
+data[off:off + size] = int(value, 0).to_bytes(size, "little")
+open(shim, "wb").write(data)
+PY
+	fi
+	if [ -n "$sb" ]; then
+		ovmf=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+		vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+		# Debian's test key; its passphrase is "snakeoil".
+		openssl rsa -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+			-out "$out/snakeoil.key" 2>/dev/null
+		sbsign --key "$out/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
+			--output "$shim.signed" "$shim" >"$out/sbsign.log" 2>&1
+		shim=$shim.signed
+	fi
+	cp "$vars" "$out/vars.fd"
+	# The ESP: the shim at the removable-media path, or for the
+	# shell, elsewhere with a startup.nsh that runs it with arguments.
+	size_kib=$(( $(stat -c %s "$shim") / 1024 + 4096 ))
+	dd if=/dev/zero of="$out/esp.img" bs=1024 count="$size_kib" status=none
+	mformat -i "$out/esp.img" ::
+	if [ -n "$efi_shell" ]; then
+		mcopy -i "$out/esp.img" "$shim" ::/shim.efi
+		printf 'fs0:\\shim.efi %s\r\n' "$efi_shell" >"$out/startup.nsh"
+		mcopy -i "$out/esp.img" "$out/startup.nsh" ::/startup.nsh
+	else
+		mmd -i "$out/esp.img" ::/EFI ::/EFI/BOOT
+		mcopy -i "$out/esp.img" "$shim" "::/EFI/BOOT/$bootname"
+	fi
+	# -nic none: no network boot options to wait for before the shell.
+	qemu=("$@" -nic none
+		-drive "if=pflash,format=raw,readonly=on,file=$ovmf"
+		-drive "if=pflash,format=raw,file=$out/vars.fd"
+		-drive "file=$out/esp.img,format=raw,if=virtio")
+	# The firmware keeps more RAM to itself than a BIOS does.
+	expect=(--expect-acpi 1 --expect-efi 1 --ram-slack 16
+		--expect-console 'bootshim: started by UEFI \(direct hand-off\)')
+	# After an error the firmware goes on to its next boot option.
+	[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')
+	fail_exit=0
+}
+
 mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
 common=(-m "$mem" -smp "$smp" -display none -serial stdio -monitor none -no-reboot)
 if [ "$arch" = x86_64 ]; then
@@ -142,57 +197,8 @@ if [ "$arch" = x86_64 ]; then
 	fi
 	fail_exit=3 # isa-debug-exit: (1 << 1) | 1
 	if [ -n "$efi" ]; then
-		shim=$out/o/x86_64/shim.efi
-		if [ -n "$patch_efi" ]; then
-			# shellcheck disable=SC2086
-			python3 - "$kernel" "$shim" $patch_efi <<'PY'
-import sys
-kernel, shim, off, size, value = sys.argv[1:6]
-data = bytearray(open(shim, "rb").read())
-at = data.find(open(kernel, "rb").read(1024))
-if at < 0:
-    sys.exit("patch-efi: kernel not found in " + shim)
-off, size = at + int(off, 0), int(size)
-data[off:off + size] = int(value, 0).to_bytes(size, "little")
-open(shim, "wb").write(data)
-PY
-		fi
-		ovmf=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
-		if [ -n "$sb" ]; then
-			ovmf=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
-			vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
-			# Debian's test key; its passphrase is "snakeoil".
-			openssl rsa -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
-				-out "$out/snakeoil.key" 2>/dev/null
-			sbsign --key "$out/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
-				--output "$shim.signed" "$shim" >"$out/sbsign.log" 2>&1
-			shim=$shim.signed
-		fi
-		cp "$vars" "$out/vars.fd"
-		# The ESP: the shim at the removable-media path, or for the
-		# shell, elsewhere with a startup.nsh that runs it with arguments.
-		size_kib=$(( $(stat -c %s "$shim") / 1024 + 4096 ))
-		dd if=/dev/zero of="$out/esp.img" bs=1024 count="$size_kib" status=none
-		mformat -i "$out/esp.img" ::
-		if [ -n "$efi_shell" ]; then
-			mcopy -i "$out/esp.img" "$shim" ::/shim.efi
-			printf 'fs0:\\shim.efi %s\r\n' "$efi_shell" >"$out/startup.nsh"
-			mcopy -i "$out/esp.img" "$out/startup.nsh" ::/startup.nsh
-		else
-			mmd -i "$out/esp.img" ::/EFI ::/EFI/BOOT
-			mcopy -i "$out/esp.img" "$shim" ::/EFI/BOOT/BOOTX64.EFI
-		fi
-		# -nic none: no network boot options to wait for before the shell.
-		qemu=(qemu-system-x86_64 "${common[@]}" -device isa-debug-exit -nic none
-			-drive "if=pflash,format=raw,readonly=on,file=$ovmf"
-			-drive "if=pflash,format=raw,file=$out/vars.fd"
-			-drive "file=$out/esp.img,format=raw,if=virtio")
-		# The firmware keeps more RAM to itself than a BIOS does.
-		expect=(--expect-acpi 1 --expect-efi 1 --ram-slack 16
-			--expect-console 'bootshim: started by UEFI \(direct hand-off\)')
-		# After an error the firmware goes on to its next boot option.
-		[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')
-		fail_exit=0
+		efi_setup x86_64 /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd \
+			BOOTX64.EFI qemu-system-x86_64 "${common[@]}" -device isa-debug-exit
 	elif [ -n "$rom" ]; then
 		shim=$out/o/x86_64/shim.rom
 		for p in "${patches[@]}"; do
@@ -231,6 +237,10 @@ else
 		--expect-console "CPU: All CPU\\(s\\) started at EL$kel")
 	# secure=on: no PSCI, so the guest cannot power the machine off.
 	[ $el = 3 ] && expect+=(--stop-after-report)
+	if [ -n "$efi" ]; then
+		efi_setup aarch64 /usr/share/AAVMF/AAVMF_CODE.fd /usr/share/AAVMF/AAVMF_VARS.fd \
+			BOOTAA64.EFI "${qemu[@]}"
+	fi
 	if [ -n "$reserve" ]; then
 		qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}" \
 			-machine dumpdtb="$out/virt.dtb" >/dev/null 2>&1
@@ -252,7 +262,7 @@ else
 			--expect-console 'Starting kernel')
 	elif [ -n "$rom" ]; then
 		qemu+=(-bios "$shim")
-	else
+	elif [ -z "$efi" ]; then
 		qemu+=(-kernel "$shim")
 	fi
 fi

@@ -1,0 +1,118 @@
+/* shim.efi on aarch64 (gnu-efi), the direct hand-off: the DTB from the
+ * firmware's configuration table, or a fresh one (AAVMF's default ACPI
+ * configuration has none), gets /chosen with the command line, the initrd
+ * and the linux,uefi-* properties the kernel's EFI stub would pass; after
+ * ExitBootServices the caches are cleaned, the MMU turned off and the
+ * kernel entered as booting.rst requires. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "../../shim/fdt.h"
+#include "../efi/efi.h"
+
+#include <libfdt.h>
+
+size_t rndr_seed(uint8_t *out, size_t len);
+int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);
+
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_TXFF (1 << 5)
+
+static volatile uint32_t *uart; /* from the firmware's DTB, if it has one */
+
+void efi_uart_putc(char c)
+{
+	if (!uart)
+		return;
+	for (int i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
+		;
+	uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+/* As the kernel's arm64 EFI stub does: runtime services keep a 1:1
+ * virtual mapping, so the kernel can map them at the addresses the final
+ * memory map now names. */
+void efi_after_exit(void)
+{
+	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
+		if (d->Attribute & EFI_MEMORY_RUNTIME)
+			d->VirtualStart = d->PhysicalStart;
+	}
+	uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size, efi_map.desc_size,
+			  efi_map.desc_version, (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
+}
+
+void efi_halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
+{
+	return linux_uefi_refresh(pf, bp, e);
+}
+
+/* A copy of the firmware's DTB, or a fresh empty tree: the source the core
+ * patches into the DTB it places. */
+static uint8_t dtb[DT_MAX_SIZE] __attribute__((aligned(8)));
+
+static int find_dtb(struct platform *pf, struct error *e)
+{
+	EFI_GUID guid = EFI_DTB_TABLE_GUID;
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+		if (CompareGuid(&t->VendorGuid, &guid))
+			continue;
+		uint64_t size;
+		if (dt_check(t->VendorTable, DT_MAX_SIZE, &size, e))
+			return -1;
+		memcpy(dtb, t->VendorTable, size);
+		uint64_t pl011;
+		if (dt_console_pl011(dtb, &pl011) == 0)
+			uart = (volatile uint32_t *)(uintptr_t)pl011;
+		pf->dtb = dtb;
+		pf->dtb_size = size;
+		return 0;
+	}
+	int err = fdt_create_empty_tree(dtb, 4096);
+	if (err)
+		return fail(e, "dtb", "creating an empty tree: %s", fdt_strerror(err));
+	pf->dtb = dtb;
+	pf->dtb_size = fdt_totalsize(dtb);
+	return 0;
+}
+
+/* Entropy from EFI_RNG_PROTOCOL where the firmware has it, else RNDR. */
+static size_t efi_seed(uint8_t *out, size_t len)
+{
+	EFI_GUID rng_guid = EFI_RNG_PROTOCOL_GUID;
+	EFI_RNG_PROTOCOL *rng;
+	if (!EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_guid, NULL, (void **)&rng)) &&
+	    !EFI_ERROR(uefi_call_wrapper(rng->GetRNG, 4, rng, NULL, len, out)))
+		return len;
+	return rndr_seed(out, len);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
+{
+	static struct platform pf;
+	struct error err;
+	uint64_t t;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
+	pf.t_entry = t;
+	pf.entry_name = "UEFI (direct hand-off)";
+	if (__builtin_setjmp(efi_error_exit))
+		return EFI_LOAD_ERROR;
+	if (efi_start(handle, systab, &pf, &err) || find_dtb(&pf, &err))
+		fatal(&err);
+	pf.seed_len = efi_seed(pf.seed, sizeof(pf.seed));
+	if (efi_free_memory(&pf, &err))
+		fatal(&err);
+	bootshim_main(&pf);
+}
