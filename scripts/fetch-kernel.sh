@@ -2,8 +2,9 @@
 # fetch-kernel.sh DEBARCH FLAVOUR OUTFILE
 # Downloads Debian's current kernel package for DEBARCH (amd64, arm64) and
 # FLAVOUR (cloud, generic) with apt-get download, without installing it,
-# and extracts the kernel image to OUTFILE, and the virtio modules (which
-# Debian builds as modules) to OUTFILE.modules/ for the tests' initrds.
+# and extracts the kernel image to OUTFILE, and the virtio and efivarfs
+# modules (which Debian builds as modules) to OUTFILE.modules/ for the
+# tests' initrds.
 set -eu
 debarch=$1 flavour=$2 out=$3
 case $flavour in
@@ -47,7 +48,8 @@ dpkg-deb -x "$work"/*.deb "$work/x"
 img=$(ls "$work"/x/boot/vmlinuz-* | head -n1)
 rm -rf "$out.modules"
 mkdir -p "$out.modules"
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
+	efivarfs; do
 	find "$work/x/lib/modules" -name "$m.ko" -exec cp {} "$out.modules/" \;
 done
 cp "$img" "$out.tmp"

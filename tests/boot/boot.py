@@ -27,9 +27,9 @@ REPORT_RE = re.compile(r"BOOTSHIM-REPORT (\S+)(?: (.*))?")
 INIT_TS_RE = re.compile(r"\[\s*(\d+\.\d+)\] Run /init as init process")
 SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
 FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
-          "memtotal-kib", "cpus", "acpi", "efi", "vda-sector0-sha256")
+          "memtotal-kib", "cpus", "acpi", "efi", "efivars", "vda-sector0-sha256")
 INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
-              "acpi", "efi")
+              "acpi", "efi", "efivars")
 MIB = 1 << 20
 TAIL_LINES = 30
 
@@ -55,6 +55,8 @@ def parse_args(argv):
     p.add_argument("--expect-cpus", type=int, metavar="N")
     p.add_argument("--expect-acpi", type=int, choices=(0, 1))
     p.add_argument("--expect-efi", type=int, choices=(0, 1))
+    p.add_argument("--expect-efivars", action="store_true",
+                   help="the guest must list UEFI variables (runtime services work)")
     p.add_argument("--expect-vda-sha256", metavar="HEX",
                    help="SHA-256 of the first sector of /dev/vda as the guest read it")
     p.add_argument("--expect-console", action="append", default=[], metavar="REGEX")
@@ -285,6 +287,9 @@ def check_report(args, fields):
     want_int("cpus", args.expect_cpus)
     want_int("acpi", args.expect_acpi)
     want_int("efi", args.expect_efi)
+
+    if args.expect_efivars and ints.get("efivars", -1) < 1:
+        bad.append(f"efivars: expected UEFI variables, got {ints.get('efivars')}")
 
     if args.expect_vda_sha256 is not None and \
             fields.get("vda-sector0-sha256", "").lower() != args.expect_vda_sha256.lower():

@@ -92,8 +92,10 @@ sha=$(sha256sum "$out/blob" | cut -d' ' -f1)
 initrd=$out/initrd.cpio
 [ "$fmt" = gz ] && initrd=$initrd.gz
 # With a disk, the initrd carries the virtio modules of the kernel
-# (scripts/fetch-kernel.sh keeps them beside it), in load order.
+# (scripts/fetch-kernel.sh keeps them beside it), in load order; under
+# UEFI, efivarfs, to list the variables.
 modules=
+[ -n "$efi" ] && modules="$kernel.modules/efivarfs.ko"
 if [ -n "$disk" ]; then
 	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
 		[ -f "$kernel.modules/$m.ko" ] && modules="$modules $kernel.modules/$m.ko"
@@ -178,7 +180,7 @@ PY
 		-drive "if=pflash,format=raw,file=$out/vars.fd"
 		-drive "file=$out/esp.img,format=raw,if=virtio")
 	# The firmware keeps more RAM to itself than a BIOS does.
-	expect=(--expect-acpi 1 --expect-efi 1 --ram-slack 16
+	expect=(--expect-acpi 1 --expect-efi 1 --expect-efivars --ram-slack 16
 		--expect-console 'bootshim: started by UEFI \(direct hand-off\)')
 	# After an error the firmware goes on to its next boot option.
 	[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')

@@ -406,6 +406,38 @@ static void load_modules(void)
 		usleep(10000);
 }
 
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* UEFI runtime services at work: the variables efivarfs lists (-1 when
+ * the kernel has no EFI runtime, or there is no efivarfs). */
+static void report_efivars(void)
+{
+	static const char dir[] = "/sys/firmware/efi/efivars";
+	if (!exists("/sys/firmware/efi/runtime") && !exists(dir)) {
+		report("efivars", "-1");
+		return;
+	}
+	if (mount("efivarfs", dir, "efivarfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+	    errno != EBUSY) {
+		report("efivars", "-1");
+		return;
+	}
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, NULL);
+	int count = 0;
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.')
+			count++;
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	report("efivars", "%d", n < 0 ? -1 : count);
+}
+
 /* The first sector of the first virtio disk, for the firmware flavour's
  * tests that PCI devices work: "none" without a disk. */
 static void report_disk(void)
@@ -518,10 +550,6 @@ static void report_cpus(void)
 	free(s);
 }
 
-static int exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
 
 /* Print the demo message, if the initrd carries one. */
 static void hello(void)
@@ -564,6 +592,7 @@ int main(void)
 	report_cpus();
 	report("acpi", "%d", exists("/sys/firmware/acpi/tables"));
 	report("efi", "%d", exists("/sys/firmware/efi"));
+	report_efivars();
 	report_disk();
 	marker("end");
 
