@@ -245,6 +245,19 @@ endif
 # CHAR16 strings
 EFI_CFLAGS := $(filter-out -fno-pic -fno-pie -fpie,$(CFLAGS)) -fpic -fshort-wchar \
 	-I$(GNUEFI)/include/efi -I$(GNUEFI)/include/efi/$(ARCH) $(EFI_ARCH_CFLAGS)
+# EFI_HANDOFF=direct (the default) or stub; remembered like CMDLINE, so a
+# change rebuilds what depends on it.
+EFI_HANDOFF ?= direct
+ifeq ($(filter $(EFI_HANDOFF),direct stub),)
+$(error EFI_HANDOFF=$(EFI_HANDOFF): use direct or stub)
+endif
+ifneq ($(file <$(B)/efi-handoff.txt),$(EFI_HANDOFF))
+$(file >$(B)/efi-handoff.txt,$(EFI_HANDOFF))
+endif
+ifeq ($(EFI_HANDOFF),stub)
+EFI_CFLAGS += -DEFI_HANDOFF_STUB
+endif
+$(B)/obj-efi/arch/efi/common.c.o $(B)/obj-efi/arch/$(ARCH)/efi.c.o: $(B)/efi-handoff.txt
 EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c \
 	$(EFI_ARCH_SRCS)
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))

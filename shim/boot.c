@@ -39,7 +39,7 @@ static void announce(const struct boot_plan *bp)
 		   (unsigned long long)bp->h.entry, (unsigned long long)bp->h.arg);
 }
 
-static void report_time(const struct platform *pf, uint64_t copied)
+void boot_report_time(const struct platform *pf, uint64_t copied)
 {
 	uint64_t ticks = arch_ticks() - pf->t_entry;
 	uint64_t hz = arch_ticks_hz();
@@ -72,7 +72,7 @@ void bootshim_main(struct platform *pf)
 	announce(&bp);
 	/* Before leaving a firmware: after ExitBootServices an arm64 UEFI
 	 * boot may have no console left. */
-	report_time(pf, copied);
+	boot_report_time(pf, copied);
 	if (arch_exit_firmware(pf, &bp, &err))
 		fatal(&err);
 	for (size_t i = 0; i < ITEM_COUNT; i++)

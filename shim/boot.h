@@ -59,6 +59,9 @@ struct boot_plan {
  * firmware data still needed). */
 void platform_keep(struct platform *pf, uint64_t base, uint64_t size, const char *name);
 
+/* "bootshim: entry-to-jump N us, M bytes copied", for bench and users. */
+void boot_report_time(const struct platform *pf, uint64_t copied);
+
 /* The portable core: plan, place, copy, describe, jump. */
 __attribute__((noreturn)) void bootshim_main(struct platform *pf);
 

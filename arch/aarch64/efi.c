@@ -106,7 +106,7 @@ EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
 
 	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
 	pf.t_entry = t;
-	pf.entry_name = "UEFI (direct hand-off)";
+	pf.entry_name = EFI_HANDOFF_NAME;
 	if (__builtin_setjmp(efi_error_exit))
 		return EFI_LOAD_ERROR;
 	if (efi_start(handle, systab, &pf, &err) || find_dtb(&pf, &err))
@@ -114,5 +114,5 @@ EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
 	pf.seed_len = efi_seed(pf.seed, sizeof(pf.seed));
 	if (efi_free_memory(&pf, &err))
 		fatal(&err);
-	bootshim_main(&pf);
+	efi_boot(&pf);
 }

@@ -224,3 +224,106 @@ int efi_free_memory(struct platform *pf, struct error *err)
 	       efi_memmap_convert(efi_map.buf, efi_map.size, efi_map.desc_size, EFI_MAP_FREE_NOW,
 				  &pf->mem, err);
 }
+
+/* ---- the stub hand-off (EFI_HANDOFF=stub), as systemd-stub does it: the
+ * kernel's own EFI stub loads it, takes the command line from the load
+ * options and the initrd from a LoadFile2 protocol on a vendor media
+ * device path with LINUX_EFI_INITRD_MEDIA_GUID. */
+#define LINUX_EFI_INITRD_MEDIA_GUID \
+	{ 0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } }
+#define EFI_LOAD_FILE2_PROTOCOL_GUID \
+	{ 0x4006c0c1, 0xfcb3, 0x403e, { 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d } }
+
+static struct {
+	VENDOR_DEVICE_PATH vendor;
+	EFI_DEVICE_PATH end;
+} __attribute__((packed)) initrd_path = {
+	{ { MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP, { sizeof(VENDOR_DEVICE_PATH), 0 } },
+	  LINUX_EFI_INITRD_MEDIA_GUID },
+	{ END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, { sizeof(EFI_DEVICE_PATH), 0 } },
+};
+
+static struct blob stub_initrd;
+
+static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *this, EFI_DEVICE_PATH *path,
+				     BOOLEAN boot_policy, UINTN *size, VOID *buf)
+{
+	(void)this, (void)path;
+	if (boot_policy)
+		return EFI_UNSUPPORTED; /* LoadFile2 never boots */
+	if (!size)
+		return EFI_INVALID_PARAMETER;
+	if (!buf || *size < stub_initrd.len) {
+		*size = stub_initrd.len;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	memcpy(buf, stub_initrd.start, stub_initrd.len);
+	*size = stub_initrd.len;
+	return EFI_SUCCESS;
+}
+
+static EFI_LOAD_FILE_PROTOCOL initrd_lf2 = { initrd_load };
+static CHAR16 stub_options[2048];
+
+void efi_stub_boot(struct platform *pf)
+{
+	struct error err;
+	struct payload pl;
+	con_printf("bootshim: started by %s\n", pf->entry_name);
+	payload_get(&pl);
+	if (pf->cmdline)
+		pl.cmdline = (struct blob){ (const uint8_t *)pf->cmdline, strlen(pf->cmdline) };
+	/* The kernel as one file: x86 embeds the bzImage in two pieces, laid
+	 * out one after the other. */
+	const uint8_t *kernel = pl.kernel_head.len ? pl.kernel_head.start : pl.kernel.start;
+	uint64_t klen = pl.kernel_head.len + pl.kernel.len;
+	if (pl.kernel_head.len && pl.kernel_head.start + pl.kernel_head.len != pl.kernel.start) {
+		fail(&err, "kernel", "the embedded pieces are not contiguous");
+		fatal(&err);
+	}
+	if (klen < 0x40 || kernel[0] != 'M' || kernel[1] != 'Z') {
+		fail(&err, "kernel", "no PE header (\"MZ\"): the kernel has no EFI stub; "
+		     "use the direct hand-off");
+		fatal(&err);
+	}
+	if (pl.cmdline.len >= ARRAY_SIZE(stub_options)) {
+		fail(&err, "cmdline", "%llu bytes is too long for the load options",
+		     (unsigned long long)pl.cmdline.len);
+		fatal(&err);
+	}
+	for (size_t i = 0; i < pl.cmdline.len; i++)
+		stub_options[i] = pl.cmdline.start[i];
+	stub_options[pl.cmdline.len] = 0;
+	stub_initrd = pl.initrd;
+
+	EFI_GUID lf2_guid = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	EFI_HANDLE initrd_handle = NULL, kimage;
+	EFI_STATUS st = uefi_call_wrapper(BS->InstallMultipleProtocolInterfaces, 5, &initrd_handle,
+					  &DevicePathProtocol, &initrd_path, &lf2_guid,
+					  &initrd_lf2, NULL);
+	if (EFI_ERROR(st)) {
+		fail(&err, "uefi", "installing the initrd LoadFile2 protocol: status 0x%llx",
+		     (unsigned long long)st);
+		fatal(&err);
+	}
+	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, efi_image, NULL, (void *)kernel, klen,
+			       &kimage);
+	if (EFI_ERROR(st)) {
+		fail(&err, "kernel", "LoadImage: status 0x%llx%s", (unsigned long long)st,
+		     st == EFI_SECURITY_VIOLATION ? " (not signed for this Secure Boot)" : "");
+		fatal(&err);
+	}
+	EFI_LOADED_IMAGE *li;
+	uefi_call_wrapper(BS->HandleProtocol, 3, kimage, &LoadedImageProtocol, (void **)&li);
+	li->LoadOptions = stub_options;
+	li->LoadOptionsSize = (UINT32)((pl.cmdline.len + 1) * sizeof(CHAR16));
+	con_printf("bootshim: [0x%09llx..0x%09llx] => kernel (LoadImage)\n",
+		   (unsigned long long)(uintptr_t)kernel,
+		   (unsigned long long)((uintptr_t)kernel + klen));
+	con_printf("bootshim: initrd of 0x%llx bytes through LoadFile2, command line through "
+		   "the load options\n", (unsigned long long)pl.initrd.len);
+	boot_report_time(pf, 0);
+	st = uefi_call_wrapper(BS->StartImage, 3, kimage, NULL, NULL);
+	fail(&err, "kernel", "StartImage returned: status 0x%llx", (unsigned long long)st);
+	fatal(&err);
+}

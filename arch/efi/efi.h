@@ -22,6 +22,16 @@ int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platform *pf,
 	      struct error *err);
 int efi_free_memory(struct platform *pf, struct error *err);
 int efi_get_map(struct error *e);
+/* The stub hand-off: LoadImage/StartImage of the kernel's EFI stub. */
+__attribute__((noreturn)) void efi_stub_boot(struct platform *pf);
+
+#ifdef EFI_HANDOFF_STUB
+#define EFI_HANDOFF_NAME "UEFI (stub hand-off)"
+#define efi_boot(pf) efi_stub_boot(pf)
+#else
+#define EFI_HANDOFF_NAME "UEFI (direct hand-off)"
+#define efi_boot(pf) bootshim_main(pf)
+#endif
 uint64_t efi_find_rsdp(void);
 
 /* Provided by arch/<arch>/efi.c: */

@@ -97,7 +97,7 @@ EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
 	struct error err;
 
 	pf.t_entry = rdtsc();
-	pf.entry_name = "UEFI (direct hand-off)";
+	pf.entry_name = EFI_HANDOFF_NAME;
 	if (__builtin_setjmp(efi_error_exit))
 		return EFI_LOAD_ERROR;
 	if (efi_start(handle, systab, &pf, &err))
@@ -105,5 +105,5 @@ EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
 	find_gop(&pf.efi);
 	if (efi_free_memory(&pf, &err))
 		fatal(&err);
-	bootshim_main(&pf);
+	efi_boot(&pf);
 }

@@ -101,6 +101,9 @@ $(eval $(call boot_case,efi-x86-generic-6g,$(EFI) --kernel $(GENERIC) --mem 6G -
 # covered here: OVMF's Secure Boot build did not start under TCG.)
 $(eval $(call boot_case,efi-x86-shell-args,--efi-shell 'console=ttyS0 panic=-1 from=shell' \
 	--kernel $(CLOUD) --expect-cmdline 'console=ttyS0 panic=-1 from=shell'))
+# The stub hand-off: the kernel's EFI stub, initrd through LoadFile2.
+$(eval $(call boot_case,efi-x86-stub,--stub --kernel $(CLOUD) --mem 1G --smp 2 \
+	--cmdline '$(QUOTED)'))
 # A damaged kernel: an error status back to the firmware, which goes on.
 $(eval $(call boot_case,efi-x86-bad-magic,$(EFI) --kernel $(CLOUD) \
 	--patch-efi '0x202 4 0x21524448' \
@@ -172,6 +175,8 @@ $(eval $(call boot_case,efi-arm-generic-6g,$(ARM) --efi --kernel $(ARM_GENERIC) 
 	--smp 2 --expect-high-mem))
 $(eval $(call boot_case,efi-arm-shell-args,$(ARM) --efi-shell 'console=ttyAMA0 from=shell' \
 	--kernel $(ARM_CLOUD) --expect-cmdline 'console=ttyAMA0 from=shell'))
+$(eval $(call boot_case,efi-arm-stub,$(ARM) --stub --kernel $(ARM_CLOUD) --smp 2 \
+	--cmdline '$(QUOTED_ARM)'))
 $(eval $(call boot_case,efi-arm-bad-magic,$(ARM) --efi --kernel $(ARM_CLOUD) \
 	--patch-efi '56 4 0x21524148' \
 	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))

@@ -16,6 +16,7 @@
 #   --patch-efi 'OFFSET SIZE VALUE'  damage the kernel inside shim.efi (found
 #                     by its first KiB) at OFFSET from its start
 #   --expect-cmdline TEXT  the command line the guest must see, if not CMDLINE
+#   --stub            ... with EFI_HANDOFF=stub (the kernel's own EFI stub)
 #   --secure-boot     ... signed with Debian's snakeoil key, under OVMF's
 #                     snakeoil Secure Boot variables
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
@@ -34,7 +35,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline=
+blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--efi) efi=1 ;;
 	--efi-shell) efi=1 efi_shell=$2; shift ;;
 	--secure-boot) sb=1 ;;
+	--stub) efi=1 handoff=stub ;;
 	--patch-efi) patch_efi=$2; shift ;;
 	--expect-cmdline) want_cmdline=$2; shift ;;
 	--qemu-arg) extra+=("$2"); shift ;;
@@ -114,7 +116,7 @@ flavour=shim.elf
 [ -n "$efi" ] && flavour=shim.efi
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
 	make -C "$repo" ARCH="$arch" O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
-	"$out/o/$arch/$flavour" >"$out/build.log" 2>&1
+	EFI_HANDOFF="$handoff" "$out/o/$arch/$flavour" >"$out/build.log" 2>&1
 rc=$?
 set -e
 if [ -n "$build_err" ]; then
@@ -181,7 +183,7 @@ PY
 		-drive "file=$out/esp.img,format=raw,if=virtio")
 	# The firmware keeps more RAM to itself than a BIOS does.
 	expect=(--expect-acpi 1 --expect-efi 1 --expect-efivars --ram-slack 16
-		--expect-console 'bootshim: started by UEFI \(direct hand-off\)')
+		--expect-console "bootshim: started by UEFI \\($handoff hand-off\\)")
 	# After an error the firmware goes on to its next boot option.
 	[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')
 	fail_exit=0
