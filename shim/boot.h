@@ -26,7 +26,7 @@ struct platform_efi {
 	uint64_t systab;		/* 0: not booted by UEFI */
 	uint64_t mmap, mmap_size, desc_size;
 	uint32_t desc_version;
-	uint8_t secure_boot;		/* boot_params.secure_boot: 1 off, 2 on */
+	uint8_t secure_boot;		/* efi_secureboot_mode: 2 disabled, 3 enabled */
 	uint64_t fb_base, fb_size;	/* GOP framebuffer; fb_base 0: none */
 	uint32_t fb_width, fb_height, fb_stride;	/* stride in pixels */
 	bool fb_bgr;			/* BGRX rather than RGBX */

@@ -211,7 +211,8 @@ int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platform *pf,
 			    (unsigned long long)efi_map.capacity);
 	pf->rsdp = efi_find_rsdp();
 	bool sb = efi_var_u8(L"SecureBoot") == 1 && efi_var_u8(L"SetupMode") == 0;
-	pf->efi.secure_boot = sb ? 2 : 1;
+	/* enum efi_secureboot_mode: 2 disabled, 3 enabled. */
+	pf->efi.secure_boot = sb ? 3 : 2;
 	pf->efi.systab = (uintptr_t)systab;
 	pf->cmdline = efi_load_options(sb);
 	return 0;

@@ -176,13 +176,16 @@ PY
 		mmd -i "$out/esp.img" ::/EFI ::/EFI/BOOT
 		mcopy -i "$out/esp.img" "$shim" "::/EFI/BOOT/$bootname"
 	fi
+	# OVMF's Secure Boot build needs SMM, so q35 with a secure flash.
+	[ -n "$sb" ] && set -- "$@" -M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
 	# -nic none: no network boot options to wait for before the shell.
 	qemu=("$@" -nic none
 		-drive "if=pflash,format=raw,readonly=on,file=$ovmf"
 		-drive "if=pflash,format=raw,file=$out/vars.fd"
 		-drive "file=$out/esp.img,format=raw,if=virtio")
-	# The firmware keeps more RAM to itself than a BIOS does.
-	expect=(--expect-acpi 1 --expect-efi 1 --expect-efivars --ram-slack 16
+	# The firmware keeps more RAM to itself than a BIOS does (with SMM,
+	# tens of MiB).
+	expect=(--expect-acpi 1 --expect-efi 1 --expect-efivars --ram-slack 48
 		--expect-console "bootshim: started by UEFI \\($handoff hand-off\\)")
 	# After an error the firmware goes on to its next boot option.
 	[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')
