@@ -337,9 +337,15 @@ check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
 # ---------------------------------------------------------------- bench
 RUNS ?= 5
 # The shim and its alternatives boot the same kernel, initrd and command line.
-bench: $(SHIMS) | $(O)/.deps-run $(O)/.deps-check
+SDBOOT_ARM64 := $(O)/debian/arm64/systemd-boot-efi
+$(SDBOOT_ARM64)/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh arm64 systemd-boot-efi $(SDBOOT_ARM64)
+	@touch $@
+bench: $(SHIMS) $(if $(filter aarch64,$(ARCH)),$(SDBOOT_ARM64)/.stamp) | $(O)/.deps-run \
+		$(O)/.deps-check
 	python3 tests/bench/bench.py --arch $(ARCH) --runs $(RUNS) --shim $(firstword $(SHIMS)) \
 		--kernel $(KERNEL_PAYLOAD) --initrd $(INITRD) --cmdline-file $(CMDLINE_TXT) \
+		--arm64-stub $(SDBOOT_ARM64)/usr/lib/systemd/boot/efi/linuxaa64.efi.stub \
 		--out $(O)/bench/$(ARCH)
 
 clean:

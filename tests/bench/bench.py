@@ -8,8 +8,10 @@ time and bytes copied.
   x86_64:  shim.elf (PVH), shim.rom (-bios)
                            vs  QEMU -kernel/-initrd/-append under SeaBIOS (linuxboot)
                            vs  the same under qboot, where QEMU ships it
+           shim.efi under OVMF  vs  a UKI of systemd-stub under OVMF
   aarch64: shim.img, shim.rom (-bios)  vs  QEMU -kernel/-initrd/-append
                                        vs  U-Boot booti of the same Image and initrd
+           shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
 
 usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
                 --cmdline-file F --out DIR"""
@@ -24,6 +26,58 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BOOT = os.path.join(HERE, "..", "boot", "boot.py")
 UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 QBOOT = "/usr/share/qemu/qboot.rom"
+FIRMWARE = {
+    "x86_64": ("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd",
+               "BOOTX64.EFI", "/usr/lib/systemd/boot/efi/linuxx64.efi.stub", "objcopy"),
+    "aarch64": ("/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd",
+                "BOOTAA64.EFI", None, "aarch64-linux-gnu-objcopy"),
+}
+
+
+def esp(app, name, out):
+    """A FAT image with app at the removable-media path."""
+    size_kib = os.path.getsize(app) // 1024 + 4096
+    with open(out, "wb") as f:
+        f.truncate(size_kib * 1024)
+    for cmd in (["mformat", "-i", out, "::"], ["mmd", "-i", out, "::/EFI", "::/EFI/BOOT"],
+                ["mcopy", "-i", out, app, "::/EFI/BOOT/" + name]):
+        subprocess.run(cmd, check=True)
+    return out
+
+
+def uki(a, stub, objcopy, cmdline, out):
+    """A Unified Kernel Image of the same payload on systemd-stub, built as
+    systemd 252's documentation shows (objcopy --add-section)."""
+    cl = os.path.join(a.out, "uki-cmdline.txt")
+    open(cl, "w").write(cmdline)
+    subprocess.run([objcopy,
+                    "--add-section", ".osrel=/etc/os-release", "--change-section-vma", ".osrel=0x20000",
+                    "--add-section", f".cmdline={cl}", "--change-section-vma", ".cmdline=0x30000",
+                    "--add-section", f".linux={a.kernel}", "--change-section-vma", ".linux=0x2000000",
+                    "--add-section", f".initrd={a.initrd}", "--change-section-vma", ".initrd=0x6000000",
+                    stub, out], check=True)
+    return out
+
+
+def efi_ways(a, q, cmdline):
+    code, vars_, name, stub, objcopy = FIRMWARE[a.arch]
+    if a.arch == "aarch64":
+        stub = a.arm64_stub
+    efi = a.shim.rsplit("/", 1)[0] + "/shim.efi"
+    if not os.path.exists(efi) or not stub or not os.path.exists(stub):
+        return {}
+    v = os.path.join(a.out, "vars.fd")
+    subprocess.run(["cp", vars_, v], check=True)
+    fw = ["-nic", "none", "-drive", f"if=pflash,format=raw,readonly=on,file={code}",
+          "-drive", f"if=pflash,format=raw,snapshot=on,file={v}"]
+    disk = lambda img: ["-drive", f"file={img},format=raw,if=virtio,snapshot=on"]
+    shim_esp = esp(efi, name, os.path.join(a.out, "shim-esp.img"))
+    uki_esp = esp(uki(a, stub, objcopy, cmdline, os.path.join(a.out, "uki.efi")), name,
+                  os.path.join(a.out, "uki-esp.img"))
+    return {
+        "shim.efi (UEFI)": (q + fw + disk(shim_esp), []),
+        "UKI on systemd-stub (UEFI)": (q + fw + disk(uki_esp), []),
+    }
 SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
 
 
@@ -40,11 +94,12 @@ def paths(a, cmdline):
         }
         if os.path.exists(QBOOT):
             ways["QEMU -kernel/-initrd/-append (qboot)"] = (q + ["-bios", QBOOT] + direct, [])
+        ways.update(efi_ways(a, q, cmdline))
         return ways
     q = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on",
          "-m", "1G", "-smp", "1"] + SERIAL
     size = os.path.getsize(a.initrd)
-    return {
+    ways = {
         "shim.img (-kernel)": (q + ["-kernel", a.shim], []),
         "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.img", "shim.rom")], []),
         "QEMU -kernel/-initrd/-append": (q + [
@@ -57,6 +112,8 @@ def paths(a, cmdline):
             "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
             "--send", "=> ", f"booti 0x40400000 0x48000000:0x{size:x} ${{fdtcontroladdr}}\\n"]),
     }
+    ways.update(efi_ways(a, q, cmdline))
+    return ways
 
 
 def boot(name, qemu, extra, out, cmdline_file):
@@ -76,6 +133,7 @@ def main():
     for opt in ("--arch", "--shim", "--kernel", "--initrd", "--cmdline-file", "--out"):
         p.add_argument(opt, required=True)
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--arm64-stub", help="systemd-stub for arm64 (linuxaa64.efi.stub)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     cmdline = open(a.cmdline_file, "rb").read().rstrip(b"\n").decode()
@@ -98,6 +156,9 @@ def main():
     # kernel's own timestamp of starting init. Less noisy than the total.
     pre = {k: med(k, lambda r: r["time_to_report"] - r["kernel_init_ts"]) for k in labels}
     shims = [k for k in labels if k.startswith("shim.")]
+    # Each shim against the alternatives of its own start mode.
+    peers = {k: [x for x in labels if x not in shims and ("UEFI" in x) == ("UEFI" in k)]
+             for k in shims}
     print(f"\n{a.arch}: median of {a.runs} runs under TCG, from QEMU's start to the guest init's report\n")
     print("| boot path | time to init | before the kernel | shim entry-to-jump | bytes copied |")
     print("|---|---|---|---|---|")
@@ -107,10 +168,9 @@ def main():
         print(f"| {k} | {total[k]:.2f} s | {pre[k]:.3f} s | {own} |")
     print()
     for shim in shims:
-        for k in labels:
-            if k not in shims:
-                print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "
-                      f"{pre[shim] / pre[k]:.3f} (before the kernel)")
+        for k in peers[shim]:
+            print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "
+                  f"{pre[shim] / pre[k]:.3f} (before the kernel)")
 
 
 main()
