@@ -2,6 +2,21 @@
 #include "arch.h"
 #include "console.h"
 
+/* Entries that own the machine have no firmware to claim memory from or
+ * to leave: these defaults serve them; the UEFI entries override them. */
+__attribute__((weak)) int arch_claim(const struct place_item *item, size_t n, struct error *e)
+{
+	(void)item, (void)n, (void)e;
+	return 0;
+}
+
+__attribute__((weak)) int arch_exit_firmware(struct platform *pf, struct boot_plan *bp,
+					     struct error *e)
+{
+	(void)pf, (void)bp, (void)e;
+	return 0;
+}
+
 void platform_keep(struct platform *pf, uint64_t base, uint64_t size, const char *name)
 {
 	/* The fixed-size table is filled by entry code, never from input. */

@@ -1,6 +1,6 @@
 /* The aarch64 arch boundary for the entries that own the machine
- * (shim.img, shim.rom): the PL011 the DTB names, stopping through
- * semihosting or PSCI, nothing to claim from or hand back to a firmware. */
+ * (shim.img, shim.rom): the PL011 the DTB names, and stopping through
+ * semihosting or PSCI. No firmware to leave: the core's defaults apply. */
 #include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
@@ -33,20 +33,6 @@ void arch_console_putc(char c)
 	for (int i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
 		;
 	uart[PL011_DR / 4] = (uint8_t)c;
-}
-
-/* shim.img and shim.rom own the machine: no firmware to claim memory from
- * or to leave. */
-int arch_claim(const struct place_item *item, size_t n, struct error *e)
-{
-	(void)item, (void)n, (void)e;
-	return 0;
-}
-
-int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	(void)pf, (void)bp, (void)e;
-	return 0;
 }
 
 void arch_stop_failure(void)

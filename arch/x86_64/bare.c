@@ -1,6 +1,6 @@
 /* The x86_64 arch boundary for the entries that own the machine (PVH,
- * shim.rom): console on COM1, stopping through isa-debug-exit, nothing to
- * claim from or hand back to a firmware. */
+ * shim.rom): console on COM1, and stopping through isa-debug-exit. No
+ * firmware to leave: the core's defaults apply. */
 #include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
@@ -11,18 +11,6 @@ void uart_putc(char c);
 void arch_console_putc(char c)
 {
 	uart_putc(c);
-}
-
-int arch_claim(const struct place_item *item, size_t n, struct error *e)
-{
-	(void)item, (void)n, (void)e;
-	return 0;
-}
-
-int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	(void)pf, (void)bp, (void)e;
-	return 0;
 }
 
 void arch_stop_failure(void)
