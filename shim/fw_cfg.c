@@ -187,11 +187,17 @@ static int write_pointer(const uint8_t *c, const struct fw_dir *dir,
 	uint8_t size = c[124];
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return fail(e, "table-loader", "WRITE_POINTER: size %u", size);
-	if (!inside(dst_off, size, dst->size) || src_off > src->file->size)
+	/* The pointer names a byte inside the source blob (QEMU asserts
+	 * src_offset < its length when it builds the script). */
+	if (!inside(dst_off, size, dst->size) || src_off >= src->file->size)
 		return fail(e, "table-loader", "WRITE_POINTER: offsets %u/%u outside '%s'/'%s'",
 			    dst_off, src_off, dname, src->file->name);
+	uint64_t addr = src->phys + src_off;
+	if (size < 8 && addr >> (size * 8))
+		return fail(e, "table-loader", "WRITE_POINTER: 0x%llx does not fit %u bytes",
+			    (unsigned long long)addr, size);
 	uint8_t v[8];
-	put_le(v, size, src->phys + src_off);
+	put_le(v, size, addr);
 	if (ops->write(ops->ctx, dst, dst_off, v, size, e))
 		return -1;
 	st->pointers_written++;

@@ -17,7 +17,7 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-iquote shim -iquote tests/unit -iquote tests/fuzz
-FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt
+FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
@@ -28,6 +28,11 @@ FUZZ_EXTRA_place := tests/unit/place_check.c
 FUZZ_EXTRA_fdt := shim/fdt.c
 FUZZ_LIBS_fdt := -lfdt
 $(O)/fuzz/fuzz_fdt: $(FUZZ_EXTRA_fdt) | $(O)/.deps-build
+# fuzz_table_loader: shim/fw_cfg.c is not in CORE_HOST_SRCS (only the x86
+# ROM uses it). BOOTSHIM_FUZZ_STRICT=1 when running it adds the checks that
+# tests/unit/test_fw_cfg.c's test_loader_bug_* tests make (see the source).
+FUZZ_EXTRA_table_loader := shim/fw_cfg.c
+$(O)/fuzz/fuzz_table_loader: $(FUZZ_EXTRA_table_loader)
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
 $(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk | $(O)/.deps-check

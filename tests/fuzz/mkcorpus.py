@@ -10,7 +10,8 @@ $BOOTSHIM_TEST_KERNEL, else build/debian/amd64/vmlinuz-cloud) its first
 Image ($BOOTSHIM_TEST_KERNEL_ARM64, else build/debian/arm64/vmlinuz-cloud)
 as arm64_image/real-<name>; without one that file is left as it is. The
 fdt corpus wraps the unit tests' DTBs (tests/unit/dtb/, written by
-tests/unit/dtb/mkdtbs.sh).
+tests/unit/dtb/mkdtbs.sh). The table_loader corpus wraps QEMU's recorded
+fw_cfg blobs (tests/unit/fw_cfg/, written by tests/unit/fw_cfg/record.py).
 """
 import argparse
 import glob
@@ -242,6 +243,91 @@ def fdt_corpus(dtb_dir):
     return c
 
 
+# ------------------------------------------------------------ table_loader
+
+
+def table_loader_input(dir_blob, script, pool=b""):
+    """u16 directory length, directory; u16 script length, script; pool."""
+    assert len(dir_blob) < 65536 and len(script) < 65536
+    return (struct.pack("<H", len(dir_blob)) + dir_blob +
+            struct.pack("<H", len(script)) + script + pool)
+
+
+def fw_dir(files):
+    """A FW_CFG_FILE_DIR blob: [(name, size)], selects from 0x20."""
+    b = struct.pack(">I", len(files))
+    for i, (name, size) in enumerate(files):
+        b += struct.pack(">IHH56s", size, 0x20 + i, 0, name.encode())
+    return b
+
+
+def loader_cmd(cmd, *fields):
+    """A 128-byte table-loader command: (kind, value) fields in order."""
+    b = struct.pack("<I", cmd)
+    for kind, v in fields:
+        b += {"name": lambda x: struct.pack("56s", x.encode()),
+              "u32": lambda x: struct.pack("<I", x),
+              "u8": lambda x: struct.pack("B", x)}[kind](v)
+    return b.ljust(128, b"\0")
+
+
+def alloc(name, align, zone):
+    return loader_cmd(1, ("name", name), ("u32", align), ("u8", zone))
+
+
+def ptr(dst, src, off, size):
+    return loader_cmd(2, ("name", dst), ("name", src), ("u32", off), ("u8", size))
+
+
+def csum(name, off, start, length):
+    return loader_cmd(3, ("name", name), ("u32", off), ("u32", start), ("u32", length))
+
+
+def wrptr(dst, src, dst_off, src_off, size):
+    return loader_cmd(4, ("name", dst), ("name", src), ("u32", dst_off), ("u32", src_off),
+                      ("u8", size))
+
+
+def table_loader_corpus(fw_cfg_dir):
+    c = {}
+    for machine in sorted(os.listdir(fw_cfg_dir)):
+        d = os.path.join(fw_cfg_dir, machine)
+        if not os.path.isfile(os.path.join(d, "file_dir")):
+            continue
+        with open(os.path.join(d, "file_dir"), "rb") as f:
+            dir_blob = f.read()
+        with open(os.path.join(d, "etc", "table-loader"), "rb") as f:
+            script = f.read()
+        with open(os.path.join(d, "etc", "acpi", "tables"), "rb") as f:
+            tables = f.read()
+        n = struct.unpack(">I", dir_blob[:4])[0]
+        sizes = {dir_blob[12 + 64 * i: 68 + 64 * i].split(b"\0")[0].decode():
+                 struct.unpack(">I", dir_blob[4 + 64 * i: 8 + 64 * i])[0] for i in range(n)}
+        # record.py trims trailing zeros: back to the size QEMU serves, and
+        # to the last non-zero command.
+        full = script.ljust(sizes["etc/table-loader"], b"\0")
+        short = script.ljust(-(-len(script) // 128) * 128, b"\0")
+        c["qemu-" + machine] = table_loader_input(dir_blob, full, tables)
+        c["qemu-" + machine + "-short"] = table_loader_input(dir_blob, short)
+    # Hand-made: 16 files at once (LOADER_MAX_FILES; 17 in the directory),
+    # an RSDP of revision 2, WRITE_POINTERs of 4 and 8 bytes, an unknown
+    # command.
+    files = [("etc/acpi/rsdp", 36), ("etc/acpi/tables", 256), ("addr", 8)] + \
+        [(f"f{i:02d}", 8) for i in range(14)]
+    script = alloc("etc/acpi/rsdp", 16, 2) + alloc("etc/acpi/tables", 64, 1)
+    script += b"".join(alloc(f"f{i:02d}", 8, 1) for i in range(14))
+    script += ptr("etc/acpi/rsdp", "etc/acpi/tables", 16, 4)
+    script += ptr("etc/acpi/rsdp", "etc/acpi/tables", 24, 8)
+    script += ptr("etc/acpi/tables", "etc/acpi/rsdp", 100, 4)
+    script += ptr("etc/acpi/tables", "f00", 104, 8)
+    script += csum("etc/acpi/rsdp", 8, 0, 20) + csum("etc/acpi/rsdp", 32, 0, 36)
+    script += csum("etc/acpi/tables", 9, 0, 256)
+    script += wrptr("addr", "f13", 0, 7, 8) + wrptr("addr", "etc/acpi/tables", 4, 255, 4)
+    script += loader_cmd(5, ("name", "unknown"))
+    c["synthetic-max-files"] = table_loader_input(fw_dir(files), script, bytes(range(1, 64)))
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -252,6 +338,7 @@ def main():
                     "build/debian/arm64/vmlinuz-cloud")
     ap.add_argument("--out", default=os.path.join(here, "corpus"))
     ap.add_argument("--dtb-dir", default=os.path.join(here, "..", "unit", "dtb"))
+    ap.add_argument("--fw-cfg-dir", default=os.path.join(here, "..", "unit", "fw_cfg"))
     args = ap.parse_args()
     corpora = {
         "x86_header": x86_header(args.kernel),
@@ -260,8 +347,11 @@ def main():
         "e820": e820_corpus(),
         "place": place_corpus(),
         "fdt": fdt_corpus(args.dtb_dir),
+        "table_loader": table_loader_corpus(args.fw_cfg_dir),
     }
-    limit = {"fdt": 16384}  # QEMU's virt DTBs are about 8 KiB
+    # QEMU's virt DTBs are about 8 KiB; a table-loader input with QEMU's
+    # ACPI tables as its file contents up to 15 KiB.
+    limit = {"fdt": 16384, "table_loader": 16384}
     for target, files in corpora.items():
         d = os.path.join(args.out, target)
         os.makedirs(d, exist_ok=True)

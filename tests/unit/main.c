@@ -1,8 +1,9 @@
 /* The host unit tests: every suite in one cmocka group, one summary. */
 #include "unit.h"
 
-/* tests/unit/test_fdt.c (declared here: unit.h lists the older suites). */
-extern const struct unit_suite fdt_suite;
+/* tests/unit/test_fdt.c, test_fw_cfg.c, test_efi_memmap.c (declared here:
+ * unit.h lists the older suites). */
+extern const struct unit_suite fdt_suite, fw_cfg_suite, efi_memmap_suite;
 
 void map_build(struct memmap *m, const struct mem_range *r, size_t n)
 {
@@ -27,7 +28,7 @@ int main(void)
 	const struct unit_suite *suites[] = {
 		&x86_suite,   &zero_page_suite,  &arm64_suite, &memmap_suite,
 		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
-		&fdt_suite,
+		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

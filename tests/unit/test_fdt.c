@@ -6,10 +6,7 @@
  * reports any read or write past it. Hostile blobs go through the shim's
  * whole sequence (dt_check, dt_console_pl011, dt_psci_conduit, dt_memory,
  * dt_patch into dt_patched_size() bytes) in a forked child: a crash then
- * fails that one test, saying what crashed, instead of ending the run.
- *
- * test_fdt_hostile_v16_strings fails on purpose: it exposes a bug (see
- * there). */
+ * fails that one test, saying what crashed, instead of ending the run. */
 #include "unit.h"
 #include "fdt.h"
 

@@ -11,6 +11,9 @@
 #                                         $(O)/debian/arm64/vmlinuz-cloud)
 #   BOOTSHIM_TEST_DTB_DIR=dir             the test DTBs (else tests/unit/dtb,
 #                                         written by tests/unit/dtb/mkdtbs.sh)
+#   BOOTSHIM_TEST_FW_CFG_DIR=dir          QEMU's recorded fw_cfg blobs (else
+#                                         tests/unit/fw_cfg, written by
+#                                         tests/unit/fw_cfg/record.py)
 #
 # shim/fdt.c is tested on the host's libfdt (libfdt-dev, the same Debian
 # dtc release the shim links for arm64). -iquote, not -I: libfdt.h's
@@ -19,7 +22,9 @@
 UNIT_CC ?= gcc
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -iquote shim -iquote tests/unit
-UNIT_SRCS := $(wildcard tests/unit/*.c) shim/fdt.c
+# shim/fw_cfg.c and shim/efi_memmap.c are not in CORE_HOST_SRCS (only the
+# x86 ROM and UEFI entries use them).
+UNIT_SRCS := $(wildcard tests/unit/*.c) shim/fdt.c shim/fw_cfg.c shim/efi_memmap.c
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 

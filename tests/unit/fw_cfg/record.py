@@ -19,10 +19,12 @@ etc/acpi/tables to 128 KiB and etc/vmgenid_guid to 4 KiB); its real size is
 the one in file_dir, and the tests zero-fill up to it.
 
 The blobs depend on the QEMU version (recorded in <machine>/qemu-version)
-and on what the firmware (SeaBIOS here) set before QEMU built the tables;
-another version writes different but equally valid bytes, which the tests
-accept as long as they are consistent. vmgenid gets a fixed GUID so that
-every run writes the same bytes.
+and on what the firmware (SeaBIOS here) set before QEMU built the tables
+(PCI windows, the PM base); another version writes different but equally
+valid bytes, which the tests accept as long as they are consistent.
+-kernel adds genroms/linuxboot_dma.bin to the directory, which a shim.rom
+boot does not have. vmgenid gets a fixed GUID so that every run writes the
+same bytes (test_fw_cfg.c checks it).
 
 Needs gcc (static glibc: libc6-dev), cpio, gzip, qemu-system-x86_64 and the
 kernel (`make` fetches it).
