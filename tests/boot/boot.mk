@@ -128,6 +128,9 @@ $(eval $(call boot_case,img-6g-initrd-32m,$(ARM) --kernel $(ARM_CLOUD) --mem 6G 
 $(eval $(call boot_case,img-el2,$(ARM) --kernel $(ARM_CLOUD) --machine virtualization=on \
 	--smp 2))
 $(eval $(call boot_case,img-cmdline-max,$(ARM) --kernel $(ARM_CLOUD) --cmdline-len 2047))
+# DTB=: the embedded device tree replaces the loader's (its model shows).
+$(eval $(call boot_case,img-embedded-dtb,$(ARM) --kernel $(ARM_CLOUD) --embed-dtb \
+	--expect-console 'Machine model: bootshim embedded DTB'))
 # U-Boot's booti, as on a board.
 $(eval $(call boot_case,img-uboot,$(ARM) --kernel $(ARM_CLOUD) --uboot --smp 2))
 

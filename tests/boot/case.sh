@@ -20,6 +20,8 @@
 #   --secure-boot     ... signed with Debian's snakeoil key, under OVMF's
 #                     snakeoil Secure Boot variables
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
+#   --embed-dtb       aarch64: build with DTB= (QEMU's own DTB, dumped) and check
+#                     the shim uses it
 #   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
 #                     (QEMU rewrites /memory in a -dtb, but not that)
 #   --blob BYTES      random data file /data/blob in the initrd (default 4096)
@@ -35,7 +37,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct
+blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct embed_dtb= dtb_arg=
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--qemu-arg) extra+=("$2"); shift ;;
 	--expect-cpus) cpus=$2; shift ;;
 	--reserve) reserve=$2; shift ;;
+	--embed-dtb) embed_dtb=1 ;;
 	--out) out=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
 	--init) init=$2; shift ;;
@@ -106,6 +109,14 @@ fi
 MODULES=$modules "$repo/tests/guest/mkinitrd.sh" "$initrd" "$init" "$out/blob"
 initrd=${initrd_override:-$initrd}
 
+if [ -n "$embed_dtb" ]; then
+	# QEMU's DTB for this machine, with a marker the guest can see.
+	qemu-system-aarch64 -M "virt${machine}" -cpu max,pauth-impdef=on -m "$mem" -smp "$smp" \
+		-display none -machine dumpdtb="$out/embed.dtb" >/dev/null 2>&1
+	fdtput -t s "$out/embed.dtb" / model "bootshim embedded DTB"
+	dtb_arg="DTB=$out/embed.dtb"
+fi
+
 # The real build interface; CMDLINE through the environment keeps its bytes.
 set +e
 # Only the flavour under test: a payload may be too big for another's
@@ -116,7 +127,7 @@ flavour=shim.elf
 [ -n "$efi" ] && flavour=shim.efi
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
 	make -C "$repo" ARCH="$arch" O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
-	EFI_HANDOFF="$handoff" "$out/o/$arch/$flavour" >"$out/build.log" 2>&1
+	EFI_HANDOFF="$handoff" ${dtb_arg:+"$dtb_arg"} "$out/o/$arch/$flavour" >"$out/build.log" 2>&1
 rc=$?
 set -e
 if [ -n "$build_err" ]; then
