@@ -15,16 +15,6 @@
 
 static bool dma;
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
 struct dma_access {
 	uint32_t control, length; /* big-endian */
 	uint64_t address;	  /* big-endian */

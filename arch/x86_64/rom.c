@@ -19,16 +19,6 @@ __attribute__((noreturn)) void rom_main(uint64_t tsc);
 extern const uint8_t __ram_start[], __ram_end[];
 
 /* ---- PCI configuration space, mechanism #1 */
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 static uint32_t pci_addr(unsigned dev, unsigned fn, unsigned reg)
 {
 	return 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc);
