@@ -65,29 +65,33 @@ int efi_get_map(struct error *e)
 
 int arch_claim(const struct place_item *item, size_t n, struct error *e)
 {
-	/* Whole pages; items that share a page claim it once. */
-	uint64_t done_lo = 0, done_hi = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* Whole pages: items that share a page (an unaligned command line
+	 * after the initrd) must claim it once, so merge the page ranges
+	 * first, in address order. */
+	struct { uint64_t lo, hi; const char *name; } r[ITEM_COUNT];
+	size_t nr = 0;
+	for (size_t i = 0; i < n && nr < ITEM_COUNT; i++) {
 		uint64_t lo = align_down(item[i].dest, 4096), hi;
 		if (!align_up(item[i].dest + item[i].size, 4096, &hi))
 			return fail(e, item[i].name, "claim overflows");
-		if (lo < done_hi && hi > done_lo) {
-			/* Only the part not claimed yet. */
-			if (lo >= done_lo)
-				lo = done_hi;
-			if (hi <= done_hi)
-				hi = lo;
-		}
-		if (hi <= lo)
-			continue;
+		size_t k = nr++;
+		for (; k && r[k - 1].lo > lo; k--)
+			r[k] = r[k - 1];
+		r[k].lo = lo, r[k].hi = hi, r[k].name = item[i].name;
+	}
+	for (size_t i = 0; i < nr;) {
+		uint64_t lo = r[i].lo, hi = r[i].hi;
+		const char *name = r[i].name;
+		for (i++; i < nr && r[i].lo <= hi; i++)
+			if (r[i].hi > hi)
+				hi = r[i].hi;
 		EFI_PHYSICAL_ADDRESS a = lo;
 		EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress,
 						  EfiLoaderData, (hi - lo) >> 12, &a);
 		if (EFI_ERROR(st))
-			return fail(e, item[i].name, "AllocatePages at 0x%llx (%llu pages): status 0x%llx",
+			return fail(e, name, "AllocatePages at 0x%llx (%llu pages): status 0x%llx",
 				    (unsigned long long)lo, (unsigned long long)((hi - lo) >> 12),
 				    (unsigned long long)st);
-		done_lo = lo, done_hi = hi;
 	}
 	return 0;
 }
