@@ -76,8 +76,17 @@ $(O)/debian/amd64/vmlinuz-%: | $(O)/.deps-build
 $(O)/debian/arm64/vmlinuz-%: | $(O)/.deps-build
 	@mkdir -p $(@D)
 	scripts/fetch-kernel.sh arm64 $* $@
+# Debian 13's kernels (trixie), for the boot tests beside Debian 12's; the
+# default payload stays Debian 12's.
+$(O)/debian13/amd64/vmlinuz-%: | $(O)/.deps-build
+	@mkdir -p $(@D)
+	scripts/fetch-kernel.sh amd64 $* $@ trixie
+$(O)/debian13/arm64/vmlinuz-%: | $(O)/.deps-build
+	@mkdir -p $(@D)
+	scripts/fetch-kernel.sh arm64 $* $@ trixie
 
-# arm64: Debian ships Image.gz; the shim embeds the Image itself.
+# arm64: Debian 12 ships Image.gz, Debian 13 the Image itself (an EFI stub
+# Image, not a zboot one); the shim embeds the Image.
 ifeq ($(ARCH),aarch64)
 KERNEL_PAYLOAD := $(B)/Image
 $(B)/Image: $(KERNEL)

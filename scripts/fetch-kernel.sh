@@ -1,12 +1,15 @@
 #!/bin/sh
-# fetch-kernel.sh DEBARCH FLAVOUR OUTFILE
+# fetch-kernel.sh DEBARCH FLAVOUR OUTFILE [SUITE]
 # Downloads Debian's current kernel package for DEBARCH (amd64, arm64) and
 # FLAVOUR (cloud, generic) with apt-get download, without installing it,
 # and extracts the kernel image to OUTFILE, and the virtio and efivarfs
 # modules (which Debian builds as modules) to OUTFILE.modules/ for the
-# tests' initrds.
+# tests' initrds, decompressed (Debian 13 ships them as .ko.xz).
+# SUITE: the host's own package lists when absent; otherwise a private
+# package list naming that suite (e.g. trixie) on the Debian mirror the
+# host's apt sources name, verified by the installed archive keyring.
 set -eu
-debarch=$1 flavour=$2 out=$3
+debarch=$1 flavour=$2 out=$3 suite=${4:-}
 case $flavour in
 generic) meta=linux-image-$debarch ;;
 cloud) meta=linux-image-cloud-$debarch ;;
@@ -15,16 +18,39 @@ esac
 work=$(dirname "$out")/$(basename "$out").d
 rm -rf "$work"
 mkdir -p "$work"
+dir=$(cd "$(dirname "$out")" && pwd)
 
 apt_opts=""
 # As root, apt would warn that its _apt sandbox user cannot write here.
 [ "$(id -u)" = 0 ] && apt_opts="-oAPT::Sandbox::User=root"
+private=
 if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
 	# Foreign architecture: a private package list, so the host's apt
 	# configuration stays untouched.
-	lists=$(cd "$(dirname "$out")" && pwd)/apt-lists-$debarch
+	private=1
+	apt_opts="$apt_opts -oAPT::Architecture=$debarch -oAPT::Architectures=$debarch"
+fi
+if [ -n "$suite" ]; then
+	private=1
+	# The first Debian archive URI of the host's sources (deb822 .sources
+	# or one-line .list); the security archive is a separate repository.
+	mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list.d/*.list 2>/dev/null |
+		sed -n -e 's/^URIs: *\([^ ]*\).*/\1/p' -e 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\).*/\2/p' |
+		grep -v -e security -e '^$' | grep -m1 '/debian/\{0,1\}$' || true)
+	if [ -z "$mirror" ]; then
+		echo "fetch-kernel: no Debian mirror in /etc/apt/sources.list.d/" >&2
+		exit 1
+	fi
+	sources=$dir/apt-sources-$suite-$debarch.list
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+		>"$sources"
+	apt_opts="$apt_opts -oDir::Etc::SourceList=$sources -oDir::Etc::SourceParts=/dev/null"
+fi
+if [ -n "$private" ]; then
+	lists=$dir/apt-lists-${suite:+$suite-}$debarch
 	mkdir -p "$lists/partial"
-	apt_opts="$apt_opts -oAPT::Architecture=$debarch -oAPT::Architectures=$debarch -oDir::State::Lists=$lists"
+	apt_opts="$apt_opts -oDir::State::Lists=$lists"
 	[ -n "$(ls "$lists" | grep -v partial)" ] || apt-get $apt_opts update >/dev/null
 fi
 
@@ -50,7 +76,17 @@ rm -rf "$out.modules"
 mkdir -p "$out.modules"
 for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
 	efivarfs; do
-	find "$work/x/lib/modules" -name "$m.ko" -exec cp {} "$out.modules/" \;
+	find "$work/x/lib/modules" "$work/x/usr/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" \
+		-o -name "$m.ko.zst" -o -name "$m.ko.gz" \) 2>/dev/null | while read -r f; do
+		# The guest's init loads them with finit_module(2) without
+		# MODULE_INIT_COMPRESSED_FILE: decompress here.
+		case $f in
+		*.xz) xz -dc "$f" ;;
+		*.zst) zstd -qdc "$f" ;;
+		*.gz) gzip -dc "$f" ;;
+		*) cat "$f" ;;
+		esac >"$out.modules/$m.ko"
+	done
 done
 cp "$img" "$out.tmp"
 mv "$out.tmp" "$out"

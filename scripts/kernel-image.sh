@@ -1,7 +1,9 @@
 #!/bin/sh
 # kernel-image.sh KERNEL OUT: the uncompressed arm64 Image of KERNEL, which
-# may be an Image or an Image.gz (Debian's vmlinuz). Anything else is left
-# for the payload check to name.
+# may be an Image (Debian 13's vmlinuz: an Image with its EFI stub) or an
+# Image.gz (Debian 12's). Anything else, such as an EFI zboot image
+# ("MZ" then "zimg", compressed behind a decompressor only UEFI can run),
+# is left for the payload check to name.
 set -eu
 if [ "$(od -An -tx1 -N2 "$1" | tr -d ' ')" = 1f8b ]; then
 	gzip -dc "$1" >"$2.tmp"

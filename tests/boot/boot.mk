@@ -11,8 +11,15 @@ GUEST_INIT := $(abspath $(O))/guest/x86_64/init
 ARM_CLOUD := $(abspath $(O))/debian/arm64/vmlinuz-cloud
 ARM_GENERIC := $(abspath $(O))/debian/arm64/vmlinuz-generic
 ARM_INIT := $(abspath $(O))/guest/aarch64/init
+# Debian 13's kernels (scripts/fetch-kernel.sh ... trixie), beside Debian 12's.
+D13_CLOUD := $(abspath $(O))/debian13/amd64/vmlinuz-cloud
+D13_GENERIC := $(abspath $(O))/debian13/amd64/vmlinuz-generic
+D13_ARM_CLOUD := $(abspath $(O))/debian13/arm64/vmlinuz-cloud
+D13_ARM_GENERIC := $(abspath $(O))/debian13/arm64/vmlinuz-generic
 CASE := tests/boot/case.sh
 CASE_DEPS := $(O)/debian/amd64/vmlinuz-cloud $(O)/debian/amd64/vmlinuz-generic \
+	$(O)/debian13/amd64/vmlinuz-cloud $(O)/debian13/amd64/vmlinuz-generic \
+	$(O)/debian13/arm64/vmlinuz-cloud $(O)/debian13/arm64/vmlinuz-generic \
 	$(O)/guest/x86_64/init $(O)/debian/arm64/vmlinuz-cloud \
 	$(O)/debian/arm64/vmlinuz-generic $(O)/guest/aarch64/init \
 	| $(O)/.deps-run $(O)/.deps-check
@@ -71,19 +78,22 @@ $(eval $(call boot_case,pvh-no-room,--kernel $(CLOUD) --mem 128M \
 # with a virtio disk the guest must read through PCI.
 XROM := --rom --disk
 $(eval $(call boot_case,xrom-pc-256m,$(XROM) --kernel $(CLOUD) --mem 256M \
-	--cmdline '$(QUOTED)'))
+	--cmdline '$(QUOTED)' --expect-console '^bootshim: fw_cfg: DMA interface'))
 $(eval $(call boot_case,xrom-q35-smp4,$(XROM) --kernel $(GENERIC) --machine q35 --smp 4))
 $(eval $(call boot_case,xrom-pc-3584m-smp4,$(XROM) --kernel $(GENERIC) --mem 3584M --smp 4 \
 	--expect-high-mem))
 $(eval $(call boot_case,xrom-q35-8g-initrd-64m,$(XROM) --kernel $(CLOUD) --machine q35 \
 	--mem 8G --blob 67108864 --initrd raw --expect-high-mem))
-# fw_cfg without its DMA interface (port I/O reads).
+# fw_cfg without its DMA interface (port I/O reads): the shim must say it
+# used port I/O (xrom-pc-256m, with DMA, says the opposite).
 $(eval $(call boot_case,xrom-pc-portio,$(XROM) --kernel $(CLOUD) \
-	--qemu-arg -global --qemu-arg fw_cfg.dma_enabled=off))
+	--qemu-arg -global --qemu-arg fw_cfg.dma_enabled=off \
+	--expect-console '^bootshim: fw_cfg: port I/O'))
 # A vmgenid device, whose table-loader script uses WRITE_POINTER: the
-# kernel's driver must find the generation ID QEMU was told about.
+# guest must read back the generation ID QEMU was given (through the
+# SSDT's address and /dev/mem: tests/guest/init.c).
 $(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35 \
-	--qemu-arg -device --qemu-arg vmgenid \
+	--vmgenid 6b1f2a4e-93c0-4d7e-8a15-0c2d3e4f5a6b \
 	--expect-console 'bootshim: ACPI: [0-9]+ fw_cfg files loaded$(comma) 1 pointers written back' \
 	--expect-console 'ACPI: SSDT .*VMGENID'))
 $(eval $(call boot_case,xrom-bad-magic,--rom --kernel $(CLOUD) \
@@ -187,6 +197,17 @@ $(eval $(call boot_case,efi-arm-stub,$(ARM) --stub --kernel $(ARM_CLOUD) --smp 2
 $(eval $(call boot_case,efi-arm-bad-magic,$(ARM) --efi --kernel $(ARM_CLOUD) \
 	--patch-efi '56 4 0x21524148' \
 	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
+
+# ---- Debian 13 (6.12) kernels: each shim flavour boots one of them, both
+# kernel flavours on each architecture.
+$(eval $(call boot_case,pvh-d13-cloud,--kernel $(D13_CLOUD) --smp 2 --cmdline '$(QUOTED)'))
+$(eval $(call boot_case,xrom-d13-generic,$(XROM) --kernel $(D13_GENERIC) --machine q35 --smp 2))
+$(eval $(call boot_case,efi-x86-d13-cloud,$(EFI) --kernel $(D13_CLOUD) --mem 512M))
+$(eval $(call boot_case,efi-x86-d13-generic-stub,--stub --kernel $(D13_GENERIC) --mem 1G))
+$(eval $(call boot_case,img-d13-cloud,$(ARM) --kernel $(D13_ARM_CLOUD) --mem 512M \
+	--cmdline '$(QUOTED_ARM)'))
+$(eval $(call boot_case,rom-d13-generic,$(ROM) --kernel $(D13_ARM_GENERIC) --mem 1G --smp 2))
+$(eval $(call boot_case,efi-arm-d13-cloud,$(ARM) --efi --kernel $(D13_ARM_CLOUD) --mem 512M))
 
 check-boot: $(BOOT_CASES)
 

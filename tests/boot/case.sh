@@ -33,6 +33,8 @@
 #   --expect-error REGEX                    the boot must fail saying this
 #   --expect-high-mem                       the kernel must see RAM above 4 GiB
 #   --expect-console REGEX                  the serial output must match this
+#   --vmgenid GUID    x86_64: a vmgenid device with this generation ID, which
+#                     the guest must read back
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -72,6 +74,7 @@ while [ $# -gt 0 ]; do
 	--expect-error) boot_err=$2; shift ;;
 	--expect-high-mem) high=1 ;;
 	--expect-console) consoles+=(--expect-console "$2"); shift ;;
+	--vmgenid) extra+=(-device "vmgenid,guid=$2"); consoles+=(--expect-vmgenid "$2"); shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -196,7 +199,8 @@ PY
 		-drive "file=$out/esp.img,format=raw,if=virtio")
 	# The firmware keeps more RAM to itself than a BIOS does (with SMM,
 	# tens of MiB).
-	expect=(--expect-acpi 1 --expect-efi 1 --expect-efivars --ram-slack 48
+	want_efi=1
+	expect=(--expect-acpi 1 --expect-efivars --ram-slack 48
 		--expect-console "bootshim: started by UEFI \\($handoff hand-off\\)")
 	# After an error the firmware goes on to its next boot option.
 	[ -n "$boot_err" ] && expect+=(--stop-on 'BdsDxe: failed to start|Shell> ')
@@ -204,6 +208,7 @@ PY
 }
 
 mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
+want_efi=0 # the guest must see no UEFI unless efi_setup says so
 common=(-m "$mem" -smp "$smp" -display none -serial stdio -monitor none -no-reboot)
 if [ "$arch" = x86_64 ]; then
 	shim=$out/o/x86_64/shim.elf
@@ -304,6 +309,6 @@ exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 30
 	--json "$out/result.json" \
 	--expect-cmdline-file "$out/cmdline.expected" \
 	--expect-sha256 "$sha" --expect-data-bytes "$blob" \
-	--expect-ram "$mem_mib" --expect-cpus "${cpus:-$smp}" \
+	--expect-ram "$mem_mib" --expect-cpus "${cpus:-$smp}" --expect-efi "$want_efi" \
 	--expect-console 'bootshim: entry-to-jump [0-9]+ us' \
 	"${expect[@]}" "${consoles[@]}" ${high:+--expect-high-mem} -- "${qemu[@]}"

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -463,6 +464,60 @@ static void report_disk(void)
 	report("vda-sector0-sha256", "%s", hex);
 }
 
+/* The VM generation ID QEMU's vmgenid device holds (docs/specs/vmgenid.rst),
+ * read back as the guest sees it, or "none". The kernel's driver exposes
+ * no copy, so: QEMU's SSDT names the buffer's address in a DWord "VGIA"
+ * (patched by the table-loader's ADD_POINTER), the GUID lies 40 bytes
+ * into that buffer (written by QEMU after WRITE_POINTER) in the little-endian
+ * GUID layout, and /dev/mem maps it (ACPI memory is not System RAM, which
+ * STRICT_DEVMEM allows; read() would refuse it above the last RAM page). */
+#define VMGENID_GUID_OFFSET 40
+static void report_vmgenid(void)
+{
+	static const char dir[] = "/sys/firmware/acpi/tables";
+	static const char vgia[] = { 0x08 /* NameOp */, 'V', 'G', 'I', 'A', 0x0c /* DWordPrefix */ };
+	uint32_t addr = 0;
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, NULL);
+	for (int i = 0; i < n; i++) {
+		char path[300];
+		size_t len;
+		char *t = NULL;
+		if (!addr && !strncmp(names[i]->d_name, "SSDT", 4)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+			t = slurp(path, &len);
+		}
+		char *p = t ? memmem(t, len, vgia, sizeof(vgia)) : NULL;
+		if (p && p + sizeof(vgia) + 4 <= t + len)
+			memcpy(&addr, p + sizeof(vgia), 4); /* AML integers are little-endian */
+		free(t);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	if (!addr) {
+		report("vmgenid", "none");
+		return;
+	}
+	uint8_t g[16];
+	long page = sysconf(_SC_PAGESIZE);
+	off_t at = (off_t)addr + VMGENID_GUID_OFFSET, base = at & ~(off_t)(page - 1);
+	int fd = open("/dev/mem", O_RDONLY | O_CLOEXEC);
+	void *m = fd < 0 ? MAP_FAILED : mmap(NULL, (size_t)(at - base) + sizeof(g), PROT_READ, MAP_SHARED, fd, base);
+	if (fd >= 0)
+		close(fd);
+	if (m == MAP_FAILED) {
+		fail("map the vmgenid GUID at 0x%llx via /dev/mem: %s", (unsigned long long)at,
+		     strerror(errno));
+		return;
+	}
+	memcpy(g, (uint8_t *)m + (at - base), sizeof(g));
+	munmap(m, (size_t)(at - base) + sizeof(g));
+	report("vmgenid", "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	       g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
+	       g[13], g[14], g[15]);
+}
+
 /* /proc/iomem lines look like "00100000-bffdffff : System RAM"; nesting is
  * shown by leading spaces. Sum only top-level RAM (children such as
  * "Kernel code" lie inside it). Needs CAP_SYS_ADMIN, else addresses read 0. */
@@ -594,6 +649,7 @@ int main(void)
 	report("efi", "%d", exists("/sys/firmware/efi"));
 	report_efivars();
 	report_disk();
+	report_vmgenid();
 	marker("end");
 
 	/* tty writes return once queued; make sure everything left the UART
