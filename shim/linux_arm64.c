@@ -13,6 +13,16 @@
 #define INITRD_WINDOW_ALIGN GiB(1)
 #define INITRD_WINDOW GiB(32)
 
+/* "Since the dtb will be mapped cacheable using blocks of up to 2
+ * megabytes in size, it must not be placed within any 2M region which
+ * must be mapped with any specific attributes." Every 2 MiB block the DTB
+ * touches must be usable RAM: no no-map reservation (nor any other: the
+ * memory map does not tell them apart) and no hole. */
+#define DTB_BLOCK MiB(2)
+
+/* kaslr-seed is one u64. */
+#define KASLR_SEED_BYTES sizeof(uint64_t)
+
 static struct arm64_kernel kernel;
 
 static uint64_t ram_base(const struct memmap *m)
@@ -38,10 +48,14 @@ static struct dt_chosen chosen(const struct platform *pf, const struct boot_plan
 		c.uefi_desc_ver = pf->efi.desc_version;
 		c.uefi_secure_boot = pf->efi.secure_boot;
 	}
-	if (pf->seed_len >= sizeof(uint64_t)) {
-		c.seed = pf->seed;
-		c.seed_len = pf->seed_len;
-		memcpy(&c.kaslr_seed, pf->seed, sizeof(c.kaslr_seed));
+	/* Disjoint bytes for the two: rng-seed goes into the kernel's
+	 * entropy pool, kaslr-seed picks where the kernel maps itself, and
+	 * neither may tell anything about the other. At least as many bytes
+	 * for rng-seed as for kaslr-seed, else neither. */
+	if (pf->seed_len >= 2 * KASLR_SEED_BYTES) {
+		memcpy(&c.kaslr_seed, pf->seed, KASLR_SEED_BYTES);
+		c.seed = pf->seed + KASLR_SEED_BYTES;
+		c.seed_len = pf->seed_len - KASLR_SEED_BYTES;
 	}
 	return c;
 }
@@ -112,6 +126,7 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		.size = dt_patched_size(pf->dtb_size, &c),
 		.align = 4096, /* 8 required; a page keeps it off the kernel's 2 MiB blocks' edges */
 		.max = UINT64_MAX,
+		.granule = DTB_BLOCK,
 	};
 	if (bp->item[ITEM_BOOTINFO].size > DT_MAX_SIZE)
 		bp->item[ITEM_BOOTINFO].size = DT_MAX_SIZE;

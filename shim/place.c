@@ -65,6 +65,21 @@ static bool search_high(const struct place_item *it, const struct forbid *f,
 	}
 }
 
+static uint64_t granule(const struct place_item *it)
+{
+	return it->granule ? it->granule : 1;
+}
+
+/* Does RAM hold the item at `a`, with the granule-aligned blocks it
+ * touches? */
+static bool ram_holds(const struct memmap *mem, const struct place_item *it, uint64_t a)
+{
+	uint64_t end, hi, lo = align_down(a, granule(it));
+	if (!range_end(a, it->size, &end) || !align_up(end, granule(it), &hi))
+		return false;
+	return memmap_is_ram(mem, lo, hi - lo);
+}
+
 /* Search the RAM ranges for a destination below `max`. */
 static bool search_ram(const struct memmap *mem, struct place_item *it,
 		       const struct forbid *f, size_t nf, uint64_t max)
@@ -74,8 +89,13 @@ static bool search_ram(const struct memmap *mem, struct place_item *it,
 		const struct mem_range *m = &mem->e[it->high ? mem->n - 1 - k : k];
 		if (m->type != MEM_RAM)
 			continue;
-		uint64_t lo = m->base > it->min ? m->base : it->min;
-		uint64_t mend = m->base + m->size;
+		/* Only the whole granules of the range: the item's blocks
+		 * then lie in it exactly when the item lies in them. */
+		uint64_t base;
+		if (!align_up(m->base, granule(it), &base))
+			continue;
+		uint64_t mend = align_down(m->base + m->size, granule(it));
+		uint64_t lo = base > it->min ? base : it->min;
 		uint64_t hi = mend < max ? mend : max;
 		if (lo >= hi)
 			continue;
@@ -105,6 +125,9 @@ static int check_item(const struct place_item *it, struct error *e)
 	if (!is_pow2(it->align))
 		return fail(e, it->name, "alignment 0x%llx is not a power of two",
 			    (unsigned long long)it->align);
+	if (it->granule && !is_pow2(it->granule))
+		return fail(e, it->name, "granule 0x%llx is not a power of two",
+			    (unsigned long long)it->granule);
 	if (it->src_len > it->size)
 		return fail(e, it->name, "0x%llx bytes to copy exceed the 0x%llx reserved",
 			    (unsigned long long)it->src_len, (unsigned long long)it->size);
@@ -156,7 +179,7 @@ int place(struct place_req *r, struct error *e)
 
 		it->in_place = false;
 		if (it->in_place_ok && it->src_len && fits_window(&w, it->src) &&
-		    memmap_is_ram(r->mem, it->src, it->size) &&
+		    ram_holds(r->mem, it, it->src) &&
 		    !conflict(f, nf, it->src, it->src + it->size)) {
 			it->dest = it->src;
 			it->in_place = true;

@@ -5,6 +5,8 @@
  * Guarantees when it succeeds, for every item:
  *  - [dest, dest+size) lies inside one usable-RAM range of the map and
  *    inside the item's [min, max) window, and dest is aligned;
+ *  - for an item with a granule, so does every granule-aligned block that
+ *    [dest, dest+size) touches (the blocks need not be inside [min, max));
  *  - it overlaps no busy range (the shim itself, firmware data to keep),
  *    no other item's destination and no other item's source.
  * Because no destination covers another item's source, copying the items in
@@ -33,6 +35,10 @@ struct place_item {
 	 * [align_down(item[near - 1].dest, near_align), +near_size). */
 	size_t near;		/* 1-based index of that item; 0: none */
 	uint64_t near_align, near_size;
+	/* 0, or a power of two: the granule-aligned blocks the item touches
+	 * must be usable RAM too, for an item that its consumer maps with
+	 * blocks of that size (arm64's DTB: 2 MiB). */
+	uint64_t granule;
 	bool high;		/* search from the top (else from the bottom) */
 	bool in_place_ok;	/* may stay at src if src is valid */
 

@@ -18,7 +18,9 @@
  *          u32 near_size (0xffffffff: 2^64 - 1)
  *     flags: 1 high, 2 in_place_ok, 4 use pref_max, 8 src_len raw
  *     (else mod size+1), 0x30 max kind (0: 2^64-1, 1: 4 GiB, 2-3:
- *     min + max field), 0x40 src from 2^64, 0x80 src = somewhere in RAM */
+ *     min + max field), 0x40 src from 2^64, 0x80 src = somewhere in RAM
+ *   then, for each item: u8 granule (0: none; else 2^((g - 1) mod 64), and
+ *     0xff: 3 << 12, invalid); after the items, so older inputs read 0 */
 #include "place_check.h"
 
 #include <stdio.h>
@@ -133,6 +135,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			src = UINT64_MAX - src;
 		}
 		it->src = src;
+	}
+
+	for (size_t i = 0; i < n_items; i++) {
+		unsigned g = (unsigned)get(&r, 1);
+		item[i].granule = g == 0xff ? 3ull << 12 : g ? 1ull << ((g - 1) % 64) : 0;
 	}
 
 	struct place_req req = { &mem, busy, n_busy, item, n_items };

@@ -166,7 +166,8 @@ def e820_corpus():
 
 
 def place_input(ranges, busy, items, shift=12):
-    """ranges: (flags, base, size) in units of 2^shift; items as dicts."""
+    """ranges: (flags, base, size) in units of 2^shift; items as dicts
+    (granule: the trailing byte, 1 + log2 of the granule)."""
     b = bytes([len(ranges) - 1, len(busy), len(items) - 1, shift])
     for flags, base, size in ranges:
         b += struct.pack("<BII", flags, base, size)
@@ -177,6 +178,8 @@ def place_input(ranges, busy, items, shift=12):
                          it.get("min", 0), it.get("max", 0), it.get("pref", 0),
                          it.get("src", 0), it.get("src_len", 0), it.get("near", 0),
                          it.get("near_align", 0), it.get("near_size", 0))
+    if any("granule" in it for it in items):
+        b += bytes(it.get("granule", 0) for it in items)
     return b
 
 
@@ -204,7 +207,12 @@ def place_corpus():
              near_align=30, near_size=0x800000),
         dict(flags=1, size=0x10, near=2, near_align=21, near_size=0x4000),
     ]
+    # arm64's DTB in whole 2 MiB blocks of RAM: a reservation (no-map) in
+    # the first block, RAM ending mid-block.
+    virt_nomap = [(0, 0x40000, 0x3FF80), (3, 0x40000, 0x10)]
+    arm_dtb = arm[:2] + [dict(size=0x3, granule=22)]
     return {
+        "arm64-dtb-granule": place_input(virt_nomap, [(0, 0x40200, 0x100)], arm_dtb),
         "arm64-near": place_input(virt, [(0, 0x40000, 0x100)], arm),
         "pc-boot": place_input(pc, shim, boot),
         "pc-low-high": place_input(pc, [], low_high),

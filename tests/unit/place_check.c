@@ -21,7 +21,8 @@ bool pc_item_valid(const struct place_req *r, size_t i)
 	const struct place_item *it = &r->item[i];
 	return it->size && is_pow2_(it->align) && it->src_len <= it->size &&
 	       (u128)it->src + it->src_len <= UINT64_MAX &&
-	       (!it->near || (it->near <= i && is_pow2_(it->near_align)));
+	       (!it->near || (it->near <= i && is_pow2_(it->near_align))) &&
+	       (!it->granule || is_pow2_(it->granule));
 }
 
 void pc_window(const struct place_req *r, size_t i, uint64_t *min, uint64_t *max,
@@ -54,6 +55,16 @@ static bool in_ram(const struct memmap *m, uint64_t a, uint64_t size)
 	return false;
 }
 
+/* The item at `a` and every granule-aligned block it touches inside one
+ * RAM range (place.h's granule). */
+static bool in_ram_blocks(const struct memmap *m, const struct place_item *it, uint64_t a)
+{
+	u128 g = it->granule ? it->granule : 1;
+	u128 lo = a & ~(g - 1);
+	u128 hi = ((u128)a + it->size + g - 1) & ~(g - 1);
+	return hi - lo <= UINT64_MAX && in_ram(m, (uint64_t)lo, (uint64_t)(hi - lo));
+}
+
 /* Clear of busy ranges, other items' sources and the dests of items < upto
  * other than i itself. */
 static bool clear(const struct place_req *r, size_t i, size_t upto, uint64_t a)
@@ -81,7 +92,7 @@ bool pc_valid_at(const struct place_req *r, size_t i, uint64_t a, uint64_t limit
 	pc_window(r, i, &min, &max, &pref);
 	u128 end = (u128)a + it->size;
 	return a >= min && end <= limit && end <= max && !(a & (it->align - 1)) &&
-	       in_ram(r->mem, a, it->size) && clear(r, i, i, a);
+	       in_ram_blocks(r->mem, it, a) && clear(r, i, i, a);
 }
 
 static void consider(const struct place_req *r, size_t i, uint64_t limit, u128 a,
@@ -123,11 +134,15 @@ bool pc_best(const struct place_req *r, size_t i, uint64_t limit, uint64_t *out)
 	uint64_t min, max, pref;
 	pc_window(r, i, &min, &max, &pref);
 	cand(r, i, limit, it->high ? (u128)(limit < max ? limit : max) : min, &found, out);
+	/* A RAM range's bounds, rounded inwards to whole granules. */
+	u128 g = it->granule ? it->granule : 1;
 	for (size_t k = 0; k < r->mem->n; k++) {
 		const struct mem_range *e = &r->mem->e[k];
 		if (e->type == MEM_RAM)
-			cand(r, i, limit, it->high ? (u128)e->base + e->size : e->base, &found,
-			     out);
+			cand(r, i, limit,
+			     it->high ? ((u128)e->base + e->size) & ~(g - 1)
+				      : ((u128)e->base + g - 1) & ~(g - 1),
+			     &found, out);
 	}
 	for (size_t b = 0; b < r->n_busy; b++)
 		if (r->busy[b].size)
@@ -188,6 +203,10 @@ static const char *check_placed(const struct place_req *r, size_t i, size_t upto
 	if (!in_ram(r->mem, d, it->size))
 		return VIOLATION("%s: [0x%llx, +0x%llx) is not inside one RAM range", it->name, d,
 				 (unsigned long long)it->size);
+	if (!in_ram_blocks(r->mem, it, d))
+		return VIOLATION("%s: [0x%llx, +0x%llx) touches a 0x%llx block that is not all RAM",
+				 it->name, d, (unsigned long long)it->size,
+				 (unsigned long long)it->granule);
 	for (size_t b = 0; b < r->n_busy; b++)
 		if (overlap(d, it->size, r->busy[b].base, r->busy[b].size))
 			return VIOLATION("%s: [0x%llx, +0x%llx) overlaps busy range %zu", it->name,
@@ -281,12 +300,13 @@ void pc_dump(const struct place_req *r, int (*print)(const char *fmt, ...))
 		print("  { .name = \"%s\", .size = 0x%llx, .src = 0x%llx, .src_len = 0x%llx, "
 		      ".align = 0x%llx, .min = 0x%llx, .max = 0x%llx, .pref_max = 0x%llx, "
 		      ".near = %zu, .near_align = 0x%llx, .near_size = 0x%llx, "
-		      ".high = %d, .in_place_ok = %d }, /* dest 0x%llx in_place %d */\n",
+		      ".granule = 0x%llx, .high = %d, .in_place_ok = %d }, "
+		      "/* dest 0x%llx in_place %d */\n",
 		      it->name, (unsigned long long)it->size, (unsigned long long)it->src,
 		      (unsigned long long)it->src_len, (unsigned long long)it->align,
 		      (unsigned long long)it->min, (unsigned long long)it->max,
 		      (unsigned long long)it->pref_max, it->near,
 		      (unsigned long long)it->near_align, (unsigned long long)it->near_size,
-		      it->high, it->in_place_ok, (unsigned long long)it->dest, it->in_place);
+		      (unsigned long long)it->granule, it->high, it->in_place_ok, (unsigned long long)it->dest, it->in_place);
 	}
 }

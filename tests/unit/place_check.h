@@ -15,7 +15,8 @@
  * Lowest/highest are found without scanning: the valid addresses are the
  * aligned points of the free intervals, and the lowest point of a free
  * interval is align_up of its lower end, which is `min`, a RAM range's base
- * or the end of a range to keep clear; symmetrically for the highest. */
+ * (rounded up to the item's granule, if it has one) or the end of a range to
+ * keep clear; symmetrically for the highest. */
 #ifndef BOOTSHIM_PLACE_CHECK_H
 #define BOOTSHIM_PLACE_CHECK_H
 

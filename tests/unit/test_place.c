@@ -336,6 +336,85 @@ static void test_place_copy(void **state)
 	free(buf);
 }
 
+/* QEMU virt's RAM at 1 GiB with a no-map reservation in its first 2 MiB
+ * block, and RAM that ends 1 MiB into a block. */
+static void virt_nomap_map(struct memmap *m)
+{
+	static const struct mem_range r[] = {
+		{ GiB(1), GiB(1) - MiB(1), MEM_RAM },
+		{ GiB(1) + 0x10000, 0x10000, MEM_RESERVED },
+	};
+	map_build(m, r, 2);
+}
+
+static void test_place_granule_low(void **state)
+{
+	(void)state;
+	struct memmap m;
+	struct error e;
+	virt_nomap_map(&m);
+	/* Without a granule: right after the reservation, in its block. */
+	struct place_item it = ITEM(.size = 0x11000);
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(1) + 0x20000);
+	/* With 2 MiB blocks: the first block that is all RAM. */
+	it = ITEM(.size = 0x11000, .granule = MiB(2));
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(1) + MiB(2));
+	/* Busy ranges are RAM: the block may hold them, only the item avoids
+	 * them. */
+	struct range busy = { GiB(1) + MiB(2), 0x1000, "shim" };
+	assert_ok(run(&m, &busy, 1, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(1) + MiB(2) + 0x1000);
+	/* An item that straddles two blocks needs both: not the first. */
+	it = ITEM(.size = 0x11000, .granule = MiB(2), .min = GiB(1) + MiB(2) - 0x1000);
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(1) + MiB(2));
+	it.min = GiB(1) + MiB(4) - 0x1000;
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(1) + MiB(4) - 0x1000);
+}
+
+static void test_place_granule_high(void **state)
+{
+	(void)state;
+	struct memmap m;
+	struct error e;
+	virt_nomap_map(&m);
+	/* RAM ends at 2 GiB - 1 MiB: that last block is partly not RAM. */
+	struct place_item it = ITEM(.size = 0x1000, .high = true);
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(2) - MiB(1) - 0x1000);
+	it = ITEM(.size = 0x1000, .high = true, .granule = MiB(2));
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(2) - MiB(2) - 0x1000);
+}
+
+static void test_place_granule_in_place_and_none(void **state)
+{
+	(void)state;
+	struct memmap m;
+	struct error e;
+	virt_nomap_map(&m);
+	/* Valid in place without a granule; its block holds the reservation. */
+	struct place_item it = ITEM(.size = 0x1000, .src = GiB(1) + 0x40000, .src_len = 0x1000,
+				    .in_place_ok = true, .granule = MiB(2));
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_false(it.in_place);
+	assert_int_equal(it.dest, GiB(1) + MiB(2));
+	/* No whole block at all: 2 MiB of RAM that is not block aligned. */
+	static const struct mem_range r[] = { { GiB(1) + MiB(1), MiB(2), MEM_RAM } };
+	map_build(&m, r, 1);
+	it = ITEM(.size = 0x1000, .granule = MiB(2));
+	assert_fails_mentioning(run(&m, NULL, 0, &it, 1, &e), &e, "blob: no room");
+	it.granule = MiB(1);
+	assert_ok(run(&m, NULL, 0, &it, 1, &e), &e);
+	assert_int_equal(it.dest, GiB(1) + MiB(1));
+	/* A granule must be a power of two. */
+	it.granule = 3 * MiB(1);
+	assert_fails_mentioning(run(&m, NULL, 0, &it, 1, &e), &e, "granule");
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_place_in_place_accepted),
 	cmocka_unit_test(test_place_in_place_needs_ok),
@@ -350,6 +429,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_place_bad_items),
 	cmocka_unit_test(test_place_too_many_ranges),
 	cmocka_unit_test(test_place_copy),
+	cmocka_unit_test(test_place_granule_low),
+	cmocka_unit_test(test_place_granule_high),
+	cmocka_unit_test(test_place_granule_in_place_and_none),
 };
 
 const struct unit_suite place_suite = { tests, sizeof(tests) / sizeof(tests[0]) };

@@ -170,6 +170,8 @@ static void gen_big(struct pcase *c)
 		} else if (chance(20)) {
 			it->src = below(scale); /* ignored: src_len is 0 */
 		}
+		if (chance(15)) /* whole blocks of RAM (as arm64's DTB needs) */
+			it->granule = 1ull << below(bits - 2);
 		if (i && chance(25)) {
 			/* Stay near an earlier item (as arm64's initrd does). */
 			it->near = 1 + below(i);
@@ -177,12 +179,13 @@ static void gen_big(struct pcase *c)
 			it->near_size = chance(10) ? UINT64_MAX - below(4) : logu(bits);
 		}
 		if (chance(3)) {
-			switch (below(5)) {
+			switch (below(6)) {
 			case 0: it->size = 0; break;
 			case 1: it->align = 3ull << below(20); break;
 			case 2: it->src_len = it->size + 1; break;
 			case 3: it->near = i + 1 + below(2); it->near_align = 4096; break;
-			default: it->near = 1 + below(i + 1); it->near_align = 0; break;
+			case 4: it->near = 1 + below(i + 1); it->near_align = 0; break;
+			default: it->granule = 3ull << below(20); break;
 			}
 		}
 	}
@@ -226,6 +229,8 @@ static void gen_small(struct pcase *c)
 				it->src = chance(50) ? below(256) * 4096 : below(MiB(1));
 			}
 		}
+		if (chance(20))
+			it->granule = 4096ull << below(6);
 		if (i && chance(50)) {
 			it->near = 1;
 			it->near_align = 4096ull << below(9);
@@ -294,7 +299,7 @@ static const char *brute_check(const struct pcase *c, int rc, const char *msg)
 }
 
 struct stats {
-	unsigned long ok, failed, in_place, near, brute;
+	unsigned long ok, failed, in_place, near, granule, brute;
 };
 
 static void run_case(struct pcase *c, bool small, uint64_t seed, unsigned long iter,
@@ -322,6 +327,7 @@ static void run_case(struct pcase *c, bool small, uint64_t seed, unsigned long i
 		for (size_t i = 0; i < c->req.n_item; i++) {
 			st->in_place += c->item[i].in_place;
 			st->near += c->item[i].near != 0;
+			st->granule += c->item[i].granule != 0;
 		}
 	}
 }
@@ -352,10 +358,11 @@ static void test_place_property(void **state)
 		gen_small(&c);
 		run_case(&c, true, cs, i, &small);
 	}
-	print_message("big: %lu placed (%lu items in place, %lu near another), %lu impossible; "
-		      "small: %lu placed (%lu near), %lu impossible, %lu brute-forced\n",
-		      big.ok, big.in_place, big.near, big.failed, small.ok, small.near,
-		      small.failed, small.brute);
+	print_message("big: %lu placed (%lu items in place, %lu near another, %lu with a "
+		      "granule), %lu impossible; small: %lu placed (%lu near, %lu with a granule), "
+		      "%lu impossible, %lu brute-forced\n",
+		      big.ok, big.in_place, big.near, big.granule, big.failed, small.ok,
+		      small.near, small.granule, small.failed, small.brute);
 	/* The generator must exercise both outcomes, or the test proves little
 	 * (not checked for a replay of a few cases). */
 	if (iters < 1000)
@@ -364,6 +371,7 @@ static void test_place_property(void **state)
 	assert_true(small.ok > iters / 10 && small.failed > iters / 10);
 	assert_true(big.in_place > iters / 50);
 	assert_true(big.near > iters / 200 && small.near > iters / 400);
+	assert_true(big.granule > iters / 200 && small.granule > iters / 200);
 }
 
 static const struct CMUnitTest tests[] = {

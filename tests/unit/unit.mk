@@ -25,6 +25,8 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 # shim/fw_cfg.c and shim/efi_memmap.c are not in CORE_HOST_SRCS (only the
 # x86 ROM and UEFI entries use them).
 UNIT_SRCS := $(wildcard tests/unit/*.c) shim/fdt.c shim/fw_cfg.c shim/efi_memmap.c
+# The arm64 boot protocol over the core (tests/unit/test_linux_arm64.c).
+UNIT_SRCS += shim/linux_arm64.c
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 
