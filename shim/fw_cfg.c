@@ -162,8 +162,8 @@ static int add_checksum(const uint8_t *c, struct loader_state *st, struct error 
 		return fail(e, "table-loader", "ADD_CHECKSUM: '%s' was not allocated", name);
 	uint32_t off = le32(c + 60), start = le32(c + 64), length = le32(c + 68);
 	if (!inside(off, 1, b->file->size) || !inside(start, length, b->file->size))
-		return fail(e, "table-loader", "ADD_CHECKSUM: range outside '%s' (%u bytes)", name,
-			    b->file->size);
+		return fail(e, "table-loader", "ADD_CHECKSUM: range outside '%s' (%u bytes): "
+			    "checksum at %u over %u+%u", name, b->file->size, off, start, length);
 	uint8_t sum = 0;
 	b->host[off] = 0;
 	for (uint32_t i = 0; i < length; i++)

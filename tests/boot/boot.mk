@@ -64,15 +64,6 @@ $(eval $(call boot_case,build-no-initrd,--kernel $(CLOUD) --initrd-path /nonexis
 
 # Bad payloads that slipped past the build: the shim must say so and stop
 # the machine with a failure status (isa-debug-exit), not hang or jump.
-$(eval $(call boot_case,pvh-bad-magic,--kernel $(CLOUD) \
-	--patch '.payload.kernel_head 0x202 4 0x21524448' \
-	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))
-$(eval $(call boot_case,pvh-bad-setup-sects,--kernel $(CLOUD) \
-	--patch '.payload.kernel_head 0x1f1 1 0x3f' \
-	--expect-error 'bootshim: error: kernel: setup_sects 63'))
-$(eval $(call boot_case,pvh-no-room,--kernel $(CLOUD) --mem 128M \
-	--patch '.payload.kernel_head 0x260 4 0x7000000' \
-	--expect-error 'bootshim: error: kernel: no room for 0x7000000 bytes'))
 
 # ---- x86_64: shim.rom as the machine's firmware (-bios), on pc and q35,
 # with a virtio disk the guest must read through PCI.
@@ -96,9 +87,6 @@ $(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35
 	--vmgenid 6b1f2a4e-93c0-4d7e-8a15-0c2d3e4f5a6b \
 	--expect-console 'bootshim: ACPI: [0-9]+ fw_cfg files loaded$(comma) 1 pointers written back' \
 	--expect-console 'ACPI: SSDT .*VMGENID'))
-$(eval $(call boot_case,xrom-bad-magic,--rom --kernel $(CLOUD) \
-	--patch '.payload.kernel_head 0x202 4 0x21524448' \
-	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))
 
 # ---- x86_64: shim.efi under OVMF, direct hand-off.
 EFI := --efi
@@ -122,6 +110,36 @@ $(eval $(call boot_case,efi-x86-stub,--stub --kernel $(CLOUD) --mem 1G --smp 2 \
 $(eval $(call boot_case,efi-x86-bad-magic,$(EFI) --kernel $(CLOUD) \
 	--patch-efi '0x202 4 0x21524448' \
 	--expect-error 'bootshim: error: kernel: header magic is 0x21524448'))
+
+# ---- issue 9: x86 bare-metal hardening
+# 128 MiB below 4 GiB, the rest above: the 64 MiB initrd fits only above
+# 4 GiB, which the entry must have identity-mapped before copying it there
+# (2 MiB pages: QEMU's default CPU lacks pdpe1gb; 1 GiB pages with -cpu max).
+LOW128M := --machine q35$(comma)max-ram-below-4g=128M --mem 1G --blob 67108864 --initrd raw \
+	--expect-high-mem --expect-console '\[0x1[0-9a-f]{8}\.\.0x[0-9a-f]{9}\] => initrd'
+$(eval $(call boot_case,xrom-q35-low128m-initrd-64m,--rom --kernel $(CLOUD) $(LOW128M) \
+	--expect-console 'identity map up to 0x138000000 \(2 MiB pages above 4 GiB\)'))
+# ... with RDRAND (and RDSEED where QEMU has it) for the kernel's seed.
+$(eval $(call boot_case,xrom-q35-low128m-cpu-max,--rom --kernel $(CLOUD) $(LOW128M) \
+	--qemu-arg -cpu --qemu-arg max \
+	--expect-console 'identity map up to 0x140000000 \(1 GiB pages above 4 GiB\)' \
+	--expect-console 'bootshim: entropy: 64 bytes from (RDSEED|RDRAND)'))
+# A fault in the shim is reported and stops the machine (isa-debug-exit),
+# rather than resetting it silently: a faulting instruction planted in the
+# built shim (no test hook ships in it), at the first function after the
+# entry sets up, before any memory map is read. PVH: a load from 512 GiB,
+# which no identity map covers (#PF); shim.rom: ud2 (#UD).
+$(eval $(call boot_case,pvh-fault-pf,--kernel $(CLOUD) --patch-code 'pvh_parse 48a10000000080000000' \
+	--expect-error 'bootshim: error: cpu: exception 14 at 0x[0-9a-f]+ \(#PF page fault$(comma) error code 0x0$(comma) cr2 0x8000000000\)'))
+$(eval $(call boot_case,xrom-fault-ud,--rom --kernel $(CLOUD) --patch-code 'fw_cfg_init 0f0b' \
+	--expect-error 'bootshim: error: cpu: exception 6 at 0x[0-9a-f]+ \(#UD invalid opcode$(comma) error code 0x0$(comma) rsp 0x[0-9a-f]+\)'))
+# microvm: no CPUID leaf gives the TSC frequency under TCG and there is no
+# port 0x61 for the PIT's channel 2 gate (it reads 0xff): the shim must say
+# so and report ticks, not a frequency measured against nothing. Debian's
+# kernel cannot calibrate there either: tsc_early_khz.
+$(eval $(call boot_case,pvh-microvm,--kernel $(CLOUD) --machine microvm --expect-ticks \
+	--cmdline 'console=ttyS0 panic=-1 tsc_early_khz=2000000' \
+	--expect-console 'TSC frequency unknown: no CPUID leaf states it$(comma) no PIT channel 2 gate'))
 
 # ---- aarch64: shim.img, booted as a Linux Image by QEMU and by U-Boot.
 ARM := --arch aarch64 --init $(ARM_INIT)
@@ -153,14 +171,6 @@ $(TESTS)/zboot.efi:
 	printf 'MZ\0\0zimg' | dd of=$@ bs=4096 conv=sync status=none
 boot-build-img-zboot: $(TESTS)/zboot.efi
 
-$(eval $(call boot_case,img-bad-magic,$(ARM) --kernel $(ARM_CLOUD) \
-	--patch '.payload.kernel 56 4 0x21524148' \
-	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
-# 128 MiB of RAM, 32 MiB of it reserved in the DTB where the 56 MiB initrd
-# sits: what is left cannot hold it anywhere.
-$(eval $(call boot_case,img-initrd-no-room,$(ARM) --kernel $(ARM_CLOUD) --mem 128M \
-	--blob 58720256 --initrd raw --reserve '0x41000000 0x2000000' \
-	--expect-error 'bootshim: error: initrd: no room for 0x[0-9a-f]+ bytes'))
 
 # ---- aarch64: shim.rom as the firmware of QEMU virt (-bios), at each
 # exception level QEMU can start it in.
@@ -177,12 +187,6 @@ $(eval $(call boot_case,rom-el1-4g-initrd-32m,$(ROM) --kernel $(ARM_CLOUD) --mem
 $(eval $(call boot_case,rom-el3,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on))
 $(eval $(call boot_case,rom-el3-smp4,$(ROM) --kernel $(ARM_GENERIC) --mem 512M \
 	--machine secure=on,virtualization=on --smp 4 --expect-cpus 1))
-$(eval $(call boot_case,rom-bad-magic,$(ROM) --kernel $(ARM_CLOUD) \
-	--patch '.payload.kernel 56 4 0x21524148' \
-	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
-$(eval $(call boot_case,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on \
-	--patch '.payload.kernel 56 4 0x21524148' \
-	--expect-error 'bootshim: error: kernel: Image magic is 0x21524148'))
 
 # ---- aarch64: shim.efi under AAVMF (its default ACPI configuration: a
 # fresh DTB carries /chosen and the linux,uefi-* properties).
@@ -208,6 +212,84 @@ $(eval $(call boot_case,img-d13-cloud,$(ARM) --kernel $(D13_ARM_CLOUD) --mem 512
 	--cmdline '$(QUOTED_ARM)'))
 $(eval $(call boot_case,rom-d13-generic,$(ROM) --kernel $(D13_ARM_GENERIC) --mem 1G --smp 2))
 $(eval $(call boot_case,efi-arm-d13-cloud,$(ARM) --efi --kernel $(D13_ARM_CLOUD) --mem 512M))
+
+# ---- issue 9: arm64 hardening
+# A no-map reservation in the first 2 MiB block of RAM, where the DTB went
+# before: booting.rst keeps the DTB out of any 2 MiB block that must be
+# mapped with other attributes, so it must now start at 0x40200000 or above.
+$(eval $(call boot_case,img-dtb-nomap-block,$(ARM) --kernel $(ARM_CLOUD) --mem 512M \
+	--reserve '0x40180000 0x10000 no-map' \
+	--expect-console 'bootshim: \[0x040(0[2-9a-f]|[1-9a-f][0-9a-f])[0-9a-f]{4}\.\.0x[0-9a-f]+\] => dtb'))
+
+# ---- The negative boot matrix: one row per hostile input that slipped
+# past the build (or that the build cannot see: the machine, the loader's
+# DTB, the firmware's tables). Each must end in "bootshim: error: <field>:
+# <value>" and a failure exit (x86: isa-debug-exit, QEMU status 3; arm64:
+# semihosting, status 1) within NEG_WITHIN seconds: never a hang, a reset
+# (-no-reboot makes it a clean exit) or a jump to the kernel.
+#   neg: name, how it boots and what is hostile, the error after "bootshim: error: "
+NEG_WITHIN := 30
+define neg
+$(call boot_case,$(1),$(2) --within $(NEG_WITHIN) --expect-error 'bootshim: error: $(3)')
+endef
+HDR := --kernel $(CLOUD) --patch
+HEAD := .payload.kernel_head
+# x86 setup header (boot.rst offsets), one field at a time, through shim.elf
+# (PVH); shim.rom and shim.efi run the same parser (shim/x86_boot.c).
+$(eval $(call neg,pvh-bad-boot-flag,$(HDR) '$(HEAD) 0x1fe 2 0x55aa',kernel: boot_flag is 0x55aa))
+$(eval $(call neg,pvh-bad-header-end,$(HDR) '$(HEAD) 0x201 1 0x00',kernel: setup header end 0x202 is outside))
+$(eval $(call neg,pvh-bad-magic,$(HDR) '$(HEAD) 0x202 4 0x21524448',kernel: header magic is 0x21524448))
+$(eval $(call neg,pvh-bad-version,$(HDR) '$(HEAD) 0x206 2 0x020b',kernel: version 0x020b: boot protocol 2.11))
+$(eval $(call neg,pvh-bad-setup-sects,$(HDR) '$(HEAD) 0x1f1 1 0x3f',kernel: setup_sects 63))
+$(eval $(call neg,pvh-bad-loadflags,$(HDR) '$(HEAD) 0x211 1 0x80',kernel: loadflags 0x80 lacks LOADED_HIGH))
+$(eval $(call neg,pvh-bad-xloadflags,$(HDR) '$(HEAD) 0x236 2 0x7e',kernel: xloadflags 0x007e lacks XLF_KERNEL_64))
+$(eval $(call neg,pvh-bad-kernel-alignment,$(HDR) '$(HEAD) 0x230 4 0x3000',kernel: kernel_alignment 0x3000 is not a power of two))
+$(eval $(call neg,pvh-bad-kernel-alignment-2g,$(HDR) '$(HEAD) 0x230 4 0x80000000',kernel: kernel_alignment 0x80000000 is not))
+$(eval $(call neg,pvh-bad-pref-address,$(HDR) '$(HEAD) 0x258 8 0x1000800',kernel: pref_address 0x1000800 is not page aligned))
+$(eval $(call neg,pvh-bad-pref-address-4g,$(HDR) '$(HEAD) 0x258 8 0xfff00000',kernel: pref_address 0xfff00000 \+ init_size 0x[0-9a-f]+ is beyond 4 GiB))
+$(eval $(call neg,pvh-bad-init-size-0,$(HDR) '$(HEAD) 0x260 4 0',kernel: init_size is 0))
+$(eval $(call neg,pvh-bad-init-size-4g,$(HDR) '$(HEAD) 0x260 4 0xfffff000',kernel: pref_address 0x1000000 \+ init_size 0xfffff000 is beyond 4 GiB))
+$(eval $(call neg,pvh-bad-initrd-addr-max,$(HDR) '$(HEAD) 0x22c 4 0x7ffff',kernel: initrd_addr_max 0x7ffff is below 1 MiB))
+$(eval $(call neg,pvh-bad-cmdline-size-0,$(HDR) '$(HEAD) 0x238 4 0',kernel: cmdline_size is 0))
+$(eval $(call neg,pvh-bad-cmdline-size,$(HDR) '$(HEAD) 0x238 4 8',cmdline: 22 bytes exceed the kernel.s cmdline_size 8))
+# A truncated kernel: syssize (0x1f4, 16-byte units) claims more
+# protected-mode code than was embedded.
+$(eval $(call neg,pvh-truncated-kernel,$(HDR) '$(HEAD) 0x1f4 4 0x10000000' \
+	--xfail 'shim/x86_boot.c does not check syssize (reported: H2)',kernel: syssize 0x10000000))
+# Memory: a kernel whose init_size RAM cannot hold, RAM smaller than the
+# real kernel's init_size (51.5 MiB), and an initrd (104 MiB) larger than
+# all RAM (96 MiB, where the kernel fits).
+$(eval $(call neg,pvh-no-room,$(HDR) '$(HEAD) 0x260 4 0x7000000' --mem 128M,kernel: no room for 0x7000000 bytes))
+$(eval $(call neg,xrom-ram-below-init-size,--rom --kernel $(CLOUD) --mem 40M,kernel: no room for 0x3378000 bytes))
+$(eval $(call neg,xrom-initrd-over-ram,--rom --kernel $(CLOUD) --mem 96M --blob 109051904 --initrd raw,initrd: no room for 0x[0-9a-f]+ bytes))
+$(eval $(call neg,xrom-bad-magic,--rom $(HDR) '$(HEAD) 0x202 4 0x21524448',kernel: header magic is 0x21524448))
+# shim.rom running a hostile etc/table-loader (tests/boot/hostile-loader.py).
+$(eval $(call neg,xrom-loader-pointer-oob,--rom --kernel $(CLOUD) --table-loader pointer-oob,table-loader: ADD_POINTER: offset 4294967280\+4 outside .etc/e820.))
+$(eval $(call neg,xrom-loader-checksum-oob,--rom --kernel $(CLOUD) --table-loader checksum-oob,table-loader: ADD_CHECKSUM: range outside .etc/e820. \(40 bytes\): checksum at 0 over 16\+4294967280))
+$(eval $(call neg,xrom-loader-write-pointer-oob,--rom --kernel $(CLOUD) --table-loader write-pointer-oob,table-loader: WRITE_POINTER: offsets 4294967280/0 outside .etc/e820.))
+$(eval $(call neg,xrom-loader-allocate-unknown,--rom --kernel $(CLOUD) --table-loader allocate-unknown,table-loader: ALLOCATE: no fw_cfg file .etc/no-such-file.))
+# arm64: the Image header, and an image_size RAM cannot hold.
+$(eval $(call neg,img-bad-magic,$(ARM) --kernel $(ARM_CLOUD) --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
+$(eval $(call neg,img-image-size-over-ram,$(ARM) --kernel $(ARM_CLOUD) --mem 128M --patch '.payload.kernel 16 8 0x10000000',kernel: no room for 0x10000000 bytes))
+# 128 MiB of RAM, 32 MiB of it reserved in the DTB where the 56 MiB initrd
+# sits: what is left cannot hold it anywhere.
+$(eval $(call neg,img-initrd-no-room,$(ARM) --kernel $(ARM_CLOUD) --mem 128M --blob 58720256 --initrd raw --reserve '0x41000000 0x2000000',initrd: no room for 0x[0-9a-f]+ bytes))
+$(eval $(call neg,rom-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
+$(eval $(call neg,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
+# A hostile DTB in x0 (tests/boot/x0-trampoline.S stands in for a loader).
+X0 := $(ARM) --kernel $(ARM_CLOUD) --x0-dtb
+# Known defects, reported (arch/aarch64, shim/fdt.c): until a DTB names the
+# PL011, an error reaches no console (the machine stops with status 1 but
+# says nothing); a blob running past RAM is read before it is checked
+# against /memory (a data abort names the exception, not the DTB field); the
+# root's #address-cells 5 is refused without its value.
+NO_CONSOLE := --xfail 'no console before the DTB names a PL011: errors are silent'
+$(eval $(call neg,img-dtb-bad-magic,$(X0) bad-magic $(NO_CONSOLE),dtb: FDT_ERR_BADMAGIC))
+$(eval $(call neg,img-dtb-totalsize-past-ram,$(X0) totalsize-past-ram \
+	--xfail 'the blob is read past RAM: a data abort$(comma) not a dtb error',dtb: totalsize 1048576 .*RAM))
+$(eval $(call neg,img-dtb-address-cells-0,$(X0) address-cells-0 $(NO_CONSOLE),dtb: #address-cells is 0))
+$(eval $(call neg,img-dtb-address-cells-5,$(X0) address-cells-5 $(NO_CONSOLE),dtb: #address-cells 5 is not 1 or 2))
+$(eval $(call neg,img-dtb-memory-only-shim,$(X0) memory-only-shim,kernel: no room for 0x[0-9a-f]+ bytes))
 
 check-boot: $(BOOT_CASES)
 

@@ -8,7 +8,12 @@
 #   --machine OPTS    aarch64: extra -M virt options, e.g. virtualization=on
 #   --uboot           aarch64: boot shim.img from U-Boot's booti
 #   --rom             boot shim.rom as the firmware (-bios)
-#   --machine OPTS    x86_64: -M pc or q35 (with --rom)
+#   --machine OPTS    x86_64: -M pc or q35 (with --rom), or any -M for PVH
+#                     (e.g. microvm; its first word names the machine)
+#   --patch-code 'SYMBOL HEX'  x86_64: plant machine code at a function of
+#                     shim.elf / shim.rom after the build (tests/boot/patch-code.py)
+#   --expect-ticks    x86_64: the shim cannot know the TSC frequency on this
+#                     machine: entry-to-jump must be reported in ticks
 #   --disk            attach a virtio-blk disk; the guest must read its first sector
 #   --qemu-arg ARG    one more QEMU argument (repeatable)
 #   --efi             x86_64: boot shim.efi under OVMF from an ESP's removable path
@@ -22,8 +27,9 @@
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
 #   --embed-dtb       aarch64: build with DTB= (QEMU's own DTB, dumped) and check
 #                     the shim uses it
-#   --reserve 'ADDR SIZE'  aarch64: a DTB with this range in /reserved-memory
-#                     (QEMU rewrites /memory in a -dtb, but not that)
+#   --reserve 'ADDR SIZE [no-map]'  aarch64: a DTB with this range in
+#                     /reserved-memory (QEMU rewrites /memory in a -dtb, but
+#                     not that), with the no-map property if asked
 #   --blob BYTES      random data file /data/blob in the initrd (default 4096)
 #   --initrd gz|raw   initrd compression (default gz); --initrd-path FILE instead
 #   --cmdline TEXT    the command line; --cmdline-len N pads it to N bytes
@@ -33,6 +39,15 @@
 #   --expect-error REGEX                    the boot must fail saying this
 #   --expect-high-mem                       the kernel must see RAM above 4 GiB
 #   --expect-console REGEX                  the serial output must match this
+#   --x0-dtb KIND     aarch64: start shim.img from tests/boot/x0-trampoline.S
+#                     with x0 pointing at a hostile DTB (QEMU's own, then
+#                     damaged): bad-magic, totalsize-past-ram,
+#                     address-cells-0, address-cells-5, memory-only-shim
+#   --table-loader KIND  x86_64 --rom: -M pc,acpi=off with a hostile
+#                     etc/table-loader (tests/boot/hostile-loader.py KIND)
+#   --within SECONDS  a negative case must stop the machine within this time
+#   --xfail REASON    a known defect (reported): the case must still fail,
+#                     and passing is an error (then drop --xfail)
 #   --vmgenid GUID    x86_64: a vmgenid device with this generation ID, which
 #                     the guest must read back
 set -euo pipefail
@@ -41,6 +56,8 @@ repo=$(cd "$here/../.." && pwd)
 
 blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct embed_dtb= dtb_arg=
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
+code_patches=() jump_unit=us
+x0_dtb= within=180 xfail= table_loader=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -74,6 +91,12 @@ while [ $# -gt 0 ]; do
 	--expect-error) boot_err=$2; shift ;;
 	--expect-high-mem) high=1 ;;
 	--expect-console) consoles+=(--expect-console "$2"); shift ;;
+	--patch-code) code_patches+=("$2"); shift ;;
+	--expect-ticks) jump_unit=ticks ;;
+	--x0-dtb) x0_dtb=$2; shift ;;
+	--within) within=$2; shift ;;
+	--table-loader) table_loader=$2; shift ;;
+	--xfail) xfail=$2; shift ;;
 	--vmgenid) extra+=(-device "vmgenid,guid=$2"); consoles+=(--expect-vmgenid "$2"); shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -207,6 +230,42 @@ PY
 	fail_exit=0
 }
 
+# --x0-dtb: the trampoline, shim.img and the hostile blob as raw images in
+# RAM (-device loader: QEMU checks nothing), the CPU started at the
+# trampoline at EL1.
+X0_IMG=0x40400000	# a 2 MiB boundary, where U-Boot would load an Image
+X0_TRAMPOLINE=0x60000000
+RAM_BASE=0x40000000	# QEMU virt
+x0_dtb_setup() {
+	local at=0x48000000 dtb=$out/hostile.dtb ram_end
+	ram_end=$(( RAM_BASE + $(numfmt --from=iec "$mem") ))
+	qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}" \
+		-machine dumpdtb="$dtb" >/dev/null 2>&1
+	case $x0_dtb in
+	bad-magic) printf '\xd0\x0d\xfe\xef' | dd of="$dtb" conv=notrunc status=none ;;
+	totalsize-past-ram)
+		# The last 64 KiB of RAM, claiming 1 MiB (under the 2 MiB the
+		# shim accepts): the blob runs past the end of RAM.
+		at=$(printf '0x%x' $(( ram_end - 0x10000 )))
+		printf '\x00\x10\x00\x00' | dd of="$dtb" bs=1 seek=4 conv=notrunc status=none ;;
+	address-cells-0) fdtput -t u "$dtb" / '#address-cells' 0 ;;
+	address-cells-5) fdtput -t u "$dtb" / '#address-cells' 5 ;;
+	memory-only-shim)
+		# RAM only as far as the loader's copy of the shim reaches:
+		# no room for the kernel's image_size (its BSS) anywhere.
+		local top=$(( (X0_IMG + $(stat -c %s "$shim") + 0xfff) & ~0xfff ))
+		fdtput -t x "$dtb" /memory@40000000 reg 0 "$RAM_BASE" 0 \
+			"$(printf '%x' $(( top - RAM_BASE )))" ;;
+	*) echo "case.sh: unknown --x0-dtb $x0_dtb" >&2; exit 2 ;;
+	esac
+	aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=$X0_TRAMPOLINE -Wl,--build-id=none \
+		-Wl,-z,max-page-size=4096 -DDTB_ADDR="$at" -DIMG_ADDR=$X0_IMG \
+		-o "$out/x0-trampoline.elf" "$here/x0-trampoline.S"
+	qemu+=(-device "loader,file=$out/x0-trampoline.elf,cpu-num=0"
+		-device "loader,file=$shim,addr=$X0_IMG,force-raw=on"
+		-device "loader,file=$dtb,addr=$at,force-raw=on")
+}
+
 mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
 want_efi=0 # the guest must see no UEFI unless efi_setup says so
 common=(-m "$mem" -smp "$smp" -display none -serial stdio -monitor none -no-reboot)
@@ -216,6 +275,10 @@ if [ "$arch" = x86_64 ]; then
 		for p in "${patches[@]}"; do
 			# shellcheck disable=SC2086
 			python3 "$here/patch-elf.py" "$shim" $p
+		done
+		for p in "${code_patches[@]}"; do
+			# shellcheck disable=SC2086
+			python3 "$here/patch-code.py" "$shim" $p
 		done
 	fi
 	fail_exit=3 # isa-debug-exit: (1 << 1) | 1
@@ -228,12 +291,25 @@ if [ "$arch" = x86_64 ]; then
 			# shellcheck disable=SC2086
 			python3 "$here/patch-elf.py" "$shim.elf" $p "$shim"
 		done
+		for p in "${code_patches[@]}"; do
+			# shellcheck disable=SC2086
+			python3 "$here/patch-code.py" "$shim.elf" $p "$shim"
+		done
 		m=${machine#,}
 		qemu=(qemu-system-x86_64 -M "${m:-pc}" "${common[@]}" -device isa-debug-exit
 			-bios "$shim")
+		if [ -n "$table_loader" ]; then
+			# QEMU builds no ACPI tables, and no script, with acpi=off.
+			python3 "$here/hostile-loader.py" "$table_loader" "$out/table-loader"
+			qemu[2]="${m:-pc},acpi=off"
+			qemu+=(-fw_cfg "name=etc/table-loader,file=$out/table-loader")
+		fi
+		m=${m%%,*}
 		expect=(--expect-acpi 1 --expect-console "bootshim: started by firmware \\(-bios\\) on ${m:-pc}")
 	else
-		qemu=(qemu-system-x86_64 "${common[@]}" -device isa-debug-exit -kernel "$shim")
+		m=${machine#,}
+		qemu=(qemu-system-x86_64 ${m:+-M "$m"} "${common[@]}" -device isa-debug-exit
+			-kernel "$shim")
 		expect=(--expect-acpi 1 --expect-console 'bootshim: started by PVH')
 	fi
 else
@@ -270,9 +346,11 @@ else
 		fdtput -c "$out/virt.dtb" /reserved-memory
 		fdtput -t x "$out/virt.dtb" /reserved-memory '#address-cells' 2
 		fdtput -t x "$out/virt.dtb" /reserved-memory '#size-cells' 2
-		read -r raddr rsize <<<"$reserve"
+		fdtput -t x "$out/virt.dtb" /reserved-memory ranges # empty: the kernel needs it
+		read -r raddr rsize rnomap <<<"$reserve"
 		fdtput -c "$out/virt.dtb" "/reserved-memory/test@$raddr"
 		fdtput -t x "$out/virt.dtb" "/reserved-memory/test@$raddr" reg 0 "$raddr" 0 "$rsize"
+		[ "$rnomap" = no-map ] && fdtput -t s "$out/virt.dtb" "/reserved-memory/test@$raddr" no-map ''
 		qemu+=(-dtb "$out/virt.dtb")
 	fi
 	if [ -n "$uboot" ]; then
@@ -283,6 +361,8 @@ else
 		expect+=(--send 'Hit any key to stop autoboot' '\n'
 			--send '=> ' 'booti 0x40400000 - ${fdtcontroladdr}\n'
 			--expect-console 'Starting kernel')
+	elif [ -n "$x0_dtb" ]; then
+		x0_dtb_setup
 	elif [ -n "$rom" ]; then
 		qemu+=(-bios "$shim")
 	elif [ -z "$efi" ]; then
@@ -302,13 +382,20 @@ fi
 if [ -n "$boot_err" ]; then
 	stop=()
 	[[ " ${expect[*]} " == *" --stop-on "* ]] && stop=(--stop-on 'BdsDxe: failed to start|Shell> ')
-	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 180 \
-		--expect-error "$boot_err" --expect-exit "$fail_exit" "${stop[@]}" -- "${qemu[@]}"
+	boot=(python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout "$within"
+		--expect-error "$boot_err" --expect-exit "$fail_exit" "${stop[@]}" -- "${qemu[@]}")
+	[ -z "$xfail" ] && exec "${boot[@]}"
+	if "${boot[@]}" >"$out/verdict.txt"; then
+		echo "FAIL $name: passes although marked --xfail ($xfail): drop the mark"
+		exit 1
+	fi
+	echo "XFAIL $name: known defect, reported: $xfail ($(tail -n1 "$out/verdict.txt"))"
+	exit 0
 fi
 exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
 	--json "$out/result.json" \
 	--expect-cmdline-file "$out/cmdline.expected" \
 	--expect-sha256 "$sha" --expect-data-bytes "$blob" \
 	--expect-ram "$mem_mib" --expect-cpus "${cpus:-$smp}" --expect-efi "$want_efi" \
-	--expect-console 'bootshim: entry-to-jump [0-9]+ us' \
+	--expect-console "bootshim: entry-to-jump [0-9]+ $jump_unit" \
 	"${expect[@]}" "${consoles[@]}" ${high:+--expect-high-mem} -- "${qemu[@]}"
