@@ -147,14 +147,16 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c
 CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
-	arch/x86_64/string.c
+	arch/x86_64/string.c arch/x86_64/exceptions.S arch/x86_64/exceptions.c \
+	arch/x86_64/idmap.c arch/x86_64/entropy.c
 ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors.S \
-	arch/aarch64/el.S
+	arch/aarch64/el.S arch/aarch64/dcache.c
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \
 	shim/fw_cfg.c
 IMG_SRCS := arch/aarch64/img_entry.S arch/aarch64/img.c
-ROM_SRCS_aarch64 := arch/aarch64/rom_entry.S arch/aarch64/rom.c arch/aarch64/mmu.c arch/aarch64/gic.c
+ROM_SRCS_aarch64 := arch/aarch64/rom_entry.S arch/aarch64/rom.c arch/aarch64/mmu.c arch/aarch64/gic.c \
+	arch/aarch64/el3.c
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_$(ARCH)) $(ARCH_SRCS_$(ARCH)))
@@ -236,7 +238,7 @@ GNUEFI := /usr
 GNUEFI_STAMP :=
 # the Microsoft ABI for firmware calls without wrappers
 EFI_ARCH_CFLAGS := -DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args
-EFI_ARCH_SRCS := arch/x86_64/cpu.c arch/x86_64/efi.c
+EFI_ARCH_SRCS := arch/x86_64/cpu.c arch/x86_64/efi.c arch/x86_64/efi_cpu.c
 # (libefi brings its own memcpy and memset, so no arch/x86_64/string.c)
 EFI_TARGET := --target efi-app-x86_64 --subsystem=10
 else
@@ -267,7 +269,7 @@ ifeq ($(EFI_HANDOFF),stub)
 EFI_CFLAGS += -DEFI_HANDOFF_STUB
 endif
 $(B)/obj-efi/arch/efi/common.c.o $(B)/obj-efi/arch/$(ARCH)/efi.c.o: $(B)/efi-handoff.txt
-EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c \
+EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c arch/efi/stub.c \
 	$(EFI_ARCH_SRCS)
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 

@@ -26,6 +26,11 @@ void platform_keep(struct platform *pf, uint64_t base, uint64_t size, const char
 
 static int place_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 {
+	/* Only where the entry can write: a copy beyond its identity map
+	 * would fault. Every item's window ends there. */
+	for (size_t i = 0; pf->map_end && i < ITEM_COUNT; i++)
+		if (bp->item[i].max > pf->map_end)
+			bp->item[i].max = pf->map_end;
 	struct place_req req = {
 		.mem = &pf->mem,
 		.busy = pf->keep,
@@ -72,6 +77,8 @@ void bootshim_main(struct platform *pf)
 	static struct boot_plan bp;
 	struct error err;
 
+	/* A fresh plan, also when the host tests run the core again. */
+	memset(&bp, 0, sizeof(bp));
 	con_printf("bootshim: started by %s\n", pf->entry_name);
 	payload_get(&bp.pl);
 	if (pf->cmdline)

@@ -32,6 +32,28 @@ static uint32_t e820_type(uint32_t t, enum efi_map_use use)
 	}
 }
 
+/* Append one range. Firmware maps can hold more descriptors than the
+ * core's table (real ones run to several hundred), mostly neighbours that
+ * become the same e820 type: when the table is full, extend the last range
+ * if the new one continues it, else sanitise what the table holds (sort,
+ * merge; sanitising that and the rest later gives the same map as
+ * sanitising everything once) and go on. Only a map with more distinct
+ * ranges than the table holds is refused. */
+static int add(struct memmap *m, uint64_t base, uint64_t size, uint32_t type, struct error *e)
+{
+	if (m->n < MEMMAP_INPUT_MAX)
+		return memmap_add(m, base, size, type, e);
+	struct mem_range *last = &m->e[m->n - 1];
+	if (last->type == type && last->base + last->size == base &&
+	    size <= UINT64_MAX - base) {
+		last->size += size;
+		return 0;
+	}
+	if (memmap_sanitise(m, e))
+		return -1;
+	return memmap_add(m, base, size, type, e);
+}
+
 int efi_memmap_convert(const uint8_t *map, uint64_t map_size, uint64_t desc_size,
 		       enum efi_map_use use, struct memmap *m, struct error *e)
 {
@@ -45,7 +67,7 @@ int efi_memmap_convert(const uint8_t *map, uint64_t map_size, uint64_t desc_size
 		if (d.pages > (UINT64_MAX >> 12))
 			return fail(e, "uefi", "descriptor at 0x%llx: %llu pages",
 				    (unsigned long long)d.phys_start, (unsigned long long)d.pages);
-		if (memmap_add(m, d.phys_start, d.pages << 12, e820_type(d.type, use), e))
+		if (add(m, d.phys_start, d.pages << 12, e820_type(d.type, use), e))
 			return -1;
 	}
 	return 0;

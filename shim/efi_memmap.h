@@ -21,7 +21,8 @@ enum efi_map_use {
 				 * loader memory are the kernel's RAM too */
 };
 
-/* Convert map_size bytes of descriptors into m (unsanitised). */
+/* Convert map_size bytes of descriptors into m (not sanitised, except that
+ * a map with more descriptors than m holds is merged as it goes). */
 int efi_memmap_convert(const uint8_t *map, uint64_t map_size, uint64_t desc_size,
 		       enum efi_map_use use, struct memmap *m, struct error *e);
 

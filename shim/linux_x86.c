@@ -16,6 +16,19 @@
 /* Room for the e820 entries the two reservations below may add. */
 #define E820_SPLIT_SLACK 4
 
+/* The e820 entries the zero page must have room for. It is placed (and,
+ * under UEFI, claimed) before the final memory map exists: a firmware that
+ * is still running changes its map until it is left (claims split free
+ * ranges, events allocate), and arch_exit_firmware fills the zero page from
+ * that last map. So a UEFI boot makes room for the most any map can hold
+ * (memmap_mark refuses more); elsewhere the map is final already. */
+static size_t zero_page_e820_max(const struct platform *pf)
+{
+	if (pf->efi.systab)
+		return MEMMAP_MAX;
+	return pf->mem.n + E820_SPLIT_SLACK;
+}
+
 static struct x86_kernel kernel;
 static struct memmap e820;
 
@@ -74,7 +87,7 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 	};
 	bp->item[ITEM_BOOTINFO] = (struct place_item){
 		.name = "zero page",
-		.size = x86_zero_page_bytes(pf->mem.n + E820_SPLIT_SLACK),
+		.size = x86_zero_page_bytes(zero_page_e820_max(pf), pf->seed_len),
 		.align = 4096,
 		.min = X86_LOW_MIN,
 		.max = X86_IDMAP_END,
@@ -111,6 +124,8 @@ int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *
 		.rsdp = pf->rsdp,
 		.zero_page_addr = zp->dest,
 		.efi = &pf->efi,
+		.seed = pf->seed,
+		.seed_len = pf->seed_len,
 	};
 	if (x86_fill_zero_page((void *)(uintptr_t)zp->dest, zp->size, &kernel, &e820, &bi, e))
 		return -1;

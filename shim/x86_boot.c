@@ -132,13 +132,23 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 	return 0;
 }
 
-uint64_t x86_zero_page_bytes(size_t n_e820)
+static uint64_t e820_ext_bytes(size_t n_e820)
 {
-	uint64_t bytes = sizeof(struct boot_params);
-	if (n_e820 > E820_MAX_ENTRIES_ZEROPAGE)
-		bytes += sizeof(struct setup_data) +
+	if (n_e820 <= E820_MAX_ENTRIES_ZEROPAGE)
+		return 0;
+	uint64_t bytes = sizeof(struct setup_data) +
 			 (n_e820 - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(struct boot_e820_entry);
-	return bytes;
+	return (bytes + SETUP_DATA_ALIGN - 1) & ~(uint64_t)(SETUP_DATA_ALIGN - 1);
+}
+
+static uint64_t rng_seed_bytes(size_t seed_len)
+{
+	return seed_len ? sizeof(struct setup_data) + seed_len : 0;
+}
+
+uint64_t x86_zero_page_bytes(size_t n_e820, size_t seed_len)
+{
+	return sizeof(struct boot_params) + e820_ext_bytes(n_e820) + rng_seed_bytes(seed_len);
 }
 
 /* A UEFI boot: the kernel takes the system table and the final memory map
@@ -176,13 +186,30 @@ static void fill_efi(struct boot_params *bp, const struct platform_efi *efi)
 	si->rsvd_pos = 24;
 }
 
+/* Append a setup_data node at zp + *off (its address in the machine:
+ * zp_addr + *off) to the chain whose last `next` field is at *link;
+ * returns the node's data. */
+static uint8_t *setup_data_add(uint8_t *zp, uint64_t zp_addr, uint64_t *off, uint8_t **link,
+			       uint32_t type, uint32_t len, uint64_t bytes)
+{
+	struct setup_data sd = { 0, type, len };
+	memcpy(zp + *off, &sd, sizeof(sd));
+	uint64_t at = zp_addr + *off;
+	memcpy(*link, &at, sizeof(at));
+	*link = zp + *off + __builtin_offsetof(struct setup_data, next);
+	uint8_t *data = zp + *off + sizeof(sd);
+	*off += bytes;
+	return data;
+}
+
 int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
 		       const struct memmap *e820, const struct x86_boot_info *bi,
 		       struct error *e)
 {
-	if (zp_bytes < x86_zero_page_bytes(e820->n))
-		return fail(e, "zero page", "0x%llx bytes is too small for %zu e820 entries",
-			    (unsigned long long)zp_bytes, e820->n);
+	if (zp_bytes < x86_zero_page_bytes(e820->n, bi->seed_len))
+		return fail(e, "zero page", "0x%llx bytes is too small for %zu e820 entries "
+			    "and a %zu-byte seed", (unsigned long long)zp_bytes, e820->n,
+			    bi->seed_len);
 	struct boot_params *bp = zp;
 	memset(bp, 0, sizeof(*bp));
 	memcpy(&bp->hdr, &k->hdr, k->hdr_len);
@@ -211,20 +238,30 @@ int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
 			e820->e[i].base, e820->e[i].size, e820->e[i].type };
 	bp->e820_entries = (uint8_t)in_page;
 
+	/* The setup_data nodes follow the page, chained from hdr.setup_data:
+	 * "a 64-bit physical pointer to NULL-terminated single linked list
+	 * of struct setup_data" (boot.rst). */
+	uint64_t off = sizeof(*bp);
+	uint8_t *link = (uint8_t *)zp + __builtin_offsetof(struct boot_params, hdr) +
+			__builtin_offsetof(struct setup_header, setup_data);
 	if (n > E820_MAX_ENTRIES_ZEROPAGE) {
 		/* "SETUP_E820_EXT: extended E820 memory map entries" past 128. */
-		struct setup_data *sd = (struct setup_data *)((uint8_t *)zp + sizeof(*bp));
 		size_t extra = n - E820_MAX_ENTRIES_ZEROPAGE;
-		sd->next = 0;
-		sd->type = SETUP_E820_EXT;
-		sd->len = (uint32_t)(extra * sizeof(struct boot_e820_entry));
-		struct boot_e820_entry *x = (struct boot_e820_entry *)sd->data;
+		uint8_t *x = setup_data_add(zp, bi->zero_page_addr, &off, &link, SETUP_E820_EXT,
+					    (uint32_t)(extra * sizeof(struct boot_e820_entry)),
+					    e820_ext_bytes(n));
 		for (size_t i = 0; i < extra; i++) {
 			const struct mem_range *r = &e820->e[in_page + i];
 			struct boot_e820_entry be = { r->base, r->size, r->type };
-			memcpy(&x[i], &be, sizeof(be));
+			memcpy(x + i * sizeof(be), &be, sizeof(be));
 		}
-		h->setup_data = bi->zero_page_addr + sizeof(*bp);
+	}
+	if (bi->seed_len) {
+		/* SETUP_RNG_SEED: the kernel mixes it into its entropy pool
+		 * at boot and then wipes it (arch/x86/kernel/setup.c). */
+		uint8_t *x = setup_data_add(zp, bi->zero_page_addr, &off, &link, SETUP_RNG_SEED,
+					    (uint32_t)bi->seed_len, rng_seed_bytes(bi->seed_len));
+		memcpy(x, bi->seed, bi->seed_len);
 	}
 	return 0;
 }

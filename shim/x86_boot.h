@@ -16,8 +16,12 @@ struct platform_efi;
 #define XLF_KERNEL_64 (1u << 0)
 #define XLF_CAN_BE_LOADED_ABOVE_4G (1u << 1)
 
+/* setup_data types (arch/x86/include/uapi/asm/setup_data.h). */
 #define SETUP_E820_EXT 1
+#define SETUP_RNG_SEED 9
 #define E820_MAX_ENTRIES_ZEROPAGE 128
+/* The setup_data nodes after the zero page start 8-byte aligned. */
+#define SETUP_DATA_ALIGN 8
 
 /* "The 64-bit entry point is at startup_64 ... the 32-bit entry plus 0x200." */
 #define X86_64BIT_ENTRY_OFFSET 0x200
@@ -186,9 +190,10 @@ struct x86_kernel {
 int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		     struct x86_kernel *k, struct error *e);
 
-/* Bytes the zero page allocation needs for an e820 table of n entries:
- * the page itself plus a SETUP_E820_EXT setup_data for entries past 128. */
-uint64_t x86_zero_page_bytes(size_t n_e820);
+/* Bytes the zero page allocation needs for an e820 table of n entries and
+ * a seed of seed_len bytes: the page itself, then a SETUP_E820_EXT
+ * setup_data for entries past 128 and a SETUP_RNG_SEED one for the seed. */
+uint64_t x86_zero_page_bytes(size_t n_e820, size_t seed_len);
 
 struct x86_boot_info {
 	uint64_t kernel_addr;		/* where the protected-mode part is */
@@ -197,10 +202,13 @@ struct x86_boot_info {
 	uint64_t rsdp;			/* 0: none known */
 	uint64_t zero_page_addr;	/* physical address of `zp` */
 	const struct platform_efi *efi;	/* UEFI boot: efi_info etc.; NULL: none */
+	const uint8_t *seed;		/* entropy for SETUP_RNG_SEED */
+	size_t seed_len;		/* 0: none */
 };
 
 /* Fill the zero page at zp (zp_bytes long, from x86_zero_page_bytes) for
- * the kernel k, with the final memory map. */
+ * the kernel k, with the final memory map, and chain the setup_data nodes
+ * that follow it in the same allocation. */
 int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
 		       const struct memmap *e820, const struct x86_boot_info *bi,
 		       struct error *e);

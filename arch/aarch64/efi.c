@@ -32,6 +32,17 @@ void efi_uart_putc(char c)
 	uart[PL011_DR / 4] = (uint8_t)c;
 }
 
+void efi_uart_init(void)
+{
+	/* AAVMF leaves the PL011 set up; nothing to do. */
+}
+
+void efi_halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 /* As the kernel's arm64 EFI stub does: runtime services keep a 1:1
  * virtual mapping, so the kernel can map them at the addresses the final
  * memory map now names. */
@@ -42,14 +53,20 @@ void efi_after_exit(void)
 		if (d->Attribute & EFI_MEMORY_RUNTIME)
 			d->VirtualStart = d->PhysicalStart;
 	}
-	uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size, efi_map.desc_size,
-			  efi_map.desc_version, (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
-}
-
-void efi_halt(void)
-{
-	for (;;)
-		__asm__ volatile("wfi");
+	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
+					  efi_map.desc_size, efi_map.desc_version,
+					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
+	if (!EFI_ERROR(st))
+		return;
+	/* Past the point of no return: as the kernel's stub does, mark the
+	 * runtime regions' virtual addresses U64_MAX, which tells the kernel
+	 * that no virtual mapping was installed (it then runs without
+	 * runtime services). */
+	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
+		if (d->Attribute & EFI_MEMORY_RUNTIME)
+			d->VirtualStart = UINT64_MAX;
+	}
 }
 
 int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
@@ -87,32 +104,13 @@ static int find_dtb(struct platform *pf, struct error *e)
 	return 0;
 }
 
-/* Entropy from EFI_RNG_PROTOCOL where the firmware has it, else RNDR. */
-static size_t efi_seed(uint8_t *out, size_t len)
+int efi_arch_init(struct platform *pf, struct error *e)
 {
-	EFI_GUID rng_guid = EFI_RNG_PROTOCOL_GUID;
-	EFI_RNG_PROTOCOL *rng;
-	if (!EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_guid, NULL, (void **)&rng)) &&
-	    !EFI_ERROR(uefi_call_wrapper(rng->GetRNG, 4, rng, NULL, len, out)))
-		return len;
-	return rndr_seed(out, len);
-}
-
-EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
-{
-	static struct platform pf;
-	struct error err;
-	uint64_t t;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
-	pf.t_entry = t;
-	pf.entry_name = EFI_HANDOFF_NAME;
-	if (__builtin_setjmp(efi_error_exit))
-		return EFI_LOAD_ERROR;
-	if (efi_start(handle, systab, &pf, &err) || find_dtb(&pf, &err))
-		fatal(&err);
-	pf.seed_len = efi_seed(pf.seed, sizeof(pf.seed));
-	if (efi_free_memory(&pf, &err))
-		fatal(&err);
-	efi_boot(&pf);
+	if (find_dtb(pf, e))
+		return -1;
+	/* Entropy from EFI_RNG_PROTOCOL where the firmware has it, else RNDR. */
+	pf->seed_len = efi_rng(pf->seed, sizeof(pf->seed));
+	if (!pf->seed_len)
+		pf->seed_len = rndr_seed(pf->seed, sizeof(pf->seed));
+	return 0;
 }

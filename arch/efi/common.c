@@ -1,11 +1,13 @@
 /* What every UEFI entry shares (gnu-efi, either architecture): the
- * console on ConOut, returning errors to the firmware, claiming the pages
- * the core's placement chose, the memory map, the firmware's tables and
- * variables, the load options, and leaving boot services. The arch file
- * (arch/<arch>/efi.c) adds the hand-off and what it must tell the kernel. */
+ * console on ConOut, returning errors to the firmware with everything
+ * given back, claiming the pages the core's placement chose, the memory
+ * map, the firmware's tables and variables, the load options, and leaving
+ * boot services. The arch file (arch/<arch>/efi.c) adds what it must tell
+ * the kernel; arch/efi/stub.c is the other hand-off. */
 #include <efi.h>
 #include <efilib.h>
 
+#include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/efi_memmap.h"
@@ -13,8 +15,8 @@
 
 EFI_HANDLE efi_image;
 bool efi_left_boot_services;
-void *efi_error_exit[5]; /* __builtin_setjmp buffer */
 struct efi_map efi_map;
+static void *error_exit[5]; /* __builtin_setjmp buffer of efi_run */
 
 /* ---- console: ConOut while boot services last (OVMF and AAVMF mirror it
  * to the serial line), then the arch's own UART, if it has one. */
@@ -39,24 +41,98 @@ void arch_console_putc(char c)
 		flush_line();
 }
 
+/* ---- what the shim holds, to give back on an error return: a boot
+ * manager goes on to its next option, which must find the memory free
+ * and no provider of ours (the stub's LoadFile2 initrd) left behind. */
+static struct {
+	EFI_PHYSICAL_ADDRESS base;
+	UINTN pages;
+} claimed[ITEM_COUNT];
+static size_t n_claimed;
+
+static void give_back_status(const char *what, EFI_STATUS st)
+{
+	if (EFI_ERROR(st))
+		con_printf("bootshim: giving back %s: status 0x%llx\n", what,
+			   (unsigned long long)st);
+}
+
+static void efi_release(void)
+{
+	efi_stub_release();
+	while (n_claimed) {
+		n_claimed--;
+		give_back_status("pages", uefi_call_wrapper(BS->FreePages, 2,
+							   claimed[n_claimed].base,
+							   claimed[n_claimed].pages));
+	}
+	if (efi_map.buf)
+		give_back_status("the memory map buffer",
+				 uefi_call_wrapper(BS->FreePool, 1, efi_map.buf));
+	efi_map.buf = NULL;
+}
+
 void arch_stop_failure(void)
 {
 	if (!efi_left_boot_services) {
+		efi_release();
 		con_printf("bootshim: returning an error to the firmware\n");
-		__builtin_longjmp(efi_error_exit, 1); /* efi_main returns the error */
+		__builtin_longjmp(error_exit, 1); /* efi_run returns the error */
 	}
-	con_printf("bootshim: stopping the machine\n");
+	/* Boot services may be partly shut down already: the firmware cannot
+	 * take over again, so switch the machine off (runtime services still
+	 * work), rather than return into it or hang. */
+	con_printf("bootshim: stopping the machine (boot services are gone)\n");
+	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_LOAD_ERROR, 0, NULL);
 	efi_halt();
 }
 
 /* ---- memory */
 
+/* Room for the descriptors that appear between sizing the map buffer and
+ * the last GetMemoryMap before ExitBootServices (the claims split free
+ * ranges, events allocate). */
+#define MAP_SLACK_DESCS 64
+#define MAP_SLACK_BYTES 4096
+#define MAP_GROW_TRIES 4
+
+/* A map buffer for `size` bytes of descriptors and the slack. */
+static int map_buffer(UINTN size, struct error *e)
+{
+	UINTN capacity;
+	if (efi_map.desc_size > 4096 ||
+	    __builtin_add_overflow(size, MAP_SLACK_DESCS * efi_map.desc_size + MAP_SLACK_BYTES,
+				   &capacity))
+		return fail(e, "uefi", "GetMemoryMap: %llu bytes of %llu-byte descriptors",
+			    (unsigned long long)size, (unsigned long long)efi_map.desc_size);
+	void *buf;
+	EFI_STATUS st = uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, capacity, &buf);
+	if (EFI_ERROR(st))
+		return fail(e, "uefi", "AllocatePool of %llu bytes: status 0x%llx",
+			    (unsigned long long)capacity, (unsigned long long)st);
+	if (efi_map.buf)
+		uefi_call_wrapper(BS->FreePool, 1, efi_map.buf);
+	efi_map.buf = buf;
+	efi_map.capacity = capacity;
+	return 0;
+}
+
 int efi_get_map(struct error *e)
 {
-	efi_map.size = efi_map.capacity;
-	EFI_STATUS st = uefi_call_wrapper(BS->GetMemoryMap, 5, &efi_map.size,
-					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf, &efi_map.key,
-					  &efi_map.desc_size, &efi_map.desc_version);
+	EFI_STATUS st;
+	for (int tries = 0;; tries++) {
+		efi_map.size = efi_map.capacity;
+		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &efi_map.size,
+				       (EFI_MEMORY_DESCRIPTOR *)efi_map.buf, &efi_map.key,
+				       &efi_map.desc_size, &efi_map.desc_version);
+		if (st != EFI_BUFFER_TOO_SMALL || tries == MAP_GROW_TRIES)
+			break;
+		/* The map outgrew its buffer (an event allocated): a bigger
+		 * one. AllocatePool is a memory allocation service, which
+		 * may be used even after a first ExitBootServices call. */
+		if (map_buffer(efi_map.size, e))
+			return -1;
+	}
 	if (EFI_ERROR(st))
 		return fail(e, "uefi", "GetMemoryMap: status 0x%llx (%llu bytes needed)",
 			    (unsigned long long)st, (unsigned long long)efi_map.size);
@@ -86,22 +162,30 @@ int arch_claim(const struct place_item *item, size_t n, struct error *e)
 			if (r[i].hi > hi)
 				hi = r[i].hi;
 		EFI_PHYSICAL_ADDRESS a = lo;
+		UINTN pages = (hi - lo) >> 12;
 		EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress,
-						  EfiLoaderData, (hi - lo) >> 12, &a);
+						  EfiLoaderData, pages, &a);
 		if (EFI_ERROR(st))
 			return fail(e, name, "AllocatePages at 0x%llx (%llu pages): status 0x%llx",
-				    (unsigned long long)lo, (unsigned long long)((hi - lo) >> 12),
+				    (unsigned long long)lo, (unsigned long long)pages,
 				    (unsigned long long)st);
+		claimed[n_claimed].base = a;
+		claimed[n_claimed++].pages = pages;
 	}
 	return 0;
 }
+
+/* "If MapKey value is incorrect, ExitBootServices() returns
+ * EFI_INVALID_PARAMETER and GetMemoryMap() with ExitBootServices() must be
+ * called again" (UEFI 2.10, 7.4); a few tries, as the kernel's EFI stub. */
+#define EXIT_BOOT_SERVICES_TRIES 8
 
 int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
 {
 	/* Refresh the zero page for the final map, then leave; a map that
 	 * changed in between (an event ran) means trying again. Nothing may
 	 * print here: console output can allocate. */
-	for (int tries = 0; tries < 8; tries++) {
+	for (int tries = 0; tries < EXIT_BOOT_SERVICES_TRIES; tries++) {
 		if (efi_get_map(e) ||
 		    efi_memmap_convert(efi_map.buf, efi_map.size, efi_map.desc_size, EFI_MAP_FOR_KERNEL,
 				       &pf->mem, e) ||
@@ -114,8 +198,14 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 		if (efi_refresh(pf, bp, e))
 			return -1;
 		EFI_STATUS st = uefi_call_wrapper(BS->ExitBootServices, 2, efi_image, efi_map.key);
-		if (!EFI_ERROR(st)) {
+		/* "Firmware implementation may choose to do a partial shutdown
+		 * of the boot services during the first call": whatever it
+		 * returned, there is no way back now. */
+		if (!efi_left_boot_services) {
 			efi_left_boot_services = true;
+			efi_uart_init();
+		}
+		if (!EFI_ERROR(st)) {
 			efi_after_exit();
 			return 0;
 		}
@@ -123,7 +213,8 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 			return fail(e, "uefi", "ExitBootServices: status 0x%llx",
 				    (unsigned long long)st);
 	}
-	return fail(e, "uefi", "ExitBootServices: the memory map kept changing");
+	return fail(e, "uefi", "ExitBootServices: the memory map kept changing (%d tries)",
+		    EXIT_BOOT_SERVICES_TRIES);
 }
 
 /* ---- what the firmware knows */
@@ -141,7 +232,7 @@ uint64_t efi_find_rsdp(void)
 	return found;
 }
 
-uint8_t efi_var_u8(CHAR16 *name)
+static uint8_t efi_var_u8(CHAR16 *name)
 {
 	uint8_t v = 0;
 	UINTN size = 1;
@@ -156,7 +247,7 @@ uint8_t efi_var_u8(CHAR16 *name)
  * Printable ASCII only. */
 static char options[2048];
 
-const char *efi_load_options(bool secure_boot)
+static const char *efi_load_options(bool secure_boot)
 {
 	EFI_LOADED_IMAGE *li;
 	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, efi_image, &LoadedImageProtocol,
@@ -197,22 +288,36 @@ const char *efi_load_options(bool secure_boot)
 }
 
 
+/* Entropy for the kernel (x86: SETUP_RNG_SEED; arm64: /chosen/rng-seed). */
+size_t efi_rng(uint8_t *out, size_t len)
+{
+	EFI_GUID rng_guid = EFI_RNG_PROTOCOL_GUID;
+	EFI_RNG_PROTOCOL *rng;
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_guid, NULL, (void **)&rng)) ||
+	    EFI_ERROR(uefi_call_wrapper(rng->GetRNG, 4, rng, NULL, len, out)))
+		return 0;
+	return len;
+}
+
 /* The start every UEFI entry shares; the arch's part fills the rest. */
-int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platform *pf,
-	      struct error *err)
+static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platform *pf,
+		     struct error *err)
 {
 	efi_image = handle;
 	InitializeLib(handle, systab);
 	/* The map buffer is allocated before the map is read, so that the
 	 * placement sees it taken; room for growth until ExitBootServices. */
 	efi_map.size = 0;
-	uefi_call_wrapper(BS->GetMemoryMap, 5, &efi_map.size, NULL, &efi_map.key,
-			  &efi_map.desc_size, &efi_map.desc_version);
-	efi_map.capacity = efi_map.size + 64 * efi_map.desc_size + 4096;
-	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, efi_map.capacity,
-					(void **)&efi_map.buf)))
-		return fail(err, "uefi", "AllocatePool of %llu bytes failed",
-			    (unsigned long long)efi_map.capacity);
+	EFI_STATUS st = uefi_call_wrapper(BS->GetMemoryMap, 5, &efi_map.size, NULL, &efi_map.key,
+					  &efi_map.desc_size, &efi_map.desc_version);
+	if (st != EFI_BUFFER_TOO_SMALL)
+		return fail(err, "uefi", "GetMemoryMap (asking the size): status 0x%llx",
+			    (unsigned long long)st);
+	if (efi_map.desc_size < sizeof(EFI_MEMORY_DESCRIPTOR) || efi_map.desc_size > 4096)
+		return fail(err, "uefi", "GetMemoryMap: descriptor size %llu",
+			    (unsigned long long)efi_map.desc_size);
+	if (map_buffer(efi_map.size, err))
+		return -1;
 	pf->rsdp = efi_find_rsdp();
 	bool sb = efi_var_u8(L"SecureBoot") == 1 && efi_var_u8(L"SetupMode") == 0;
 	/* enum efi_secureboot_mode: 2 disabled, 3 enabled. */
@@ -223,112 +328,36 @@ int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platform *pf,
 }
 
 /* Last, the memory that is free now, for the placement. */
-int efi_free_memory(struct platform *pf, struct error *err)
+static int efi_free_memory(struct platform *pf, struct error *err)
 {
 	return efi_get_map(err) ||
 	       efi_memmap_convert(efi_map.buf, efi_map.size, efi_map.desc_size, EFI_MAP_FREE_NOW,
 				  &pf->mem, err);
 }
 
-/* ---- the stub hand-off (EFI_HANDOFF=stub), as systemd-stub does it: the
- * kernel's own EFI stub loads it, takes the command line from the load
- * options and the initrd from a LoadFile2 protocol on a vendor media
- * device path with LINUX_EFI_INITRD_MEDIA_GUID. */
-#define LINUX_EFI_INITRD_MEDIA_GUID \
-	{ 0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } }
-#define EFI_LOAD_FILE2_PROTOCOL_GUID \
-	{ 0x4006c0c1, 0xfcb3, 0x403e, { 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d } }
-
-static struct {
-	VENDOR_DEVICE_PATH vendor;
-	EFI_DEVICE_PATH end;
-} __attribute__((packed)) initrd_path = {
-	{ { MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP, { sizeof(VENDOR_DEVICE_PATH), 0 } },
-	  LINUX_EFI_INITRD_MEDIA_GUID },
-	{ END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, { sizeof(EFI_DEVICE_PATH), 0 } },
-};
-
-static struct blob stub_initrd;
-
-static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *this, EFI_DEVICE_PATH *path,
-				     BOOLEAN boot_policy, UINTN *size, VOID *buf)
+EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const char *name,
+		   efi_boot_fn boot)
 {
-	(void)this, (void)path;
-	if (boot_policy)
-		return EFI_UNSUPPORTED; /* LoadFile2 never boots */
-	if (!size)
-		return EFI_INVALID_PARAMETER;
-	if (!buf || *size < stub_initrd.len) {
-		*size = stub_initrd.len;
-		return EFI_BUFFER_TOO_SMALL;
-	}
-	memcpy(buf, stub_initrd.start, stub_initrd.len);
-	*size = stub_initrd.len;
-	return EFI_SUCCESS;
+	static struct platform pf;
+	struct error err;
+
+	memset(&pf, 0, sizeof(pf));
+	pf.t_entry = arch_ticks();
+	pf.entry_name = name;
+	efi_left_boot_services = false;
+	efi_map.buf = NULL;
+	efi_map.capacity = 0;
+	n_claimed = 0;
+	line_len = 0;
+	if (__builtin_setjmp(error_exit))
+		return EFI_LOAD_ERROR;
+	if (efi_start(handle, systab, &pf, &err) || efi_arch_init(&pf, &err) ||
+	    efi_free_memory(&pf, &err))
+		fatal(&err);
+	boot(&pf);
 }
 
-static EFI_LOAD_FILE_PROTOCOL initrd_lf2 = { initrd_load };
-static CHAR16 stub_options[2048];
-
-void efi_stub_boot(struct platform *pf)
+EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
 {
-	struct error err;
-	struct payload pl;
-	con_printf("bootshim: started by %s\n", pf->entry_name);
-	payload_get(&pl);
-	if (pf->cmdline)
-		pl.cmdline = (struct blob){ (const uint8_t *)pf->cmdline, strlen(pf->cmdline) };
-	/* The kernel as one file: x86 embeds the bzImage in two pieces, laid
-	 * out one after the other. */
-	const uint8_t *kernel = pl.kernel_head.len ? pl.kernel_head.start : pl.kernel.start;
-	uint64_t klen = pl.kernel_head.len + pl.kernel.len;
-	if (pl.kernel_head.len && pl.kernel_head.start + pl.kernel_head.len != pl.kernel.start) {
-		fail(&err, "kernel", "the embedded pieces are not contiguous");
-		fatal(&err);
-	}
-	if (klen < 0x40 || kernel[0] != 'M' || kernel[1] != 'Z') {
-		fail(&err, "kernel", "no PE header (\"MZ\"): the kernel has no EFI stub; "
-		     "use the direct hand-off");
-		fatal(&err);
-	}
-	if (pl.cmdline.len >= ARRAY_SIZE(stub_options)) {
-		fail(&err, "cmdline", "%llu bytes is too long for the load options",
-		     (unsigned long long)pl.cmdline.len);
-		fatal(&err);
-	}
-	for (size_t i = 0; i < pl.cmdline.len; i++)
-		stub_options[i] = pl.cmdline.start[i];
-	stub_options[pl.cmdline.len] = 0;
-	stub_initrd = pl.initrd;
-
-	EFI_GUID lf2_guid = EFI_LOAD_FILE2_PROTOCOL_GUID;
-	EFI_HANDLE initrd_handle = NULL, kimage;
-	EFI_STATUS st = uefi_call_wrapper(BS->InstallMultipleProtocolInterfaces, 5, &initrd_handle,
-					  &DevicePathProtocol, &initrd_path, &lf2_guid,
-					  &initrd_lf2, NULL);
-	if (EFI_ERROR(st)) {
-		fail(&err, "uefi", "installing the initrd LoadFile2 protocol: status 0x%llx",
-		     (unsigned long long)st);
-		fatal(&err);
-	}
-	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, efi_image, NULL, (void *)kernel, klen,
-			       &kimage);
-	if (EFI_ERROR(st)) {
-		fail(&err, "kernel", "LoadImage: status 0x%llx%s", (unsigned long long)st,
-		     st == EFI_SECURITY_VIOLATION ? " (not signed for this Secure Boot)" : "");
-		fatal(&err);
-	}
-	EFI_LOADED_IMAGE *li;
-	uefi_call_wrapper(BS->HandleProtocol, 3, kimage, &LoadedImageProtocol, (void **)&li);
-	li->LoadOptions = stub_options;
-	li->LoadOptionsSize = (UINT32)((pl.cmdline.len + 1) * sizeof(CHAR16));
-	con_printf("bootshim: [0x%09llx..0x%09llx] => kernel (LoadImage)\n",
-		   (unsigned long long)(uintptr_t)kernel,
-		   (unsigned long long)((uintptr_t)kernel + klen));
-	con_printf("bootshim: initrd of 0x%llx bytes through LoadFile2, command line through "
-		   "the load options\n", (unsigned long long)pl.initrd.len);
-	boot_report_time(pf, 0);
-	st = uefi_call_wrapper(BS->StartImage, 3, kimage, NULL, NULL);
-	fail(&err, "kernel", "StartImage returned: status 0x%llx", (unsigned long long)st);
-	fatal(&err);
+	return efi_run(handle, systab, EFI_HANDOFF_NAME, EFI_HANDOFF);
 }

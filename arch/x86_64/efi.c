@@ -1,76 +1,22 @@
-/* shim.efi on x86_64 (gnu-efi), the direct hand-off: the core places the
- * kernel, the shared UEFI part (arch/efi/common.c) claims the pages and
- * leaves boot services, and the kernel's 64-bit entry is entered with
- * efi_info filled, as GRUB's "linux" does on UEFI. Any error before
- * ExitBootServices returns an error status to the firmware, so a boot
- * manager moves on to its next entry. */
+/* shim.efi on x86_64 (gnu-efi), what the firmware tells the kernel: the
+ * core places the kernel, the shared UEFI part (arch/efi/common.c) claims
+ * the pages and leaves boot services, and the kernel's 64-bit entry is
+ * entered (arch/x86_64/efi_cpu.c) with efi_info filled, as GRUB's "linux"
+ * does on UEFI. Any error before ExitBootServices returns an error status
+ * to the firmware, so a boot manager moves on to its next entry. */
 #include <efi.h>
 #include <efilib.h>
 
 #include "../../shim/boot.h"
-#include "../../shim/console.h"
 #include "../efi/efi.h"
-#include "io.h"
-
-void uart_putc(char c);
-void x86_console_init(void);
-
-void efi_uart_putc(char c)
-{
-	uart_putc(c);
-}
-
-void efi_after_exit(void)
-{
-	x86_console_init();
-}
-
-void efi_halt(void)
-{
-	outb(0x501, 1); /* isa-debug-exit, as the bare-metal entries do */
-	outb(0xf4, 1);
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
 
 int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
 {
 	return linux_finish(pf, bp, e);
 }
 
-/* ---- the hand-off: our own GDT (boot.rst's __BOOT_CS 0x10 and __BOOT_DS
- * 0x18; the firmware's selectors differ), on the firmware's identity map. */
-static const uint64_t gdt[] __attribute__((aligned(16))) = {
-	0, 0x00cf9a000000ffff, 0x00af9a000000ffff, 0x00cf92000000ffff,
-};
-
-void arch_enter_kernel(const struct handoff *h)
+void efi_after_exit(void)
 {
-	struct __attribute__((packed)) {
-		uint16_t limit;
-		uint64_t base;
-	} d = { sizeof(gdt) - 1, (uintptr_t)gdt };
-	/* What the kernel's real-mode setup would do: mask the legacy PICs. */
-	outb(0xa1, 0xff);
-	outb(0x21, 0xfb);
-	__asm__ volatile("cli\n\t"
-			 "cld\n\t"
-			 "lgdt %0\n\t"
-			 "movl $0x18, %%eax\n\t"
-			 "movl %%eax, %%ds\n\t"
-			 "movl %%eax, %%es\n\t"
-			 "movl %%eax, %%ss\n\t"
-			 "movl %%eax, %%fs\n\t"
-			 "movl %%eax, %%gs\n\t"
-			 "pushq $0x10\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\tjmp *%1"
-			 :
-			 : "m"(d), "r"(h->entry), "S"(h->arg)
-			 : "rax", "memory");
-	__builtin_unreachable();
 }
 
 static void find_gop(struct platform_efi *efi)
@@ -91,19 +37,11 @@ static void find_gop(struct platform_efi *efi)
 	efi->fb_bgr = info->PixelFormat == PixelBlueGreenRedReserved8BitPerColor;
 }
 
-EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
+int efi_arch_init(struct platform *pf, struct error *e)
 {
-	static struct platform pf;
-	struct error err;
-
-	pf.t_entry = rdtsc();
-	pf.entry_name = EFI_HANDOFF_NAME;
-	if (__builtin_setjmp(efi_error_exit))
-		return EFI_LOAD_ERROR;
-	if (efi_start(handle, systab, &pf, &err))
-		fatal(&err);
-	find_gop(&pf.efi);
-	if (efi_free_memory(&pf, &err))
-		fatal(&err);
-	efi_boot(&pf);
+	(void)e;
+	find_gop(&pf->efi);
+	/* The kernel's SETUP_RNG_SEED (shim/linux_x86.c), from EFI_RNG. */
+	pf->seed_len = efi_rng(pf->seed, sizeof(pf->seed));
+	return 0;
 }

@@ -80,7 +80,7 @@ static void fill(const uint8_t *data, size_t size, const struct x86_kernel *k)
 		.kernel_addr = rnd(), .cmdline_addr = rnd(), .initrd_addr = rnd(),
 		.initrd_size = rnd(), .rsdp = rnd(), .zero_page_addr = rnd() & ~0xfffull,
 	};
-	uint64_t len = x86_zero_page_bytes(m.n);
+	uint64_t len = x86_zero_page_bytes(m.n, 0);
 	CHECK(len == 4096 + (m.n > 128 ? 16 + 20 * (m.n - 128) : 0));
 	uint8_t *zp = malloc(len); /* exact size: ASan sees any overrun */
 	CHECK(zp);

@@ -2,6 +2,7 @@
  * raw little-endian bytes (not through struct boot_params, so a wrong
  * struct layout cannot hide itself). */
 #include "unit.h"
+#include "efi_memmap.h"
 
 #define ZP_ADDR 0x7000ull
 
@@ -52,7 +53,7 @@ static void test_zero_page_fields(void **state)
 		.rsdp = 0xf5a40,
 		.zero_page_addr = ZP_ADDR,
 	};
-	uint64_t len = x86_zero_page_bytes(m.n);
+	uint64_t len = x86_zero_page_bytes(m.n, 0);
 	assert_int_equal(len, 4096);
 	uint8_t *zp = zp_alloc(len);
 	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
@@ -139,7 +140,7 @@ static void test_zero_page_e820_ext(void **state)
 					     i % 2 ? MEM_RESERVED : MEM_RAM };
 	const uint64_t zp_addr = 0x12345000;
 	struct x86_boot_info bi = { .kernel_addr = 0x1000000, .zero_page_addr = zp_addr };
-	uint64_t len = x86_zero_page_bytes(m.n);
+	uint64_t len = x86_zero_page_bytes(m.n, 0);
 	assert_int_equal(len, 4096 + 16 + 72 * 20);
 	uint8_t *zp = zp_alloc(len);
 	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
@@ -178,7 +179,7 @@ static void test_zero_page_e820_exactly_128(void **state)
 	for (size_t i = 0; i < m.n; i++)
 		m.e[i] = (struct mem_range){ MiB(2) * i, MiB(1), MEM_RAM };
 	struct x86_boot_info bi = { .zero_page_addr = ZP_ADDR };
-	assert_int_equal(x86_zero_page_bytes(128), 4096);
+	assert_int_equal(x86_zero_page_bytes(128, 0), 4096);
 	uint8_t *zp = zp_alloc(4096);
 	assert_ok(x86_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e);
 	assert_int_equal(ld(zp, 0x1e8, 1), 128);
@@ -206,12 +207,153 @@ static void test_zero_page_too_small(void **state)
 	m.n = 200;
 	for (size_t i = 0; i < m.n; i++)
 		m.e[i] = (struct mem_range){ MiB(2) * i, MiB(1), MEM_RAM };
-	uint64_t len = x86_zero_page_bytes(200);
+	uint64_t len = x86_zero_page_bytes(200, 0);
 	zp = zp_alloc(len);
 	assert_fails_mentioning(x86_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
 				"zero page");
 	assert_fails_mentioning(x86_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e, "200");
 	free(zp);
+}
+
+/* The setup_data chain after the page: SETUP_E820_EXT for the entries
+ * past 128, then SETUP_RNG_SEED with the seed, each node's size exact. */
+static void test_zero_page_setup_data_chain(void **state)
+{
+	(void)state;
+	struct x86_kernel k;
+	static struct memmap m;
+	struct error e;
+	synth_kernel(&k, LOADED_HIGH);
+	m.n = 200;
+	for (size_t i = 0; i < m.n; i++)
+		m.e[i] = (struct mem_range){ MiB(2) * i, MiB(1), MEM_RAM };
+	uint8_t seed[64];
+	for (size_t i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(0x40 + i);
+	const uint64_t zp_addr = 0x12345000;
+	struct x86_boot_info bi = { .zero_page_addr = zp_addr, .seed = seed, .seed_len = 64 };
+	/* 72 extra entries: 16 + 1440 bytes (a multiple of 8); the seed node
+	 * 16 + 64. */
+	uint64_t len = x86_zero_page_bytes(m.n, 64);
+	assert_int_equal(len, 4096 + 16 + 72 * 20 + 16 + 64);
+	uint8_t *zp = zp_alloc(len);
+	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_int_equal(ld(zp, 0x250, 8), zp_addr + 4096);	/* hdr.setup_data */
+	const size_t ext = 4096, rng = 4096 + 16 + 72 * 20;
+	assert_int_equal(ld(zp, ext + 0, 8), zp_addr + rng);	/* next */
+	assert_int_equal(ld(zp, ext + 8, 4), 1);		/* SETUP_E820_EXT */
+	assert_int_equal(ld(zp, ext + 12, 4), 72 * 20);
+	assert_int_equal(ld(zp, ext + 16 + 71 * 20, 8), MiB(2) * 199);
+	assert_int_equal(ld(zp, rng + 0, 8), 0);		/* end of the chain */
+	assert_int_equal(ld(zp, rng + 8, 4), 9);		/* SETUP_RNG_SEED */
+	assert_int_equal(ld(zp, rng + 12, 4), 64);
+	assert_memory_equal(zp + rng + 16, seed, 64);
+	/* One byte short of either node: refused, naming the zero page. */
+	assert_fails_mentioning(x86_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
+				"zero page");
+	free(zp);
+
+	/* A seed alone: the only node, right after the page. */
+	m.n = 4;
+	bi.seed_len = 32;
+	len = x86_zero_page_bytes(m.n, 32);
+	assert_int_equal(len, 4096 + 16 + 32);
+	zp = zp_alloc(len);
+	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_int_equal(ld(zp, 0x250, 8), zp_addr + 4096);
+	assert_int_equal(ld(zp, 4096 + 0, 8), 0);
+	assert_int_equal(ld(zp, 4096 + 8, 4), 9);
+	assert_int_equal(ld(zp, 4096 + 12, 4), 32);
+	assert_memory_equal(zp + 4096 + 16, seed, 32);
+	free(zp);
+	/* No seed, no more than 128 entries: no setup_data at all. */
+	assert_int_equal(x86_zero_page_bytes(128, 0), 4096);
+}
+
+/* A UEFI memory map of 330 descriptors, more than the core's table holds
+ * (MEMMAP_INPUT_MAX): real firmware produces such maps, mostly neighbours
+ * that become the same e820 type. 110 groups of three 64 KiB descriptors:
+ * boot services data, free memory, then loader code, or runtime services
+ * data in every tenth group. */
+#define GROUPS 110
+#define GROUP_BYTES KiB(192)
+#define DESC_SIZE 48
+
+static uint8_t *large_uefi_map(size_t *size)
+{
+	*size = 3 * GROUPS * DESC_SIZE;
+	uint8_t *map = calloc(1, *size);
+	assert_non_null(map);
+	for (size_t g = 0; g < GROUPS; g++) {
+		/* UEFI 2.10 EFI_MEMORY_TYPE: 4 BootServicesData, 7
+		 * ConventionalMemory, 1 LoaderCode, 6 RuntimeServicesData. */
+		const uint32_t type[3] = { 4, 7, g % 10 == 9 ? 6 : 1 };
+		for (size_t d = 0; d < 3; d++) {
+			uint8_t *p = map + (3 * g + d) * DESC_SIZE;
+			st(p, 0, 4, type[d]);
+			st(p, 8, 8, MiB(1) + GROUP_BYTES * g + KiB(64) * d);
+			st(p, 24, 8, 16);
+		}
+	}
+	return map;
+}
+
+static void test_zero_page_uefi_large_map(void **state)
+{
+	(void)state;
+	static struct memmap m;
+	struct error e;
+	size_t size;
+	uint8_t *map = large_uefi_map(&size);
+
+	/* For the kernel: all but runtime services data is RAM, so 11 RAM
+	 * ranges, each followed by 64 KiB reserved. */
+	assert_ok(efi_memmap_convert(map, size, DESC_SIZE, EFI_MAP_FOR_KERNEL, &m, &e), &e);
+	assert_ok(memmap_sanitise(&m, &e), &e);
+	assert_int_equal(m.n, 22);
+	for (size_t k = 0; k < 11; k++) {
+		uint64_t lo = MiB(1) + GROUP_BYTES * 10 * k;
+		uint64_t hi = MiB(1) + GROUP_BYTES * (10 * k + 9) + KiB(128);
+		assert_int_equal(m.e[2 * k].base, lo);
+		assert_int_equal(m.e[2 * k].size, hi - lo);
+		assert_int_equal(m.e[2 * k].type, MEM_RAM);
+		assert_int_equal(m.e[2 * k + 1].base, hi);
+		assert_int_equal(m.e[2 * k + 1].size, KiB(64));
+		assert_int_equal(m.e[2 * k + 1].type, MEM_RESERVED);
+	}
+
+	/* Free now: only the conventional memory, 110 RAM ranges between
+	 * 111 reserved ones. */
+	assert_ok(efi_memmap_convert(map, size, DESC_SIZE, EFI_MAP_FREE_NOW, &m, &e), &e);
+	assert_ok(memmap_sanitise(&m, &e), &e);
+	assert_int_equal(m.n, 221);
+	assert_int_equal(m.e[0].base, MiB(1));
+	assert_int_equal(m.e[0].size, KiB(64));
+	assert_int_equal(m.e[0].type, MEM_RESERVED);
+	for (size_t g = 0; g < GROUPS; g++) {
+		const struct mem_range *ram = &m.e[1 + 2 * g], *res = &m.e[2 + 2 * g];
+		assert_int_equal(ram->base, MiB(1) + GROUP_BYTES * g + KiB(64));
+		assert_int_equal(ram->size, KiB(64));
+		assert_int_equal(ram->type, MEM_RAM);
+		assert_int_equal(res->base, MiB(1) + GROUP_BYTES * g + KiB(128));
+		assert_int_equal(res->size, g == GROUPS - 1 ? KiB(64) : KiB(128));
+		assert_int_equal(res->type, MEM_RESERVED);
+	}
+	free(map);
+
+	/* More distinct ranges than the table holds: refused, clearly. 260
+	 * descriptors alternating free memory and ACPI reclaim (9). */
+	size = 260 * DESC_SIZE;
+	map = calloc(1, size);
+	assert_non_null(map);
+	for (size_t i = 0; i < 260; i++) {
+		st(map + i * DESC_SIZE, 0, 4, i % 2 ? 9 : 7);
+		st(map + i * DESC_SIZE, 8, 8, MiB(1) + KiB(4) * i);
+		st(map + i * DESC_SIZE, 24, 8, 1);
+	}
+	assert_fails_mentioning(efi_memmap_convert(map, size, DESC_SIZE, EFI_MAP_FOR_KERNEL, &m,
+						   &e), &e, "memory map");
+	free(map);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -220,6 +362,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_zero_page_e820_ext),
 	cmocka_unit_test(test_zero_page_e820_exactly_128),
 	cmocka_unit_test(test_zero_page_too_small),
+	cmocka_unit_test(test_zero_page_setup_data_chain),
+	cmocka_unit_test(test_zero_page_uefi_large_map),
 };
 
 const struct unit_suite zero_page_suite = { tests, sizeof(tests) / sizeof(tests[0]) };

@@ -20,13 +20,20 @@
 # <fdt.h> is libfdt's own header, not shim/fdt.h.
 
 UNIT_CC ?= gcc
+EFI_UNIT_TESTS := tests/unit/test_efi_fault.c tests/unit/test_efi_zero_page.c
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -iquote shim -iquote tests/unit
 # shim/fw_cfg.c and shim/efi_memmap.c are not in CORE_HOST_SRCS (only the
 # x86 ROM and UEFI entries use them).
-UNIT_SRCS := $(wildcard tests/unit/*.c) shim/fdt.c shim/fw_cfg.c shim/efi_memmap.c
-# The arm64 boot protocol over the core (tests/unit/test_linux_arm64.c).
-UNIT_SRCS += shim/linux_arm64.c
+# (The UEFI fault-injection tests, $(EFI_UNIT_TESTS), build their own
+# binary: see the end of this file.)
+UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) shim/fdt.c \
+	shim/fw_cfg.c shim/efi_memmap.c
+# The pure parts of the aarch64 entry code (tests/unit/test_aarch64_cpu.c).
+# (test_linux_arm64.c includes shim/linux_arm64.c itself, renamed beside
+# linux_x86.c's linux_plan.)
+UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c
+$(HOST)/unit-tests: shim/linux_arm64.c $(wildcard arch/aarch64/*.h)
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 
@@ -36,8 +43,23 @@ $(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_HOST_SRCS) $(
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) -lcmocka -lfdt
 
-check-unit: $(HOST)/unit-tests
+# UEFI fault injection (tests/unit/test_efi_fault.c): the firmware-facing
+# UEFI code against a fake system table, compiled for the host against the
+# host's gnu-efi headers (gnu-efi, x86_64 only) with the x86 core under it.
+EFI_UNIT_CFLAGS := $(UNIT_CFLAGS) -fshort-wchar -DGNU_EFI_USE_MS_ABI \
+	-I/usr/include/efi -I/usr/include/efi/x86_64
+EFI_UNIT_CODE := arch/efi/common.c arch/efi/stub.c arch/x86_64/efi.c shim/boot.c \
+	shim/console.c shim/efi_memmap.c shim/linux_x86.c shim/x86_boot.c shim/error.c \
+	shim/fmt.c shim/memmap.c shim/place.c
+$(HOST)/efi-unit-tests: $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) tests/unit/efi_fake.h \
+		$(wildcard arch/efi/*.h) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check \
+		$(O)/.deps-build
+	@mkdir -p $(@D)
+	$(UNIT_CC) $(EFI_UNIT_CFLAGS) -o $@ $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) -lcmocka
+
+check-unit: $(HOST)/unit-tests $(HOST)/efi-unit-tests
 	BOOTSHIM_TEST_KERNEL=$(BOOTSHIM_TEST_KERNEL) \
 		BOOTSHIM_TEST_KERNEL_ARM64=$(BOOTSHIM_TEST_KERNEL_ARM64) $(HOST)/unit-tests
+	$(HOST)/efi-unit-tests
 
 .PHONY: check-unit
