@@ -37,6 +37,9 @@ struct platform {
 	const char *entry_name;		/* how the shim was started, e.g. "PVH" */
 	uint64_t t_entry;		/* arch_ticks() at the first instruction */
 	struct memmap mem;		/* as found; the core sanitises it */
+	uint64_t map_end;		/* the entry can write below this only
+					 * (its identity map): nothing is placed
+					 * at or above it; 0: no limit */
 	uint64_t rsdp;			/* ACPI RSDP, 0 if none known */
 	const void *dtb;		/* validated device tree, NULL if none */
 	uint64_t dtb_size;

@@ -5,24 +5,39 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "io.h"
-
-void uart_putc(char c);
+#include "x86_64.h"
 
 void arch_console_putc(char c)
 {
 	uart_putc(c);
 }
 
-void arch_stop_failure(void)
+/* QEMU's isa-debug-exit makes QEMU exit with status (v << 1) | 1: at its
+ * default port 0x501 and at 0xf4, where it is often placed. */
+static void isa_debug_exit(void)
 {
-	/* QEMU's isa-debug-exit makes QEMU exit with status (v << 1) | 1:
-	 * at its default port 0x501 and at 0xf4, where it is often placed. */
-	con_printf("bootshim: stopping the machine\n");
 	outb(0x501, 1);
 	outb(0xf4, 1);
-	con_printf("bootshim: machine halted (no isa-debug-exit device to report failure)\n");
+}
+
+static __attribute__((noreturn)) void halt(void)
+{
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+void x86_debug_exit(void)
+{
+	isa_debug_exit();
+	halt();
+}
+
+void arch_stop_failure(void)
+{
+	con_printf("bootshim: stopping the machine\n");
+	isa_debug_exit();
+	con_printf("bootshim: machine halted (no isa-debug-exit device to report failure)\n");
+	halt();
 }
 
 void arch_enter_kernel(const struct handoff *h)

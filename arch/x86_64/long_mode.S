@@ -59,17 +59,21 @@ enter_long_mode32:
 	.code64
 1:	jmp	*%rsi
 
-	.section .rodata
+	/* .data, not .rodata: loading the task register writes the TSS
+	 * descriptor's busy bit. */
+	.section .data
 	.balign 16
-gdt:
+	.globl x86_gdt
+x86_gdt:
 	.quad 0				/* 0x00 null */
 	.quad 0x00cf9a000000ffff	/* 0x08 32-bit code, flat: the ROM's way in */
 	.quad 0x00af9a000000ffff	/* 0x10 __BOOT_CS: 64-bit code, flat */
 	.quad 0x00cf92000000ffff	/* 0x18 __BOOT_DS: data, flat 4 GiB */
+	.quad 0, 0			/* 0x20 TSS, filled by exceptions.c */
 gdt_end:
 gdt_desc:
-	.word gdt_end - gdt - 1
-	.long gdt
+	.word gdt_end - x86_gdt - 1
+	.long x86_gdt
 
 	.section .bss
 	.balign 4096

@@ -3,8 +3,8 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/pvh.h"
+#include "x86_64.h"
 
-void x86_console_init(void);
 __attribute__((noreturn)) void pvh_main(uint32_t start_info, uint64_t tsc);
 
 extern const uint8_t _shim_start[], _shim_end[];
@@ -15,7 +15,10 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 	static struct pvh_info info;
 	struct error err;
 
+	/* First, so that nothing after it can fault silently. */
+	x86_exceptions_init();
 	x86_console_init();
+	x86_tsc_ref_start();
 	pf.entry_name = "PVH";
 	pf.t_entry = tsc;
 	/* Everything below 4 GiB is identity mapped, so readable. */
@@ -27,6 +30,8 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 			   "the embedded payload is booted\n", info.nr_modules);
 	pf.mem = info.mem;
 	pf.rsdp = info.rsdp;
+	pf.map_end = x86_idmap_ram(&pf.mem);
+	pf.seed_len = x86_entropy(pf.seed, sizeof(pf.seed));
 	platform_keep(&pf, (uintptr_t)_shim_start, (uintptr_t)(_shim_end - _shim_start), "bootshim");
 	bootshim_main(&pf);
 }

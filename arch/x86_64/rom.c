@@ -8,8 +8,8 @@
 #include "../../shim/console.h"
 #include "../../shim/fw_cfg.h"
 #include "io.h"
+#include "x86_64.h"
 
-void x86_console_init(void);
 int fw_cfg_init(struct error *e);
 int fw_cfg_read(uint16_t select, void *buf, uint32_t len, struct error *e);
 int fw_cfg_write(uint16_t select, uint32_t offset, const void *buf, uint32_t len,
@@ -204,11 +204,16 @@ void rom_main(uint64_t tsc)
 	struct error err;
 	const char *chipset = "?";
 
+	/* First, so that nothing after it can fault silently. */
+	x86_exceptions_init();
 	x86_console_init();
+	x86_tsc_ref_start();
 	pf.t_entry = tsc;
 	if (fw_cfg_init(&err) || chipset_init(&chipset, &err) || read_dir(&err) ||
 	    read_e820(&pf.mem, &err))
 		fatal(&err);
+	pf.map_end = x86_idmap_ram(&pf.mem);
+	pf.seed_len = x86_entropy(pf.seed, sizeof(pf.seed));
 	pf.entry_name = chipset[0] == 'q' ? "firmware (-bios) on q35" : "firmware (-bios) on pc";
 	/* Low memory as a BIOS leaves it: the EBDA, the VGA window and the
 	 * option ROM / BIOS area are not the kernel's RAM. */

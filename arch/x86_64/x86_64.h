@@ -10,6 +10,7 @@
 #define BOOT_CS32 0x08 /* 32-bit code, for the ROM's way from real mode */
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
+#define BOOT_TSS 0x20 /* 16-byte 64-bit TSS descriptor, for the exception stack */
 
 #define CR0_PE (1 << 0)
 #define CR0_PG (1 << 31)
@@ -21,10 +22,59 @@
 #define PTE_W 0x2
 #define PTE_PS 0x80
 
-/* Identity map: the low 4 GiB with 2 MiB pages (no 1 GiB pages: QEMU's
- * default CPU model lacks pdpe1gb). */
+/* Identity map at entry: the low 4 GiB with 2 MiB pages (no 1 GiB pages:
+ * QEMU's default CPU model lacks pdpe1gb). RAM above it is mapped once the
+ * memory map is known (idmap.c). */
 #define IDMAP_GIB 4
 
 #define STACK_SIZE 0x10000
+
+/* The architecture's exception vectors 0-31, each with its own stub. */
+#define X86_EXC_VECTORS 32
+#define X86_EXC_STUB_SIZE 16
+
+#ifndef __ASSEMBLER__
+#include "../../shim/memmap.h"
+
+/* GDT (long_mode.S), with room for the TSS descriptor at BOOT_TSS. */
+extern uint64_t x86_gdt[];
+/* Top-level page table of the identity map (long_mode.S). */
+extern uint64_t idmap_pml4[];
+/* The exception stubs (exceptions.S), X86_EXC_STUB_SIZE bytes apart. */
+extern const uint8_t x86_exc_stubs[];
+
+/* What the exception stubs push below the CPU's frame: vector and error
+ * code (0 for vectors without one). */
+struct x86_exc_frame {
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* COM1 (cpu.c). */
+void x86_console_init(void);
+void uart_putc(char c);
+
+/* Stop QEMU through isa-debug-exit with a failure status, else halt
+ * (bare.c); usable where nothing else may be trusted any more. */
+__attribute__((noreturn)) void x86_debug_exit(void);
+
+/* An IDT for vectors 0-31 whose handler reports the fault and stops the
+ * machine (exceptions.c); installed first by every bare-metal entry. */
+void x86_exceptions_init(void);
+__attribute__((noreturn)) void x86_exception(const struct x86_exc_frame *f);
+
+/* Extend the identity map over the RAM of `m` (raw or sanitised) above
+ * 4 GiB, as far as the page-table pool reaches (idmap.c). Returns the end
+ * of the identity map: the core places nothing at or above it. */
+uint64_t x86_idmap_ram(const struct memmap *m);
+
+/* Start the PIT reference window for arch_ticks_hz() (cpu.c): the TSC's
+ * frequency is then measured over the shim's own run, with no waiting. */
+void x86_tsc_ref_start(void);
+
+/* Fill seed[0..size) from RDSEED, else RDRAND, where CPUID reports them
+ * (entropy.c). Returns the bytes filled: 0 without either. */
+size_t x86_entropy(uint8_t *seed, size_t size);
+#endif
 
 #endif

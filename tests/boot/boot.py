@@ -38,6 +38,9 @@ KIB = 1 << 10
 # 36 MiB of 128 MiB (x86, fixed part) and 3.1 % of 8 GiB.
 MEMTOTAL_LOSS_FRACTION = 0.04
 MEMTOTAL_LOSS_MIB = 48
+# With RAM above 4 GiB the kernel also keeps a swiotlb bounce buffer below
+# it (64 MiB by default; x86 pci_swiotlb_detect, arm64 likewise).
+SWIOTLB_MIB = 64
 TAIL_LINES = 30
 
 
@@ -325,8 +328,9 @@ def check_report(args, fields):
     # keep, and never more than the RAM the memory map reported.
     if args.expect_ram is not None and "memtotal-kib" in ints:
         got = ints["memtotal-kib"] * KIB
+        swiotlb = SWIOTLB_MIB if ints.get("ram-top", 0) > 4 << 30 else 0
         lo = (args.expect_ram * (1 - MEMTOTAL_LOSS_FRACTION) - args.ram_slack
-              - MEMTOTAL_LOSS_MIB) * MIB
+              - MEMTOTAL_LOSS_MIB - swiotlb) * MIB
         hi = min(args.expect_ram * MIB, ints.get("ram-bytes", args.expect_ram * MIB))
         if not lo <= got <= hi:
             bad.append(f"memtotal-kib {ints['memtotal-kib']} ({got / MIB:.2f} MiB) outside "
