@@ -26,21 +26,115 @@ static uint64_t rank(uint32_t type)
 	return type == MEM_RAM ? 0 : (uint64_t)type + 1;
 }
 
+/* Heap sorts, and a heap of the ranges covering the sweep's position:
+ * O(n log n), no recursion, a few KiB of stack. The sanitiser runs again
+ * after every memmap_mark, on maps of up to MEMMAP_MAX ranges; the
+ * insertion sort and per-interval scan of every range it had before were
+ * quadratic (and the e820 fuzzer spent most of its time there). */
+static void sift_u64(uint64_t *v, size_t i, size_t n)
+{
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && v[c + 1] > v[c])
+			c++;
+		if (v[i] >= v[c])
+			return;
+		uint64_t t = v[i];
+		v[i] = v[c];
+		v[c] = t;
+	}
+}
+
 static void sort_u64(uint64_t *v, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		size_t j = i;
-		for (; j && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
+	for (size_t i = n / 2; i--;)
+		sift_u64(v, i, n);
+	for (size_t k = n; k > 1; k--) {
+		uint64_t t = v[0];
+		v[0] = v[k - 1];
+		v[k - 1] = t;
+		sift_u64(v, 0, k - 1);
+	}
+}
+
+/* Indices into a map's ranges are 16-bit. */
+_Static_assert(MEMMAP_MAX <= UINT16_MAX + 1, "range indices are 16-bit");
+
+/* order[] holds indices into e; sorted by e[].base. */
+static void sift_base(const struct mem_range *e, uint16_t *order, size_t i, size_t n)
+{
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && e[order[c + 1]].base > e[order[c]].base)
+			c++;
+		if (e[order[i]].base >= e[order[c]].base)
+			return;
+		uint16_t t = order[i];
+		order[i] = order[c];
+		order[c] = t;
+	}
+}
+
+static void sort_by_base(const struct mem_range *e, uint16_t *order, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint16_t)i;
+	for (size_t i = n / 2; i--;)
+		sift_base(e, order, i, n);
+	for (size_t k = n; k > 1; k--) {
+		uint16_t t = order[0];
+		order[0] = order[k - 1];
+		order[k - 1] = t;
+		sift_base(e, order, 0, k - 1);
+	}
+}
+
+/* A max-heap, by rank, of indices into e. */
+struct cover {
+	const struct mem_range *e;
+	size_t n;
+	uint16_t i[MEMMAP_MAX];
+};
+
+static bool outranks(const struct cover *h, size_t a, size_t b)
+{
+	return rank(h->e[h->i[a]].type) > rank(h->e[h->i[b]].type);
+}
+
+static void cover_swap(struct cover *h, size_t a, size_t b)
+{
+	uint16_t t = h->i[a];
+	h->i[a] = h->i[b];
+	h->i[b] = t;
+}
+
+static void cover_push(struct cover *h, size_t idx)
+{
+	size_t c = h->n++;
+	h->i[c] = (uint16_t)idx;
+	for (; c && outranks(h, c, (c - 1) / 2); c = (c - 1) / 2)
+		cover_swap(h, c, (c - 1) / 2);
+}
+
+static void cover_pop(struct cover *h)
+{
+	h->i[0] = h->i[--h->n];
+	for (size_t c = 0, w;; c = w) {
+		size_t l = 2 * c + 1, r = l + 1;
+		w = c;
+		if (l < h->n && outranks(h, l, w))
+			w = l;
+		if (r < h->n && outranks(h, r, w))
+			w = r;
+		if (w == c)
+			return;
+		cover_swap(h, c, w);
 	}
 }
 
 int memmap_sanitise(struct memmap *m, struct error *e)
 {
 	/* Sweep over every boundary: each elementary interval takes the
-	 * winning type of the ranges covering it. n is small (<= 256). */
+	 * winning type of the ranges covering it, the top of a heap that
+	 * ranges join at their base and leave once past their end. */
 	uint64_t pt[2 * MEMMAP_MAX];
 	size_t np = 0;
 	if (m->n > MEMMAP_MAX)
@@ -52,25 +146,23 @@ int memmap_sanitise(struct memmap *m, struct error *e)
 		pt[np++] = m->e[i].base + m->e[i].size;
 	}
 	sort_u64(pt, np);
+	uint16_t order[MEMMAP_MAX];
+	sort_by_base(m->e, order, m->n);
 
 	struct mem_range out[MEMMAP_MAX];
-	size_t n = 0;
+	struct cover h = { m->e, 0, { 0 } };
+	size_t n = 0, next = 0;
 	for (size_t p = 0; p + 1 < np; p++) {
 		uint64_t lo = pt[p], hi = pt[p + 1];
 		if (lo == hi)
 			continue;
-		uint32_t best = 0;
-		bool covered = false;
-		for (size_t i = 0; i < m->n; i++) {
-			const struct mem_range *r = &m->e[i];
-			if (r->base <= lo && hi <= r->base + r->size &&
-			    (!covered || rank(r->type) > rank(best))) {
-				best = r->type;
-				covered = true;
-			}
-		}
-		if (!covered)
+		for (; next < m->n && m->e[order[next]].base <= lo; next++)
+			cover_push(&h, order[next]);
+		while (h.n && m->e[h.i[0]].base + m->e[h.i[0]].size <= lo)
+			cover_pop(&h);
+		if (!h.n)
 			continue;
+		uint32_t best = m->e[h.i[0]].type;
 		if (n && out[n - 1].type == best &&
 		    out[n - 1].base + out[n - 1].size == lo) {
 			out[n - 1].size += hi - lo;

@@ -4,12 +4,19 @@
  * (addr u64, size u64, type u32, little-endian). The last `marks` entries
  * are applied with memmap_mark after sanitising; the others are the map.
  * A mark's type is made non-RAM (1 becomes 2): marking only ever takes RAM
- * away (memmap.c). */
+ * away (memmap.c).
+ *
+ * Every expected result is built from the input bytes, not from what the
+ * code under test produced: memmap_add's table is the non-empty input
+ * entries clipped at 2^64 - 1, failing on the first past
+ * MEMMAP_INPUT_MAX; the sanitised map is memmap_check.h's model of those
+ * entries; each mark's result is the model of the previous expected map
+ * plus the mark. */
 #include "memmap_check.h"
 
 #define ENTRY 20
 
-static uint64_t ld(const uint8_t *p, size_t len)
+MM_NOCOV static uint64_t ld(const uint8_t *p, size_t len)
 {
 	uint64_t v = 0;
 	for (size_t i = 0; i < len; i++)
@@ -18,7 +25,7 @@ static uint64_t ld(const uint8_t *p, size_t len)
 }
 
 /* RAM bytes of m inside [base, end). */
-static uint64_t ram_within(const struct memmap *m, uint64_t base, uint64_t end)
+MM_NOCOV static uint64_t ram_within(const struct memmap *m, uint64_t base, uint64_t end)
 {
 	uint64_t sum = 0;
 	for (size_t i = 0; i < m->n; i++) {
@@ -31,6 +38,11 @@ static uint64_t ram_within(const struct memmap *m, uint64_t base, uint64_t end)
 	return sum;
 }
 
+MM_NOCOV static struct mem_range decode(const uint8_t *p)
+{
+	return (struct mem_range){ ld(p, 8), ld(p + 8, 8), (uint32_t)ld(p + 16, 4) };
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -41,65 +53,75 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		marks = n;
 	const uint8_t *p = data + 1;
 
-	static struct memmap m, raw, before;
+	static struct memmap m;
+	/* The input's non-empty entries, then room for one mark. */
+	static struct mem_range in[MEMMAP_MAX + 1];
+	size_t nin = 0;
 	struct error e;
 	m.n = 0;
 	for (size_t i = 0; i < n - marks; i++, p += ENTRY) {
-		uint64_t base = ld(p, 8), len = ld(p + 8, 8);
-		size_t had = m.n;
-		if (memmap_add(&m, base, len, (uint32_t)ld(p + 16, 4), &e)) {
-			MM_CHECK(had == MEMMAP_INPUT_MAX && m.n == MEMMAP_INPUT_MAX);
+		struct mem_range r = decode(p);
+		uint64_t clipped = r.size > UINT64_MAX - r.base ? UINT64_MAX - r.base : r.size;
+		int rc = memmap_add(&m, r.base, r.size, r.type, &e);
+		if (!clipped) { /* "one that is then empty is dropped" */
+			MM_CHECK(rc == 0 && m.n == nin);
+			continue;
+		}
+		if (nin == MEMMAP_INPUT_MAX) { /* "Fails past MEMMAP_INPUT_MAX ranges" */
+			MM_CHECK(rc == -1 && m.n == nin);
 			MM_CHECK(!strncmp(e.msg, "memory map: ", 12));
 			return 0;
 		}
-		if (!len)
-			MM_CHECK(m.n == had);
-		else if (m.n == had + 1 && m.e[had].size) {
-			MM_CHECK(m.e[had].base == base);
-			MM_CHECK(m.e[had].size == (len > UINT64_MAX - base ? UINT64_MAX - base : len));
-		}
+		MM_CHECK(rc == 0 && m.n == nin + 1);
+		MM_CHECK(m.e[nin].base == r.base && m.e[nin].size == clipped &&
+			 m.e[nin].type == r.type);
+		in[nin++] = r;
 	}
-	raw = m;
-	if (memmap_sanitise(&m, &e)) {
+	int rc = memmap_sanitise(&m, &e);
+	mm_check_ranges(in, nin, rc, &m);
+	if (rc) {
 		MM_CHECK(!strncmp(e.msg, "memory map: ", 12));
 		return 0;
 	}
-	mm_check_sanitised(&raw, &m);
 	uint64_t total = memmap_ram_bytes(&m);
 	MM_CHECK(total == ram_within(&m, 0, UINT64_MAX));
 
 	for (size_t k = 0; k < marks; k++, p += ENTRY) {
-		uint64_t base = ld(p, 8), len = ld(p + 8, 8);
-		uint32_t type = (uint32_t)ld(p + 16, 4);
-		if (type == MEM_RAM)
-			type = MEM_RESERVED;
-		uint64_t end = len > UINT64_MAX - base ? UINT64_MAX : base + len;
-		uint64_t lost = ram_within(&m, base, end);
-		before = m;
-		/* The reference result: the old map plus the mark, sanitised. */
-		raw = m;
-		if (len && raw.n < MEMMAP_MAX)
-			raw.e[raw.n++] = (struct mem_range){ base, end - base, type };
-		if (memmap_mark(&m, base, len, type, &e)) {
+		struct mem_range r = decode(p);
+		if (r.type == MEM_RAM)
+			r.type = MEM_RESERVED;
+		uint64_t end = r.size > UINT64_MAX - r.base ? UINT64_MAX : r.base + r.size;
+		uint64_t lost = ram_within(&m, r.base, end);
+		/* The reference: the map so far (checked equal to the model)
+		 * plus the mark. */
+		size_t nref = m.n;
+		memcpy(in, m.e, nref * sizeof(in[0]));
+		in[nref++] = r;
+		bool full = end > r.base && m.n == MEMMAP_MAX;
+		rc = memmap_mark(&m, r.base, r.size, r.type, &e);
+		if (full) { /* no room to append the mark */
+			MM_CHECK(rc == -1 && !strncmp(e.msg, "memory map: ", 12));
+			return 0;
+		}
+		mm_check_ranges(in, nref, rc, &m);
+		if (rc) {
 			MM_CHECK(!strncmp(e.msg, "memory map: ", 12));
 			return 0;
 		}
-		mm_check_sanitised(&raw, &m);
 		uint64_t now = memmap_ram_bytes(&m);
 		/* Marking never adds RAM, and takes exactly the RAM it covers. */
 		if (now > total || total - now != lost) {
-			mm_dump("before the mark", &before);
 			fprintf(stderr, "mark 0x%llx+0x%llx type %u: RAM 0x%llx -> 0x%llx, "
 					"expected to lose 0x%llx\n",
-				(unsigned long long)base, (unsigned long long)len, type,
+				(unsigned long long)r.base, (unsigned long long)r.size, r.type,
 				(unsigned long long)total, (unsigned long long)now,
 				(unsigned long long)lost);
 			mm_dump("after", &m);
 			abort();
 		}
-		MM_CHECK(ram_within(&m, base, end) == 0);
-		if (len && end > base)
-			MM_CHECK(!memmap_is_ram(&m, base, 1) && !memmap_is_ram(&m, end - 1, 1));
+		MM_CHECK(ram_within(&m, r.base, end) == 0);
+		if (end > r.base)
+			MM_CHECK(!memmap_is_ram(&m, r.base, 1) && !memmap_is_ram(&m, end - 1, 1));
 		total = now;
 	}
 	return 0;
