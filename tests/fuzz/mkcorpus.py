@@ -336,6 +336,46 @@ def table_loader_corpus(fw_cfg_dir):
     return c
 
 
+# ------------------------------------------------------------ efi_memmap
+
+EFI_DESC = 48  # what OVMF and AAVMF use: 8 bytes past EFI_MEMORY_DESCRIPTOR
+
+
+def efi_map(descs, desc_size=EFI_DESC, for_kernel=False, tail=b""):
+    """Flags, u16 descriptor size, then (type, phys, pages) descriptors
+    with attribute UC|WC|WT|WB and 0xa5 in the padding and extra bytes."""
+    b = struct.pack("<BH", 1 if for_kernel else 0, desc_size)
+    for t, phys, pages in descs:
+        d = struct.pack("<IIQQQQ", t, 0xA5A5A5A5, phys, 0, pages, 0xF)
+        b += d[:desc_size].ljust(desc_size, b"\xa5")
+    return b + tail
+
+
+def efi_memmap_corpus():
+    # An OVMF-like map of a 512 MiB q35 guest: every EFI type, out of order.
+    ovmf = [(7, 0x0, 0x9F), (0, 0x9F000, 0x1), (1, 0x100000, 0x200),
+            (2, 0x300000, 0x100), (3, 0x400000, 0x80), (4, 0x480000, 0x80),
+            (5, 0x500000, 0x10), (6, 0x510000, 0x10), (8, 0x520000, 0x20),
+            (9, 0x540000, 0x8), (10, 0x548000, 0x8), (11, 0xFEC00000, 0x1),
+            (12, 0xFED00000, 0x1), (13, 0x550000, 0x1), (14, 0x100000000, 0x40000),
+            (15, 0x140000000, 0x100), (0x70000000, 0x151000000, 0x1),
+            (0x80000000, 0x152000000, 0x1), (7, 0x1000000, 0x1E000)]
+    top = 0xFFFFFFFFFFFFFFFF
+    many = [(7 if i % 2 else 4, i << 20, 16) for i in range(249)]
+    return {
+        "ovmf-free-now": efi_map(ovmf),
+        "ovmf-for-kernel": efi_map(ovmf, for_kernel=True),
+        "desc-40": efi_map(ovmf[:6], desc_size=40, for_kernel=True),
+        "desc-4096": efi_map(ovmf[:2], desc_size=4096),
+        "desc-39": efi_map(ovmf[:3], desc_size=39),
+        "tail": efi_map(ovmf[:4], tail=b"\x07" * 47),
+        "pages-edges": efi_map([(7, 0, top >> 12), (0, 0x2000, 0), (9, top - 0xFFF, 1),
+                                (7, 0xFFFFFFFF00000000, top >> 12),
+                                (7, 0x100000, (top >> 12) + 1)], for_kernel=True),
+        "249-descriptors": efi_map(many, desc_size=40),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -356,10 +396,11 @@ def main():
         "place": place_corpus(),
         "fdt": fdt_corpus(args.dtb_dir),
         "table_loader": table_loader_corpus(args.fw_cfg_dir),
+        "efi_memmap": efi_memmap_corpus(),
     }
     # QEMU's virt DTBs are about 8 KiB; a table-loader input with QEMU's
     # ACPI tables as its file contents up to 15 KiB.
-    limit = {"fdt": 16384, "table_loader": 16384}
+    limit = {"fdt": 16384, "table_loader": 16384, "efi_memmap": 16384}
     for target, files in corpora.items():
         d = os.path.join(args.out, target)
         os.makedirs(d, exist_ok=True)
