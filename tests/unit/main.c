@@ -25,12 +25,15 @@ int eprintf(const char *fmt, ...)
 	return n;
 }
 
+/* tests/unit/test_boot_place.c */
+extern const struct unit_suite boot_place_suite;
+
 int main(void)
 {
 	const struct unit_suite *suites[] = {
 		&x86_suite,   &zero_page_suite,  &arm64_suite, &memmap_suite,
 		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
-		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite,
+		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
 		&linux_arm64_suite,
 	};
 	size_t n = 0;
