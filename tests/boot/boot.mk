@@ -220,6 +220,15 @@ $(eval $(call boot_case,efi-arm-d13-cloud,$(ARM) --efi --kernel $(D13_ARM_CLOUD)
 $(eval $(call boot_case,img-dtb-nomap-block,$(ARM) --kernel $(ARM_CLOUD) --mem 512M \
 	--reserve '0x40180000 0x10000 no-map' \
 	--expect-console 'bootshim: \[0x040(0[2-9a-f]|[1-9a-f][0-9a-f])[0-9a-f]{4}\.\.0x[0-9a-f]+\] => dtb'))
+# An unexpected exception in the shim is reported, then the machine stops
+# with a failure status: a DTB whose only RAM is at 4 GiB, where QEMU has
+# none (-m 512M), so the first copy there takes a data abort (at EL1, and
+# at EL2 through the other vector table).
+FAULT_DTB := --embed-dtb-memory '0x100000000 0x40000000' --expect-error \
+	'bootshim: error: cpu: exception 0x25 at 0x[0-9a-f]+ \(data abort$(comma) current EL$(comma) ESR 0x96[0-9a-f]+$(comma) FAR 0x1[0-9a-f]{8}\)'
+$(eval $(call boot_case,img-exception-el1,$(ARM) --kernel $(ARM_CLOUD) --mem 512M $(FAULT_DTB)))
+$(eval $(call boot_case,img-exception-el2,$(ARM) --kernel $(ARM_CLOUD) --mem 512M \
+	--machine virtualization=on $(FAULT_DTB)))
 
 # ---- The negative boot matrix: one row per hostile input that slipped
 # past the build (or that the build cannot see: the machine, the loader's
@@ -254,8 +263,15 @@ $(eval $(call neg,pvh-bad-cmdline-size-0,$(HDR) '$(HEAD) 0x238 4 0',kernel: cmdl
 $(eval $(call neg,pvh-bad-cmdline-size,$(HDR) '$(HEAD) 0x238 4 8',cmdline: 22 bytes exceed the kernel.s cmdline_size 8))
 # A truncated kernel: syssize (0x1f4, 16-byte units) claims more
 # protected-mode code than was embedded.
-$(eval $(call neg,pvh-truncated-kernel,$(HDR) '$(HEAD) 0x1f4 4 0x10000000' \
-	--xfail 'shim/x86_boot.c does not check syssize (reported: H2)',kernel: syssize 0x10000000))
+SYSSIZE_XFAIL := --xfail 'shim/x86_boot.c does not check syssize: a truncated kernel is jumped to'
+$(eval $(call neg,pvh-truncated-kernel,$(HDR) '$(HEAD) 0x1f4 4 0x10000000' $(SYSSIZE_XFAIL),kernel: syssize 0x10000000))
+# ... and the build, given a truncated file, must refuse it the same way.
+$(eval $(call boot_case,build-truncated-kernel,--kernel $(TESTS)/truncated.bzimage \
+	$(SYSSIZE_XFAIL) --expect-build-error 'KERNEL=.*syssize 0x[0-9a-f]+'))
+$(TESTS)/truncated.bzimage: $(O)/debian/amd64/vmlinuz-cloud
+	@mkdir -p $(@D)
+	head -c 8388608 $< >$@
+boot-build-truncated-kernel: $(TESTS)/truncated.bzimage
 # Memory: a kernel whose init_size RAM cannot hold, RAM smaller than the
 # real kernel's init_size (51.5 MiB), and an initrd (104 MiB) larger than
 # all RAM (96 MiB, where the kernel fits).
