@@ -115,6 +115,6 @@ uint64_t x86_idmap_ram(const struct memmap *m)
 	if (a > IDMAP_LOW_END)
 		con_printf("bootshim: identity map up to 0x%llx (%s pages above 4 GiB%s)\n",
 			   (unsigned long long)a, gib ? "1 GiB" : "2 MiB",
-			   a < top ? ", page-table pool used up: RAM above it is not used" : "");
+			   a < top ? ", page-table pool used up: nothing is placed above it" : "");
 	return a;
 }

@@ -118,7 +118,8 @@ $(eval $(call boot_case,efi-x86-bad-magic,$(EFI) --kernel $(CLOUD) \
 LOW128M := --machine q35$(comma)max-ram-below-4g=128M --mem 1G --blob 67108864 --initrd raw \
 	--expect-high-mem --expect-console '\[0x1[0-9a-f]{8}\.\.0x[0-9a-f]{9}\] => initrd'
 $(eval $(call boot_case,xrom-q35-low128m-initrd-64m,--rom --kernel $(CLOUD) $(LOW128M) \
-	--expect-console 'identity map up to 0x138000000 \(2 MiB pages above 4 GiB\)'))
+	--expect-console 'identity map up to 0x138000000 \(2 MiB pages above 4 GiB\)' \
+	--expect-console 'TSC frequency [0-9]+ kHz$(comma) from the PIT over'))
 # ... with RDRAND (and RDSEED where QEMU has it) for the kernel's seed.
 $(eval $(call boot_case,xrom-q35-low128m-cpu-max,--rom --kernel $(CLOUD) $(LOW128M) \
 	--qemu-arg -cpu --qemu-arg max \
