@@ -85,8 +85,9 @@ $(O)/debian13/arm64/vmlinuz-%: | $(O)/.deps-build
 	@mkdir -p $(@D)
 	scripts/fetch-kernel.sh arm64 $* $@ trixie
 
-# arm64: Debian 12 ships Image.gz, Debian 13 the Image itself (an EFI stub
-# Image, not a zboot one); the shim embeds the Image.
+# arm64: the shim embeds the uncompressed Image. Debian's vmlinuz (12 and
+# 13) is one already, with its EFI stub (not an EFI zboot image); an
+# Image.gz is decompressed.
 ifeq ($(ARCH),aarch64)
 KERNEL_PAYLOAD := $(B)/Image
 $(B)/Image: $(KERNEL)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # kernel-image.sh KERNEL OUT: the uncompressed arm64 Image of KERNEL, which
-# may be an Image (Debian 13's vmlinuz: an Image with its EFI stub) or an
-# Image.gz (Debian 12's). Anything else, such as an EFI zboot image
+# may be an Image (Debian 12's and 13's vmlinuz: an Image with its EFI stub)
+# or an Image.gz. Anything else, such as an EFI zboot image
 # ("MZ" then "zimg", compressed behind a decompressor only UEFI can run),
 # is left for the payload check to name.
 set -eu

@@ -90,8 +90,11 @@ $(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35
 
 # ---- x86_64: shim.efi under OVMF, direct hand-off.
 EFI := --efi
+# -cpu max: RDRAND, behind OVMF's EFI_RNG_PROTOCOL; the shim passes 64 bytes
+# of it as SETUP_RNG_SEED, which the guest must see taken (length wiped).
 $(eval $(call boot_case,efi-x86-cloud,$(EFI) --kernel $(CLOUD) --mem 512M --smp 2 \
-	--cmdline '$(QUOTED)'))
+	--cmdline '$(QUOTED)' --qemu-arg -cpu --qemu-arg max \
+	--expect-console 'bootshim: 64 bytes of entropy from EFI_RNG_PROTOCOL' --expect-rng-seed))
 $(eval $(call boot_case,efi-x86-generic-6g,$(EFI) --kernel $(GENERIC) --mem 6G --smp 2 \
 	--expect-high-mem))
 # From the UEFI shell, with arguments: they replace the embedded command
@@ -287,6 +290,7 @@ $(eval $(call neg,xrom-loader-write-pointer-oob,--rom --kernel $(CLOUD) --table-
 $(eval $(call neg,xrom-loader-allocate-unknown,--rom --kernel $(CLOUD) --table-loader allocate-unknown,table-loader: ALLOCATE: no fw_cfg file .etc/no-such-file.))
 # arm64: the Image header, and an image_size RAM cannot hold.
 $(eval $(call neg,img-bad-magic,$(ARM) --kernel $(ARM_CLOUD) --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
+$(eval $(call neg,rom-ram-below-image-size,$(ROM) --kernel $(ARM_CLOUD) --mem 24M,kernel: no room for 0x[0-9a-f]+ bytes))
 $(eval $(call neg,img-image-size-over-ram,$(ARM) --kernel $(ARM_CLOUD) --mem 128M --patch '.payload.kernel 16 8 0x10000000',kernel: no room for 0x10000000 bytes))
 # 128 MiB of RAM, 32 MiB of it reserved in the DTB where the 56 MiB initrd
 # sits: what is left cannot hold it anywhere.
