@@ -5,8 +5,6 @@
 #include "../../shim/pvh.h"
 #include "x86_64.h"
 
-__attribute__((noreturn)) void pvh_main(uint32_t start_info, uint64_t tsc);
-
 extern const uint8_t _shim_start[], _shim_end[];
 
 void pvh_main(uint32_t start_info, uint64_t tsc)

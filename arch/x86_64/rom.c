@@ -14,7 +14,6 @@ int fw_cfg_init(struct error *e);
 int fw_cfg_read(uint16_t select, void *buf, uint32_t len, struct error *e);
 int fw_cfg_write(uint16_t select, uint32_t offset, const void *buf, uint32_t len,
 		 struct error *e);
-__attribute__((noreturn)) void rom_main(uint64_t tsc);
 
 extern const uint8_t __ram_start[], __ram_end[];
 

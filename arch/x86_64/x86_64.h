@@ -50,6 +50,11 @@ struct x86_exc_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* The entries' C halves, called from pvh_entry.S and rom_entry.S with the
+ * TSC at the first instruction. */
+__attribute__((noreturn)) void pvh_main(uint32_t start_info, uint64_t tsc);
+__attribute__((noreturn)) void rom_main(uint64_t tsc);
+
 /* COM1 (cpu.c). */
 void x86_console_init(void);
 void uart_putc(char c);
