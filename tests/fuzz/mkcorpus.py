@@ -229,10 +229,11 @@ def place_corpus():
 
 
 def fdt_input(dtb, cmdline=b"console=ttyAMA0 root=/dev/vda2", seed=False, initrd=True,
-              high=False, long=False, seed_shift=0):
+              high=False, long=False, seed_shift=0, uefi=False, update=False):
     """Flags byte, command line length and bytes, then the DTB."""
     flags = (1 if seed else 0) | (2 if initrd else 0) | (4 if high else 0) | \
-        (8 if long else 0) | (seed_shift << 4)
+        (8 if long else 0) | (seed_shift << 4) | (0x40 if uefi else 0) | \
+        (0x80 if update else 0)
     assert len(cmdline) < 256
     return bytes([flags, len(cmdline)]) + cmdline + dtb
 
@@ -248,6 +249,12 @@ def fdt_corpus(dtb_dir):
             c[name + "-seed-long-cmdline"] = fdt_input(
                 dtb, b'init="/bin/sh -c x" quiet ', seed=True, long=True, seed_shift=3)
             c[name + "-high-initrd-no-cmdline"] = fdt_input(dtb, b"", high=True)
+        if name in ("qemu-virt-512m", "reserved", "cells32"):
+            # A UEFI boot: every property dt_patch adds, the longest
+            # command line, then the memory map update.
+            c[name + "-uefi"] = fdt_input(dtb, b"console=ttyAMA0 ", seed=True, long=True,
+                                          seed_shift=3, uefi=True, update=True)
+            c[name + "-update-without-uefi"] = fdt_input(dtb, update=True)
     return c
 
 
