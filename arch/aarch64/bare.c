@@ -4,12 +4,12 @@
 #include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
+#include "cpu.h"
+#include "dcache.h"
 
 #define PL011_DR 0x00
 #define PL011_FR 0x18
 #define PL011_FR_TXFF (1 << 5)
-
-bool semihost_call(uint64_t op, const void *param);
 
 #define PSCI_SYSTEM_OFF 0x84000008
 #define SEMIHOST_SYS_EXIT 0x18
@@ -33,6 +33,35 @@ void arch_console_putc(char c)
 	for (int i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
 		;
 	uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+void dc_own_ranges(const struct range *r, size_t n)
+{
+	uint64_t line = dcache_line();
+	for (size_t i = 0; i < n; i++) {
+		struct dc_plan p = dc_plan_own(r[i].base, r[i].size, line);
+		for (size_t k = 0; k < p.n_edge; k++)
+			__asm__ volatile("dc civac, %0" : : "r"(p.edge[k]) : "memory");
+		for (uint64_t a = p.inval_lo; a < p.inval_hi; a += line)
+			__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	}
+	__asm__ volatile("dsb sy" : : : "memory");
+}
+
+/* booting.rst guarantees only that "the address range corresponding to
+ * the loaded kernel image must be cleaned to the PoC": a loader (kexec, a
+ * bootloader) may leave dirty lines over the memory the shim is about to
+ * write past the caches (MMU off, shim.img). Written back later, they
+ * would overwrite the fresh copies or the new DTB. So the destinations are
+ * invalidated before anything is written to them; arch_enter_kernel cleans
+ * them once written. (This replaces the core's no-op default.) */
+int arch_claim(const struct place_item *item, size_t n, struct error *e)
+{
+	struct range r[ITEM_COUNT];
+	if (n > ITEM_COUNT)
+		return fail(e, "placement", "%zu items, more than %u", n, ITEM_COUNT);
+	dc_own_ranges(r, dc_written_ranges(item, n, r));
+	return 0;
 }
 
 void arch_stop_failure(void)

@@ -6,8 +6,8 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "aarch64.h"
-
-__attribute__((noreturn)) void jump_to_kernel(uint64_t entry, uint64_t dtb);
+#include "cpu.h"
+#include "dcache.h"
 
 uint64_t arch_ticks(void)
 {
@@ -23,21 +23,54 @@ uint64_t arch_ticks_hz(void)
 	return v;
 }
 
-__attribute__((noreturn)) void exception_fatal(uint64_t esr, uint64_t elr, uint64_t far);
-void exception_fatal(uint64_t esr, uint64_t elr, uint64_t far)
+/* ESR_ELx.EC, the exception class, and the classes worth a name. */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_MASK 0x3f
+static const char *const ec_names[ESR_EC_MASK + 1] = {
+	[0x00] = "unknown reason",	 [0x01] = "WFI/WFE",
+	[0x07] = "FP/SIMD trapped",	 [0x0e] = "illegal execution state",
+	[0x15] = "SVC",			 [0x16] = "HVC",
+	[0x17] = "SMC",			 [0x18] = "system register trapped",
+	[0x19] = "SVE trapped",		 [0x1d] = "SME trapped",
+	[0x20] = "instruction abort, lower EL", [0x21] = "instruction abort",
+	[0x22] = "PC alignment",	 [0x24] = "data abort, lower EL",
+	[0x25] = "data abort",		 [0x26] = "SP alignment",
+	[0x2f] = "SError",		 [0x3c] = "BRK",
+};
+/* The vector table's four groups of four entries: (entry & 3) is the
+ * kind, (entry >> 2) where the exception came from. */
+#define VECTOR_KIND_SYNC 0
+static const char *const vector_kinds[4] = { "synchronous", "IRQ", "FIQ", "SError" };
+static const char *const vector_origins[4] = { "current EL, SP_EL0", "current EL",
+					       "lower EL, AArch64", "lower EL, AArch32" };
+
+/* Called by the exception vectors (vectors.S): any exception the shim did
+ * not expect, during its own run or after it (an EL3 trap from the kernel
+ * below a shim.rom), is reported in the x86 entries' form, "cpu: exception
+ * <n> at <address>", then the machine is stopped. */
+void exception_fatal(uint64_t esr, uint64_t elr, uint64_t far, uint64_t entry)
 {
 	struct error e;
-	fail(&e, "exception", "ESR 0x%llx at 0x%llx, FAR 0x%llx", (unsigned long long)esr,
-	     (unsigned long long)elr, (unsigned long long)far);
+	unsigned ec = (unsigned)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	const char *what = (entry & 3) != VECTOR_KIND_SYNC ? vector_kinds[entry & 3]
+			 : ec_names[ec] ? ec_names[ec] : "synchronous";
+	fail(&e, "cpu", "exception 0x%02x at 0x%llx (%s, %s, ESR 0x%llx, FAR 0x%llx)", ec,
+	     (unsigned long long)elr, what, vector_origins[(entry >> 2) & 3],
+	     (unsigned long long)esr, (unsigned long long)far);
 	fatal(&e);
+}
+
+uint64_t dcache_line(void)
+{
+	uint64_t ctr;
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	return 4ull << ((ctr >> CTR_EL0_DMINLINE_SHIFT) & CTR_EL0_DMINLINE_MASK);
 }
 
 /* Clean and invalidate [base, base+size) to the point of coherency. */
 static void dcache_clean_inval(uint64_t base, uint64_t size)
 {
-	uint64_t ctr;
-	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
-	uint64_t line = 4ull << ((ctr >> 16) & 0xf); /* DminLine, in words */
+	uint64_t line = dcache_line();
 	for (uint64_t a = align_down(base, line); a < base + size; a += line)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 }

@@ -5,6 +5,7 @@
  * and the shared distributor. */
 #include "../../shim/error.h"
 #include "../../shim/fdt.h"
+#include "cpu.h"
 
 #include <libfdt.h>
 

@@ -3,10 +3,7 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/fdt.h"
-
-void aarch64_console_init(uint64_t pl011_base, char psci_conduit);
-size_t rndr_seed(uint8_t *out, size_t len);
-__attribute__((noreturn)) void img_main(uint64_t dtb, uint64_t ticks, uint64_t el);
+#include "cpu.h"
 
 extern const uint8_t _head[], _shim_end[];
 

@@ -5,6 +5,7 @@
  * blocks (QEMU virt: flash at 0, devices up to 1 GiB, RAM above). */
 #include "../../shim/memmap.h"
 #include "aarch64.h"
+#include "cpu.h"
 
 #define DESC_BLOCK 0x1
 #define DESC_TABLE 0x3

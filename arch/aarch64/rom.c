@@ -5,12 +5,9 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/fdt.h"
-
-void aarch64_console_init(uint64_t pl011_base, char psci_conduit);
-void mmu_enable(const struct memmap *m, uint64_t flash_size, unsigned el);
-int gic_nonsecure_init(const void *fdt, struct error *e);
-size_t rndr_seed(uint8_t *out, size_t len);
-__attribute__((noreturn)) void rom_main(uint64_t ticks, uint64_t el);
+#include "aarch64.h"
+#include "cpu.h"
+#include "el3.h"
 
 /* QEMU virt: RAM at 1 GiB, where -bios boots find the DTB; the PL011 used
  * only to report that no DTB exists at all. */
@@ -19,6 +16,99 @@ __attribute__((noreturn)) void rom_main(uint64_t ticks, uint64_t el);
 #define VIRT_FLASH_SIZE MiB(64)
 
 extern const uint8_t __ram_start[], __ram_end[];
+
+/* System registers by encoding, for those older assemblers do not name. */
+#define SYSREG_READ(enc) ({ uint64_t v_; __asm__ volatile("mrs %0, " enc : "=r"(v_)); v_; })
+#define SYSREG_WRITE(enc, v) __asm__ volatile("msr " enc ", %0" : : "r"((uint64_t)(v)))
+#define ID_AA64ISAR2_EL1 "S3_0_C0_C6_2"
+#define ID_AA64MMFR3_EL1 "S3_0_C0_C7_3"
+#define ID_AA64SMFR0_EL1 "S3_0_C0_C4_5"
+#define PMSIDR_EL1 "S3_0_C9_C9_7"
+#define ZCR_EL3 "S3_6_C1_C2_0"
+#define SMCR_EL3 "S3_6_C1_C2_6"
+#define ICC_SRE_EL3 "S3_6_C12_C12_5"
+#define ICC_SRE_EL2 "S3_4_C12_C9_5"
+#define GCSCR_EL1 "S3_0_C2_C5_0"
+#define GCSCRE0_EL1 "S3_0_C2_C5_2"
+#define GCSCR_EL2 "S3_4_C2_C5_0"
+#define AMCNTENSET0_EL0 "S3_3_C13_C2_5"
+/* QEMU's generic timer frequency, if nothing set CNTFRQ_EL0. */
+#define VIRT_CNTFRQ 62500000
+
+static struct aa64_id read_id_regs(void)
+{
+	struct aa64_id id = {
+		.pfr0 = SYSREG_READ("id_aa64pfr0_el1"),
+		.pfr1 = SYSREG_READ("id_aa64pfr1_el1"),
+		.isar1 = SYSREG_READ("id_aa64isar1_el1"),
+		.isar2 = SYSREG_READ(ID_AA64ISAR2_EL1),
+		.mmfr0 = SYSREG_READ("id_aa64mmfr0_el1"),
+		.mmfr1 = SYSREG_READ("id_aa64mmfr1_el1"),
+		.mmfr3 = SYSREG_READ(ID_AA64MMFR3_EL1),
+		.dfr0 = SYSREG_READ("id_aa64dfr0_el1"),
+		.smfr0 = SYSREG_READ(ID_AA64SMFR0_EL1),
+	};
+	if (ID_FIELD(id.dfr0, ID_AA64DFR0_PMSVER))
+		id.pmsidr = SYSREG_READ(PMSIDR_EL1);
+	return id;
+}
+
+/* What booting.rst asks of the firmware before a kernel runs below EL3
+ * (el3.c has the values and the quotes), before anything else: from here
+ * on, code may use FP/SIMD (Debian's libfdt.a), which CPTR_EL3 allows.
+ * Returns the registers as read back. */
+static struct el3_state el3_setup(void)
+{
+	struct aa64_id id = read_id_regs();
+	struct el3_config c = el3_config(&id);
+	/* "CNTFRQ must be programmed with the timer frequency" */
+	if (!SYSREG_READ("cntfrq_el0"))
+		SYSREG_WRITE("cntfrq_el0", VIRT_CNTFRQ);
+	/* The SVE and SME controls first: ZCR_EL3 and SMCR_EL3 trap until
+	 * CPTR_EL3 enables them. */
+	SYSREG_WRITE("cptr_el3", c.cptr);
+	__asm__ volatile("isb");
+	if (c.cptr & CPTR_EL3_EZ)
+		SYSREG_WRITE(ZCR_EL3, c.zcr);
+	if (c.cptr & CPTR_EL3_ESM)
+		SYSREG_WRITE(SMCR_EL3, c.smcr);
+	SYSREG_WRITE("mdcr_el3", c.mdcr);
+	if (c.gicv3_sysregs) {
+		SYSREG_WRITE(ICC_SRE_EL3, ICC_SRE_ALL);
+		__asm__ volatile("isb");
+		if (c.el2)
+			SYSREG_WRITE(ICC_SRE_EL2, ICC_SRE_ALL);
+	}
+	if (c.gcs) {
+		SYSREG_WRITE(GCSCR_EL1, 0);
+		SYSREG_WRITE(GCSCRE0_EL1, 0);
+		if (c.el2)
+			SYSREG_WRITE(GCSCR_EL2, 0);
+	}
+	if (c.amu)
+		SYSREG_WRITE(AMCNTENSET0_EL0, AMCNTENSET0_ARCH);
+	if (c.el2) {
+		SYSREG_WRITE("hcr_el2", HCR_EL2_RW);
+		SYSREG_WRITE("sctlr_el2", SCTLR_EL2_RES1);
+		SYSREG_WRITE("cptr_el2", c.cptr_el2);
+		/* "CNTVOFF must be programmed with a consistent value on all
+		 * CPUs" */
+		SYSREG_WRITE("cntvoff_el2", 0);
+	}
+	SYSREG_WRITE("sctlr_el1", SCTLR_EL1_RES1);
+	SYSREG_WRITE("scr_el3", c.scr);
+	__asm__ volatile("isb");
+
+	struct el3_state st = {
+		.scr = SYSREG_READ("scr_el3"),
+		.cptr = SYSREG_READ("cptr_el3"),
+		.mdcr = SYSREG_READ("mdcr_el3"),
+		.sme = c.cptr & CPTR_EL3_ESM,
+	};
+	if (st.sme)
+		st.smcr = SYSREG_READ(SMCR_EL3);
+	return st;
+}
 
 static const char *entry_names[] = {
 	[1] = "firmware (-bios) at EL1",
@@ -31,6 +121,9 @@ void rom_main(uint64_t ticks, uint64_t el)
 	static struct platform pf;
 	struct error err;
 	struct payload pl;
+	struct el3_state el3 = { 0 };
+	if (el == 3)
+		el3 = el3_setup();
 	payload_get(&pl);
 
 	const void *fdt = (const void *)(uintptr_t)VIRT_RAM_BASE;
@@ -56,6 +149,11 @@ void rom_main(uint64_t ticks, uint64_t el)
 
 	pf.entry_name = entry_names[el];
 	pf.t_entry = ticks;
+	if (el == 3) {
+		char line[256];
+		el3_describe(&el3, line, sizeof(line));
+		con_printf("bootshim: EL3: %s\n", line);
+	}
 	/* At EL3 the shim is the secure firmware: hand the interrupt
 	 * controller to the non-secure world the kernel will run in. */
 	if (el == 3 && gic_nonsecure_init(fdt, &err))

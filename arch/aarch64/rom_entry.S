@@ -10,10 +10,6 @@ _start:
 	msr	daifset, #0xf
 	mrs	x21, CurrentEL
 	lsr	x21, x21, #2
-	cmp	x21, #3
-	b.ne	1f
-	bl	el3_setup
-1:
 
 	/* Only the boot CPU (affinity 0.0.0) goes on; others (EL3 entry
 	 * only: otherwise PSCI keeps them off) are parked: see README. */
@@ -23,10 +19,12 @@ _start:
 3:	wfi
 	b	3b
 
-2:	ldr	x0, =stack_top
-	mov	sp, x0
-	mov	x0, x21
+	/* The exception vectors before anything that can fault; rom_main
+	 * then sets EL3 up (el3.c) before anything else. */
+2:	mov	x0, x21
 	bl	cpu_setup
+	ldr	x0, =stack_top
+	mov	sp, x0
 
 	/* .data from flash to RAM, .bss zeroed. */
 	ldr	x0, =__data_load

@@ -1,14 +1,21 @@
 /* Exception vectors for the shim's own run: a fault must be reported, not
  * hang the machine. One exception is expected: the semihosting probe in
  * arch_stop_failure, whose HLT traps when QEMU runs without -semihosting;
- * it resumes after the HLT. */
+ * it resumes after the HLT (x9, x16 and x17 are the only registers the
+ * handler changes, all free across semihost_call). Every other one goes to
+ * exception_fatal(esr, elr, far, entry) with the entry's index (0-15) in
+ * the table: its kind (synchronous, IRQ, FIQ, SError) and where it came
+ * from. */
 
 	.macro	vector_table el
 	.balign	2048
 vectors_el\el:
+	.set	entry, 0
 	.rept	16
 	.balign	128
+	mov	x9, #entry
 	b	exc_el\el
+	.set	entry, entry + 1
 	.endr
 exc_el\el:
 	adrp	x16, semihost_probing
@@ -22,6 +29,7 @@ exc_el\el:
 1:	mrs	x0, esr_el\el
 	mrs	x1, elr_el\el
 	mrs	x2, far_el\el
+	mov	x3, x9
 	b	exception_fatal
 	.endm
 

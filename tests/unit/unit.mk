@@ -5,10 +5,11 @@
 #   BOOTSHIM_SEED=0x1234 make check-unit  another seed for the property test
 #   BOOTSHIM_ITERS=200000 make check-unit more property-test cases
 #   BOOTSHIM_TEST_KERNEL=path             the real bzImage to parse (else
-#                                         $(O)/debian/amd64/vmlinuz-cloud;
-#                                         the test is skipped if missing)
-#   BOOTSHIM_TEST_KERNEL_ARM64=path       the real arm64 Image to parse (else
-#                                         $(O)/debian/arm64/vmlinuz-cloud)
+#                                         $(O)/debian/amd64/vmlinuz-cloud,
+#                                         fetched first; missing: a failure)
+#   BOOTSHIM_TEST_KERNEL_ARM64=path       the real arm64 Image or Image.gz to
+#                                         parse (else $(O)/debian/arm64/
+#                                         vmlinuz-cloud, fetched first)
 #   BOOTSHIM_TEST_DTB_DIR=dir             the test DTBs (else tests/unit/dtb,
 #                                         written by tests/unit/dtb/mkdtbs.sh)
 #   BOOTSHIM_TEST_FW_CFG_DIR=dir          QEMU's recorded fw_cfg blobs (else
@@ -37,11 +38,12 @@ $(HOST)/unit-tests: shim/linux_arm64.c $(wildcard arch/aarch64/*.h)
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 
-# $(O)/.deps-check: the Makefile's rule installs libcmocka-dev if missing;
+# $(O)/.deps-check: the Makefile's rule installs libcmocka-dev (and zlib1g-dev,
+# for test_arm64.c's Image.gz) if missing;
 # $(O)/.deps-build, libfdt-dev.
 $(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_HOST_SRCS) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) -lcmocka -lfdt
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) -lcmocka -lfdt -lz
 
 # UEFI fault injection (tests/unit/test_efi_fault.c): the firmware-facing
 # UEFI code against a fake system table, compiled for the host against the
@@ -57,7 +59,11 @@ $(HOST)/efi-unit-tests: $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) tests/unit/efi_fake.h
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(EFI_UNIT_CFLAGS) -o $@ $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) -lcmocka
 
-check-unit: $(HOST)/unit-tests $(HOST)/efi-unit-tests
+# The real kernels test_x86.c and test_arm64.c parse: fetched before the
+# run (under make -j check they would otherwise race the download), and a
+# missing one fails the run rather than skip its test.
+check-unit: $(HOST)/unit-tests $(HOST)/efi-unit-tests $(BOOTSHIM_TEST_KERNEL) \
+	$(BOOTSHIM_TEST_KERNEL_ARM64)
 	BOOTSHIM_TEST_KERNEL=$(BOOTSHIM_TEST_KERNEL) \
 		BOOTSHIM_TEST_KERNEL_ARM64=$(BOOTSHIM_TEST_KERNEL_ARM64) $(HOST)/unit-tests
 	$(HOST)/efi-unit-tests
