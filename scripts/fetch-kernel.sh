@@ -69,7 +69,14 @@ if [ -z "$pkg" ]; then
 	echo "fetch-kernel: cannot resolve $meta; run 'apt-get update' first" >&2
 	exit 1
 fi
-(cd "$work" && apt-get $apt_opts download "$pkg" >/dev/null)
+if ! (cd "$work" && apt-get $apt_opts download "$pkg" >/dev/null 2>&1); then
+	# A private list gone stale: the archive has moved on to a newer
+	# kernel. Refresh it once and resolve again.
+	[ -n "$private" ] || exit 1
+	apt-get $apt_opts update >/dev/null
+	pkg=$(resolve)
+	(cd "$work" && apt-get $apt_opts download "$pkg" >/dev/null)
+fi
 dpkg-deb -x "$work"/*.deb "$work/x"
 img=$(ls "$work"/x/boot/vmlinuz-* | head -n1)
 rm -rf "$out.modules"
