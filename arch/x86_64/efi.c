@@ -8,6 +8,7 @@
 #include <efilib.h>
 
 #include "../../shim/boot.h"
+#include "../../shim/console.h"
 #include "../efi/efi.h"
 
 int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
@@ -43,5 +44,10 @@ int efi_arch_init(struct platform *pf, struct error *e)
 	find_gop(&pf->efi);
 	/* The kernel's SETUP_RNG_SEED (shim/linux_x86.c), from EFI_RNG. */
 	pf->seed_len = efi_rng(pf->seed, sizeof(pf->seed));
+	if (pf->seed_len)
+		con_printf("bootshim: %zu bytes of entropy from EFI_RNG_PROTOCOL for the kernel "
+			   "(SETUP_RNG_SEED)\n", pf->seed_len);
+	else
+		con_printf("bootshim: no EFI_RNG_PROTOCOL: no entropy for the kernel\n");
 	return 0;
 }

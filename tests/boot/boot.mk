@@ -90,10 +90,11 @@ $(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35
 
 # ---- x86_64: shim.efi under OVMF, direct hand-off.
 EFI := --efi
-# -cpu max: RDRAND, behind OVMF's EFI_RNG_PROTOCOL; the shim passes 64 bytes
-# of it as SETUP_RNG_SEED, which the guest must see taken (length wiped).
+# A virtio-rng device: OVMF's EFI_RNG_PROTOCOL (Debian 12's OVMF has no
+# RDRAND driver); the shim passes 64 bytes of it as SETUP_RNG_SEED, which the
+# guest must see taken (its length wiped by the kernel).
 $(eval $(call boot_case,efi-x86-cloud,$(EFI) --kernel $(CLOUD) --mem 512M --smp 2 \
-	--cmdline '$(QUOTED)' --qemu-arg -cpu --qemu-arg max \
+	--cmdline '$(QUOTED)' --qemu-arg -device --qemu-arg virtio-rng-pci \
 	--expect-console 'bootshim: 64 bytes of entropy from EFI_RNG_PROTOCOL' --expect-rng-seed))
 $(eval $(call boot_case,efi-x86-generic-6g,$(EFI) --kernel $(GENERIC) --mem 6G --smp 2 \
 	--expect-high-mem))
@@ -233,6 +234,21 @@ FAULT_DTB := --embed-dtb-memory '0x100000000 0x40000000' --expect-error \
 $(eval $(call boot_case,img-exception-el1,$(ARM) --kernel $(ARM_CLOUD) --mem 512M $(FAULT_DTB)))
 $(eval $(call boot_case,img-exception-el2,$(ARM) --kernel $(ARM_CLOUD) --mem 512M \
 	--machine virtualization=on $(FAULT_DTB)))
+# EL3 (secure=on), with a GICv3, without and with EL2: the shim announces
+# the EL3 registers as read back after its set-up. The enables must match
+# what -cpu max has (pointer authentication, SVE, SME with FA64, HCX; more
+# on newer QEMU): booting.rst's FEAT_SME_FA64 "SMCR_EL3.FA64 (bit 31) must
+# be initialised to 0b1", MDCR_EL3 without TDA and TPM, and HCE, FGTEn,
+# ECVEn, HXEn, FGTEn2 only where EL2 exists.
+EL3_REST := CPTR_EL3 0x[0-9a-f]+ \(EZ ESM\), MDCR_EL3 0x[0-9a-f]+( \(EnPM2( EnPMS3)?\)| \(EnPMS3\))?, SMCR_EL3 0x[0-9a-f]+ \(FA64( EZT0)?\)$$$$
+$(eval $(call boot_case,rom-el3-gicv3-sysregs,$(ROM) --kernel $(ARM_CLOUD) \
+	--machine secure=on$(comma)gic-version=3 \
+	--expect-console 'bootshim: EL3: SCR_EL3 0x[0-9a-f]+ \(APK API( ATA)?( GCSEn)? EnTP2( TCR2En)?( PIEn)?\)$(comma) $(EL3_REST)' \
+	--expect-console 'GICv3: CPU0: found redistributor'))
+$(eval $(call boot_case,rom-el3-el2-gicv3-sysregs,$(ROM) --kernel $(ARM_CLOUD) \
+	--machine secure=on$(comma)virtualization=on$(comma)gic-version=3 \
+	--expect-console 'bootshim: EL3: SCR_EL3 0x[0-9a-f]+ \(HCE APK API( ATA)?( FGTEn)?( ECVEn)? HXEn( GCSEn)? EnTP2( TCR2En)?( PIEn)?( FGTEn2)?\)$(comma) $(EL3_REST)' \
+	--expect-console 'GICv3: CPU0: found redistributor'))
 
 # ---- The negative boot matrix: one row per hostile input that slipped
 # past the build (or that the build cannot see: the machine, the loader's

@@ -28,7 +28,7 @@ INIT_TS_RE = re.compile(r"\[\s*(\d+\.\d+)\] Run /init as init process")
 SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
 FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
           "memtotal-kib", "cpus", "acpi", "efi", "efivars", "vda-sector0-sha256",
-          "vmgenid")
+          "vmgenid", "setup-data")
 INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
               "acpi", "efi", "efivars")
 MIB = 1 << 20
@@ -67,6 +67,9 @@ def parse_args(argv):
     p.add_argument("--expect-efi", type=int, choices=(0, 1))
     p.add_argument("--expect-efivars", action="store_true",
                    help="the guest must list UEFI variables (runtime services work)")
+    p.add_argument("--expect-rng-seed-taken", action="store_true",
+                   help="x86: the kernel must have taken a SETUP_RNG_SEED (the guest "
+                        "sees the node with its length wiped to 0)")
     p.add_argument("--expect-vmgenid", metavar="GUID",
                    help="the VM generation ID the guest must read back")
     p.add_argument("--expect-vda-sha256", metavar="HEX",
@@ -80,7 +83,8 @@ def parse_args(argv):
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--stop-on", metavar="REGEX",
                    help="stop QEMU (as a clean exit) once a line matches, e.g. a firmware "
-                        "that goes on to its next boot option after an error")
+                        "that goes on to its next boot option after an error; the run "
+                        "fails if QEMU ends any other way")
     p.add_argument("--stop-after-report", action="store_true",
                    help="stop QEMU once the report has ended, for machines the guest "
                         "cannot power off (no PSCI under secure=on)")
@@ -102,6 +106,7 @@ class Run:
         self.spawn_error = None
         self.time_to_report = None
         self.time_to_exit = None
+        self.stopped_on = False    # --stop-on matched and we stopped QEMU
 
 
 def kill_group(proc):
@@ -178,11 +183,12 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
             for raw in complete:
                 add_line(raw, now)
             recent = run.lines[-len(complete) - 1:]
+            hit_stop_on = stop_on and any(re.search(stop_on, l) for l in recent)
             if (stop_after_report and any(REPORT_RE.search(l) and l.split()[1:2] == ["end"]
-                                          for l in recent)) or \
-                    (stop_on and any(re.search(stop_on, l) for l in recent)):
+                                          for l in recent)) or hit_stop_on:
                 kill_group(proc)
                 stopped = True
+                run.stopped_on = bool(hit_stop_on)
                 break
         if pending:
             add_line(pending, time.monotonic())
@@ -306,6 +312,11 @@ def check_report(args, fields):
     if args.expect_efi == 0 and ints.get("efivars", -1) != -1:
         bad.append(f"efivars: expected -1 (no UEFI runtime), got {ints['efivars']}")
 
+    if args.expect_rng_seed_taken and \
+            "0x9/0" not in fields.get("setup-data", "").split(","):
+        bad.append(f"setup-data {fields.get('setup-data')!r}: no SETUP_RNG_SEED (0x9) "
+                   f"that the kernel took (length 0)")
+
     if args.expect_vmgenid is not None and \
             fields.get("vmgenid", "").lower() != args.expect_vmgenid.lower():
         bad.append(f"vmgenid mismatch: expected {args.expect_vmgenid}, "
@@ -349,6 +360,12 @@ def evaluate(args, run):
     text = "\n".join(run.lines)
     if run.timed_out:
         reasons.append(f"timeout after {args.timeout:g} s (QEMU killed)")
+    # --stop-on names how the run must end (a firmware going on to its next
+    # boot option): a run that ended any other way (a reset, an exit, a
+    # hang) fails.
+    if args.stop_on and not run.stopped_on and not run.timed_out:
+        reasons.append(f"--stop-on /{args.stop_on}/ never matched: QEMU ended by itself "
+                       f"(status {run.status})")
 
     for rx in args.expect_console:
         if not re.search(rx, text, re.MULTILINE):

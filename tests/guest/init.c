@@ -518,6 +518,36 @@ static void report_vmgenid(void)
 	       g[13], g[14], g[15]);
 }
 
+/* x86 setup_data as the kernel left it (/sys/kernel/boot_params, ksysfs):
+ * "<type>/<bytes>,..." in chain order, "none" without any. The kernel wipes
+ * a SETUP_RNG_SEED node's data and sets its len to 0 once it has mixed the
+ * seed into its pool (arch/x86/kernel/setup.c), so "0x9/0" shows that the
+ * seed the loader passed was taken. */
+static void report_setup_data(void)
+{
+	static const char dir[] = "/sys/kernel/boot_params/setup_data";
+	char list[256] = "";
+	size_t used = 0;
+	for (int i = 0; i < 16; i++) {
+		char path[128];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%d/type", dir, i);
+		char *type = slurp(path, NULL);
+		if (!type)
+			break;
+		type[strcspn(type, "\n")] = 0;
+		snprintf(path, sizeof(path), "%s/%d/data", dir, i);
+		long long size = stat(path, &st) ? -1 : (long long)st.st_size;
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s/%lld", used ? "," : "",
+				 type, size);
+		free(type);
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			break;
+		used += (size_t)n;
+	}
+	report("setup-data", "%s", used ? list : "none");
+}
+
 /* /proc/iomem lines look like "00100000-bffdffff : System RAM"; nesting is
  * shown by leading spaces. Sum only top-level RAM (children such as
  * "Kernel code" lie inside it). Needs CAP_SYS_ADMIN, else addresses read 0. */
@@ -650,6 +680,7 @@ int main(void)
 	report_efivars();
 	report_disk();
 	report_vmgenid();
+	report_setup_data();
 	marker("end");
 
 	/* tty writes return once queued; make sure everything left the UART
