@@ -1,9 +1,15 @@
 /* arm64_parse_kernel: a synthetic Image header, each single corruption of
- * it, and a real Debian arm64 Image when one has been fetched. */
+ * it, and the real Debian arm64 kernel (make check-unit fetches it first;
+ * a missing one fails the test, it is not skipped). Debian ships the Image
+ * either plain or gzip-compressed (Image.gz): the test reads both, through
+ * zlib, and parses the Image itself, as scripts/kernel-image.sh gives it
+ * to the shim. */
 #include "unit.h"
 #include "arm64_image.h"
 
-#include <sys/stat.h>
+#include <errno.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #define IMG_LEN 0x1800123ull
 #define IMG_SIZE 0x2000000ull
@@ -121,39 +127,94 @@ static void run_corruption(void **state)
 	assert_int_equal(strncmp(e.msg, "kernel: ", 8), 0);
 }
 
+/* The first 64 bytes of the Image in `path` (gzip-compressed or not:
+ * gzread passes a plain file through) and the Image's length. */
+static void read_image(const char *path, uint8_t *h, uint64_t *len, bool *gz)
+{
+	gzFile f = gzopen(path, "rb");
+	if (!f)
+		fail_msg("no arm64 kernel at %s: %s (make check-unit fetches it; or set "
+			 "BOOTSHIM_TEST_KERNEL_ARM64)", path, strerror(errno));
+	static uint8_t buf[1 << 20];
+	*len = 0;
+	int got;
+	while ((got = gzread(f, buf, sizeof(buf))) > 0) {
+		if (*len < 64)
+			memcpy(h + *len, buf, (size_t)got < 64 - *len ? (size_t)got : 64 - *len);
+		*len += (uint64_t)got;
+	}
+	*gz = !gzdirect(f);
+	int errnum;
+	const char *msg = gzerror(f, &errnum);
+	if (got < 0 || errnum != Z_OK) {
+		gzclose(f);
+		fail_msg("%s: %s", path, msg);
+	}
+	gzclose(f);
+	if (*len < 64)
+		fail_msg("%s: %llu bytes, not an Image", path, (unsigned long long)*len);
+}
+
+static void check_real_image(const char *path, const uint8_t *h, uint64_t len)
+{
+	struct arm64_kernel k;
+	struct error e;
+	assert_ok(arm64_parse_kernel(h, len, &k, &e), &e);
+	assert_false(k.assumed);
+	assert_true(k.reserve >= len && k.reserve % 4096 == 0);
+	assert_int_equal(k.reserve, (ld(h, 16, 8) + 4095) & ~4095ull);
+	assert_true(k.text_offset < MiB(2) && k.text_offset % 4096 == 0);
+	assert_true(k.anywhere); /* every kernel since 4.6 sets bit 3 */
+	print_message("real arm64 kernel %s: Image of %llu bytes, image_size 0x%llx, "
+		      "text_offset 0x%llx\n",
+		      path, (unsigned long long)len, (unsigned long long)k.reserve,
+		      (unsigned long long)k.text_offset);
+}
+
 static void test_arm64_parse_real_kernel(void **state)
 {
 	(void)state;
 	const char *path = getenv("BOOTSHIM_TEST_KERNEL_ARM64");
 	if (!path || !*path)
 		path = "build/debian/arm64/vmlinuz-cloud";
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		print_message("no arm64 kernel at %s (set BOOTSHIM_TEST_KERNEL_ARM64): skipped\n",
-			      path);
-		skip();
-	}
-	struct stat sb;
-	assert_int_equal(fstat(fileno(f), &sb), 0);
 	uint8_t h[64];
-	size_t got = fread(h, 1, sizeof(h), f);
-	fclose(f);
-	if (got == sizeof(h) && h[0] == 0x1f && h[1] == 0x8b) {
-		print_message("%s is gzip-compressed (an Image.gz): skipped\n", path);
-		skip();
-	}
-	assert_int_equal(got, sizeof(h));
-	struct arm64_kernel k;
-	struct error e;
-	assert_ok(arm64_parse_kernel(h, (uint64_t)sb.st_size, &k, &e), &e);
-	assert_false(k.assumed);
-	assert_true(k.reserve >= (uint64_t)sb.st_size && k.reserve % 4096 == 0);
-	assert_int_equal(k.reserve, (ld(h, 16, 8) + 4095) & ~4095ull);
-	assert_true(k.text_offset < MiB(2) && k.text_offset % 4096 == 0);
-	assert_true(k.anywhere); /* every kernel since 4.6 sets bit 3 */
-	print_message("real arm64 kernel %s: %llu bytes, image_size 0x%llx, text_offset 0x%llx\n",
-		      path, (unsigned long long)sb.st_size, (unsigned long long)k.reserve,
-		      (unsigned long long)k.text_offset);
+	uint64_t len;
+	bool gz;
+	read_image(path, h, &len, &gz);
+	check_real_image(path, h, len);
+}
+
+/* The same kernel gzip-compressed, as an Image.gz: read through zlib,
+ * it parses exactly as the plain Image does. */
+static void test_arm64_parse_real_kernel_gz(void **state)
+{
+	(void)state;
+	const char *path = getenv("BOOTSHIM_TEST_KERNEL_ARM64");
+	if (!path || !*path)
+		path = "build/debian/arm64/vmlinuz-cloud";
+	uint8_t h[64], hz[64];
+	uint64_t len, lenz;
+	bool gz;
+	read_image(path, h, &len, &gz);
+	char tmp[] = "/tmp/bootshim-unit-Image.gz.XXXXXX";
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	gzFile out = gzdopen(fd, "wb1");
+	gzFile in = gzopen(path, "rb");
+	assert_non_null(out);
+	assert_non_null(in);
+	static uint8_t buf[1 << 20];
+	int got;
+	while ((got = gzread(in, buf, sizeof(buf))) > 0)
+		assert_int_equal(gzwrite(out, buf, (unsigned)got), got);
+	gzclose(in);
+	assert_int_equal(gzclose(out), Z_OK);
+	read_image(tmp, hz, &lenz, &gz);
+	unlink(tmp);
+	assert_true(gz);
+	assert_int_equal(lenz, len);
+	assert_memory_equal(hz, h, sizeof(h));
+	check_real_image(tmp, hz, lenz);
 }
 
 #define CORRUPT_TEST(c) { "arm64_parse_rejects_" #c, run_corruption, NULL, NULL, (void *)&c_##c }
@@ -172,6 +233,7 @@ static const struct CMUnitTest tests[] = {
 	CORRUPT_TEST(image_size_4g),
 	CORRUPT_TEST(image_size_huge),
 	cmocka_unit_test(test_arm64_parse_real_kernel),
+	cmocka_unit_test(test_arm64_parse_real_kernel_gz),
 };
 
 const struct unit_suite arm64_suite = { tests, sizeof(tests) / sizeof(tests[0]) };

@@ -62,37 +62,42 @@ static const struct desc every_type[] = {
 	{ EfiMemoryMappedIOPortSpace, 0xfed00000, 0x1 },
 	{ EfiPalCode, 0x550000, 0x1 },
 	{ EfiPersistentMemory, 0x100000000, 0x40000 },
-	{ EfiUnacceptedMemoryType, 0x140000000, 0x100 },
-	{ 0x6fffffff, 0x150000000, 0x1 },  /* reserved range of the spec */
-	{ 0x70000000, 0x151000000, 0x1 },  /* OEM */
-	{ 0x80000000, 0x152000000, 0x1 },  /* OS loader */
+	{ EfiUnacceptedMemoryType, 0x140000000, 0x100 },	/* not accepted by the shim */
+	{ 0x6fffffff, 0x150000000, 0x1 },	/* reserved range of the spec */
+	{ 0x70000000, 0x151000000, 0x1 },	/* OEM */
+	{ 0x80000000, 0x152000000, 0x1 },	/* OS loader */
 	{ 0xffffffff, 0x153000000, 0x1 },
 	{ EfiConventionalMemory, 0x1000000, 0x3f000 },
 };
 
-/* The e820 type each of every_type[] gets. */
-static uint32_t want_type(uint32_t t, enum efi_map_use use)
-{
-	switch (t) {
-	case EfiConventionalMemory:
-		return MEM_RAM;
-	case EfiLoaderCode:
-	case EfiLoaderData:
-	case EfiBootServicesCode:
-	case EfiBootServicesData:
-		return use == EFI_MAP_FOR_KERNEL ? MEM_RAM : MEM_RESERVED;
-	case EfiACPIReclaimMemory:
-		return MEM_ACPI;
-	case EfiACPIMemoryNVS:
-		return MEM_NVS;
-	case EfiUnusableMemory:
-		return MEM_UNUSABLE;
-	case EfiPersistentMemory:
-		return E820_PMEM;
-	default:
-		return MEM_RESERVED;
-	}
-}
+/* The e820 type each row of every_type[] must become, stated per row:
+ * { EFI_MAP_FREE_NOW, EFI_MAP_FOR_KERNEL }, as Linux's x86 EFI stub
+ * (libstub/x86-stub.c, setup_e820()) maps them once boot services have
+ * exited, loader and boot services memory being in use before. */
+static const uint32_t every_type_want[][2] = {
+	{ MEM_RAM, MEM_RAM },	/* EfiConventionalMemory */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiReservedMemoryType */
+	{ MEM_RESERVED, MEM_RAM },	/* EfiLoaderCode */
+	{ MEM_RESERVED, MEM_RAM },	/* EfiLoaderData */
+	{ MEM_RESERVED, MEM_RAM },	/* EfiBootServicesCode */
+	{ MEM_RESERVED, MEM_RAM },	/* EfiBootServicesData */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiRuntimeServicesCode */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiRuntimeServicesData */
+	{ MEM_UNUSABLE, MEM_UNUSABLE },	/* EfiUnusableMemory */
+	{ MEM_ACPI, MEM_ACPI },	/* EfiACPIReclaimMemory */
+	{ MEM_NVS, MEM_NVS },	/* EfiACPIMemoryNVS */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiMemoryMappedIO */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiMemoryMappedIOPortSpace */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiPalCode */
+	{ E820_PMEM, E820_PMEM },	/* EfiPersistentMemory */
+	{ MEM_RESERVED, MEM_RESERVED },	/* EfiUnacceptedMemoryType */
+	{ MEM_RESERVED, MEM_RESERVED },	/* 0x6fffffff */
+	{ MEM_RESERVED, MEM_RESERVED },	/* 0x70000000 */
+	{ MEM_RESERVED, MEM_RESERVED },	/* 0x80000000 */
+	{ MEM_RESERVED, MEM_RESERVED },	/* 0xffffffff */
+	{ MEM_RAM, MEM_RAM },	/* EfiConventionalMemory */
+};
+_Static_assert(ARRAY_SIZE(every_type_want) == ARRAY_SIZE(every_type), "one row each");
 
 static void check_every_type(size_t desc_size, enum efi_map_use use)
 {
@@ -111,14 +116,14 @@ static void check_every_type(size_t desc_size, enum efi_map_use use)
 	for (size_t i = 0; i < n; i++) {
 		const struct mem_range *x = &m->e[i];
 		if (x->base != every_type[i].phys || x->size != every_type[i].pages << 12 ||
-		    x->type != want_type(every_type[i].type, use)) {
+		    x->type != every_type_want[i][use]) {
 			fail_msg("descriptor %zu (EFI type 0x%x, use %d): got [0x%llx, +0x%llx) "
 				 "type %u, expected [0x%llx, +0x%llx) type %u",
 				 i, every_type[i].type, use, (unsigned long long)x->base,
 				 (unsigned long long)x->size, x->type,
 				 (unsigned long long)every_type[i].phys,
 				 (unsigned long long)every_type[i].pages << 12,
-				 want_type(every_type[i].type, use));
+				 every_type_want[i][use]);
 		}
 		ram += x->type == MEM_RAM;
 	}
