@@ -136,9 +136,8 @@ static uint64_t e820_ext_bytes(size_t n_e820)
 {
 	if (n_e820 <= E820_MAX_ENTRIES_ZEROPAGE)
 		return 0;
-	uint64_t bytes = sizeof(struct setup_data) +
-			 (n_e820 - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(struct boot_e820_entry);
-	return (bytes + SETUP_DATA_ALIGN - 1) & ~(uint64_t)(SETUP_DATA_ALIGN - 1);
+	return sizeof(struct setup_data) +
+	       (n_e820 - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(struct boot_e820_entry);
 }
 
 static uint64_t rng_seed_bytes(size_t seed_len)

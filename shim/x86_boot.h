@@ -20,8 +20,6 @@ struct platform_efi;
 #define SETUP_E820_EXT 1
 #define SETUP_RNG_SEED 9
 #define E820_MAX_ENTRIES_ZEROPAGE 128
-/* The setup_data nodes after the zero page start 8-byte aligned. */
-#define SETUP_DATA_ALIGN 8
 
 /* "The 64-bit entry point is at startup_64 ... the 32-bit entry plus 0x200." */
 #define X86_64BIT_ENTRY_OFFSET 0x200

@@ -232,8 +232,8 @@ static void test_zero_page_setup_data_chain(void **state)
 		seed[i] = (uint8_t)(0x40 + i);
 	const uint64_t zp_addr = 0x12345000;
 	struct x86_boot_info bi = { .zero_page_addr = zp_addr, .seed = seed, .seed_len = 64 };
-	/* 72 extra entries: 16 + 1440 bytes (a multiple of 8); the seed node
-	 * 16 + 64. */
+	/* 72 extra entries: 16 + 1440 bytes; the seed node 16 + 64, right
+	 * after it (boot.rst asks no alignment of setup_data). */
 	uint64_t len = x86_zero_page_bytes(m.n, 64);
 	assert_int_equal(len, 4096 + 16 + 72 * 20 + 16 + 64);
 	uint8_t *zp = zp_alloc(len);
@@ -251,6 +251,18 @@ static void test_zero_page_setup_data_chain(void **state)
 	/* One byte short of either node: refused, naming the zero page. */
 	assert_fails_mentioning(x86_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
 				"zero page");
+	free(zp);
+
+	/* 73 extra entries: the seed node follows at an odd multiple of 4. */
+	m.n = 201;
+	m.e[200] = (struct mem_range){ MiB(2) * 200, MiB(1), MEM_RAM };
+	len = x86_zero_page_bytes(m.n, 64);
+	assert_int_equal(len, 4096 + 16 + 73 * 20 + 16 + 64);
+	zp = zp_alloc(len);
+	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_int_equal(ld(zp, 4096, 8), zp_addr + 4096 + 16 + 73 * 20);
+	assert_int_equal(ld(zp, 4096 + 16 + 73 * 20 + 8, 4), 9);
+	assert_memory_equal(zp + 4096 + 16 + 73 * 20 + 16, seed, 64);
 	free(zp);
 
 	/* A seed alone: the only node, right after the page. */
