@@ -239,7 +239,8 @@ GNUEFI := /usr
 GNUEFI_STAMP :=
 # the Microsoft ABI for firmware calls without wrappers
 EFI_ARCH_CFLAGS := -DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args
-EFI_ARCH_SRCS := arch/x86_64/cpu.c arch/x86_64/efi.c arch/x86_64/efi_cpu.c
+EFI_ARCH_SRCS := arch/x86_64/cpu.c arch/x86_64/efi.c arch/x86_64/efi_cpu.c \
+	arch/x86_64/entropy.c
 # (libefi brings its own memcpy and memset, so no arch/x86_64/string.c)
 EFI_TARGET := --target efi-app-x86_64 --subsystem=10
 else

@@ -10,6 +10,7 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../efi/efi.h"
+#include "x86_64.h"
 
 int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
 {
@@ -42,12 +43,12 @@ int efi_arch_init(struct platform *pf, struct error *e)
 {
 	(void)e;
 	find_gop(&pf->efi);
-	/* The kernel's SETUP_RNG_SEED (shim/linux_x86.c), from EFI_RNG. */
+	/* The kernel's SETUP_RNG_SEED (shim/linux_x86.c): from EFI_RNG where
+	 * the firmware has it, else from the CPU (RDSEED/RDRAND). */
 	pf->seed_len = efi_rng(pf->seed, sizeof(pf->seed));
 	if (pf->seed_len)
-		con_printf("bootshim: %zu bytes of entropy from EFI_RNG_PROTOCOL for the kernel "
-			   "(SETUP_RNG_SEED)\n", pf->seed_len);
+		con_printf("bootshim: entropy: %zu bytes from EFI_RNG_PROTOCOL\n", pf->seed_len);
 	else
-		con_printf("bootshim: no EFI_RNG_PROTOCOL: no entropy for the kernel\n");
+		pf->seed_len = x86_entropy(pf->seed, sizeof(pf->seed));
 	return 0;
 }

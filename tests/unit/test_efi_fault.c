@@ -584,6 +584,14 @@ void efi_uart_putc(char c)
 		F.r->uart[n] = c, F.r->uart[n + 1] = 0;
 }
 
+/* The CPU's generator (arch/x86_64/entropy.c): none here, so that a
+ * firmware without EFI_RNG leaves the kernel without a seed. */
+size_t x86_entropy(uint8_t *seed, size_t size)
+{
+	(void)seed, (void)size;
+	return 0;
+}
+
 void efi_halt(void)
 {
 	F.r->end = FAKE_HALTED;
