@@ -95,12 +95,14 @@ void arch_stop_failure(void)
 #define MAP_SLACK_DESCS 64
 #define MAP_SLACK_BYTES 4096
 #define MAP_GROW_TRIES 4
+/* The largest descriptor size taken (efi_memmap_convert's limit too). */
+#define DESC_SIZE_MAX 4096
 
 /* A map buffer for `size` bytes of descriptors and the slack. */
 static int map_buffer(UINTN size, struct error *e)
 {
 	UINTN capacity;
-	if (efi_map.desc_size > 4096 ||
+	if (efi_map.desc_size > DESC_SIZE_MAX ||
 	    __builtin_add_overflow(size, MAP_SLACK_DESCS * efi_map.desc_size + MAP_SLACK_BYTES,
 				   &capacity))
 		return fail(e, "uefi", "GetMemoryMap: %llu bytes of %llu-byte descriptors",
@@ -147,8 +149,8 @@ int arch_claim(const struct place_item *item, size_t n, struct error *e)
 	struct { uint64_t lo, hi; const char *name; } r[ITEM_COUNT];
 	size_t nr = 0;
 	for (size_t i = 0; i < n && nr < ITEM_COUNT; i++) {
-		uint64_t lo = align_down(item[i].dest, 4096), hi;
-		if (!align_up(item[i].dest + item[i].size, 4096, &hi))
+		uint64_t lo = align_down(item[i].dest, EFI_PAGE_SIZE), hi;
+		if (!align_up(item[i].dest + item[i].size, EFI_PAGE_SIZE, &hi))
 			return fail(e, item[i].name, "claim overflows");
 		size_t k = nr++;
 		for (; k && r[k - 1].lo > lo; k--)
@@ -162,7 +164,7 @@ int arch_claim(const struct place_item *item, size_t n, struct error *e)
 			if (r[i].hi > hi)
 				hi = r[i].hi;
 		EFI_PHYSICAL_ADDRESS a = lo;
-		UINTN pages = (hi - lo) >> 12;
+		UINTN pages = (hi - lo) >> EFI_PAGE_SHIFT;
 		EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress,
 						  EfiLoaderData, pages, &a);
 		if (EFI_ERROR(st))
@@ -313,7 +315,8 @@ static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platfor
 	if (st != EFI_BUFFER_TOO_SMALL)
 		return fail(err, "uefi", "GetMemoryMap (asking the size): status 0x%llx",
 			    (unsigned long long)st);
-	if (efi_map.desc_size < sizeof(EFI_MEMORY_DESCRIPTOR) || efi_map.desc_size > 4096)
+	if (efi_map.desc_size < sizeof(EFI_MEMORY_DESCRIPTOR) ||
+	    efi_map.desc_size > DESC_SIZE_MAX)
 		return fail(err, "uefi", "GetMemoryMap: descriptor size %llu",
 			    (unsigned long long)efi_map.desc_size);
 	if (map_buffer(efi_map.size, err))
