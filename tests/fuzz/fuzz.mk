@@ -21,7 +21,7 @@ endif
 FUZZ_SECONDS ?= 15
 FUZZ_CC ?= clang
 # tests/fuzz/nocov.txt: sorting helpers left without coverage tracing (see
-# there; it made fuzz_e820 most of its time).
+# there: their traced comparisons were most of fuzz_e820's time).
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
