@@ -97,6 +97,13 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		return fail(e, "kernel", "setup_sects %u leaves no protected-mode code in %llu bytes",
 			    h->setup_sects, (unsigned long long)file_len);
 	k->body_bytes = file_len - k->setup_bytes;
+	/* "syssize: The size of the protected-mode code in units of 16-byte
+	 * paragraphs" (boot.rst, protocol 2.04+): less code than that is a
+	 * truncated kernel. */
+	if ((uint64_t)h->syssize * 16 > k->body_bytes)
+		return fail(e, "kernel", "syssize 0x%x (%llu bytes) exceeds the %llu bytes of "
+			    "protected-mode code: truncated", h->syssize,
+			    (unsigned long long)h->syssize * 16, (unsigned long long)k->body_bytes);
 
 	if (!is_pow2(h->kernel_alignment) || h->kernel_alignment < 4096 ||
 	    h->kernel_alignment > GiB(1))

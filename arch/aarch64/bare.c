@@ -25,10 +25,16 @@ void aarch64_console_init(uint64_t pl011_base, char psci_conduit)
 	psci = psci_conduit;
 }
 
+#define SEMIHOST_SYS_WRITEC 0x03
+
 void arch_console_putc(char c)
 {
-	if (!uart)
+	if (!uart) {
+		/* No PL011 named yet (a missing or hostile DTB): an error must
+		 * still be said, so through semihosting where it is enabled. */
+		semihost_call(SEMIHOST_SYS_WRITEC, &c);
 		return;
+	}
 	/* Bounded wait: a UART that never drains must not hang the boot. */
 	for (int i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
 		;

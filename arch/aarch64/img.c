@@ -42,6 +42,14 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 	pf.dtb_size = dtb_size;
 	if (dt_memory(fdt, &pf.mem, &err))
 		fatal(&err);
+	/* Only the header and structure have been read: a totalsize that
+	 * runs past the RAM the tree itself describes is refused before the
+	 * whole blob is copied. */
+	if (!memmap_is_ram(&pf.mem, dtb, dtb_size)) {
+		fail(&err, "dtb", "totalsize %llu at 0x%llx is not all in the RAM /memory describes",
+		     (unsigned long long)dtb_size, (unsigned long long)dtb);
+		fatal(&err);
+	}
 	pf.seed_len = rndr_seed(pf.seed, sizeof(pf.seed));
 	platform_keep(&pf, (uintptr_t)_head, (uintptr_t)(_shim_end - _head), "bootshim");
 	platform_keep(&pf, dtb, dtb_size, pl.dtb.len ? "embedded dtb" : "loader's dtb");

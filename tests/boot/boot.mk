@@ -286,11 +286,10 @@ $(eval $(call neg,pvh-bad-cmdline-size-0,$(HDR) '$(HEAD) 0x238 4 0',kernel: cmdl
 $(eval $(call neg,pvh-bad-cmdline-size,$(HDR) '$(HEAD) 0x238 4 8',cmdline: 22 bytes exceed the kernel.s cmdline_size 8))
 # A truncated kernel: syssize (0x1f4, 16-byte units) claims more
 # protected-mode code than was embedded.
-SYSSIZE_XFAIL := --xfail 'shim/x86_boot.c does not check syssize: a truncated kernel is jumped to'
-$(eval $(call neg,pvh-truncated-kernel,$(HDR) '$(HEAD) 0x1f4 4 0x10000000' $(SYSSIZE_XFAIL),kernel: syssize 0x10000000))
+$(eval $(call neg,pvh-truncated-kernel,$(HDR) '$(HEAD) 0x1f4 4 0x10000000',kernel: syssize 0x10000000))
 # ... and the build, given a truncated file, must refuse it the same way.
 $(eval $(call boot_case,build-truncated-kernel,--kernel $(TESTS)/truncated.bzimage \
-	$(SYSSIZE_XFAIL) --expect-build-error 'KERNEL=.*syssize 0x[0-9a-f]+'))
+	--expect-build-error 'KERNEL=.*syssize 0x[0-9a-f]+'))
 $(TESTS)/truncated.bzimage: $(O)/debian/amd64/vmlinuz-cloud
 	@mkdir -p $(@D)
 	head -c 8388608 $< >$@
@@ -318,17 +317,11 @@ $(eval $(call neg,rom-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --patch '.payload.k
 $(eval $(call neg,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
 # A hostile DTB in x0 (tests/boot/x0-trampoline.S stands in for a loader).
 X0 := $(ARM) --kernel $(ARM_CLOUD) --x0-dtb
-# Known defects, reported (arch/aarch64, shim/fdt.c): until a DTB names the
-# PL011, an error reaches no console (the machine stops with status 1 but
-# says nothing); a blob running past RAM is read before it is checked
-# against /memory (a data abort names the exception, not the DTB field); the
-# root's #address-cells 5 is refused without its value.
-NO_CONSOLE := --xfail 'no console before the DTB names a PL011: errors are silent'
-$(eval $(call neg,img-dtb-bad-magic,$(X0) bad-magic $(NO_CONSOLE),dtb: FDT_ERR_BADMAGIC))
-$(eval $(call neg,img-dtb-totalsize-past-ram,$(X0) totalsize-past-ram \
-	--xfail 'the blob is read past RAM: a data abort$(comma) not a dtb error',dtb: totalsize 1048576 .*RAM))
-$(eval $(call neg,img-dtb-address-cells-0,$(X0) address-cells-0 $(NO_CONSOLE),dtb: #address-cells is 0))
-$(eval $(call neg,img-dtb-address-cells-5,$(X0) address-cells-5 $(NO_CONSOLE),dtb: #address-cells 5 is not 1 or 2))
+# Until a DTB names the PL011, errors go out through semihosting.
+$(eval $(call neg,img-dtb-bad-magic,$(X0) bad-magic,dtb: FDT_ERR_BADMAGIC))
+$(eval $(call neg,img-dtb-totalsize-past-ram,$(X0) totalsize-past-ram,dtb: totalsize 1048576 .*RAM))
+$(eval $(call neg,img-dtb-address-cells-0,$(X0) address-cells-0,dtb: #address-cells is 0))
+$(eval $(call neg,img-dtb-address-cells-5,$(X0) address-cells-5,dtb: #address-cells 5 is not 1 or 2))
 $(eval $(call neg,img-dtb-memory-only-shim,$(X0) memory-only-shim,kernel: no room for 0x[0-9a-f]+ bytes))
 
 check-boot: $(BOOT_CASES)
