@@ -68,8 +68,10 @@ static int cells(const void *fdt, int node, const char *name, int dflt, struct e
 	*out = dflt;
 	if (!p)
 		return 0;
-	if (len != 4 || fdt32_ld(p) > 2)
-		return fail(e, "dtb", "%s is not 1 or 2", name);
+	if (len != 4)
+		return fail(e, "dtb", "%s is %d bytes, not one cell", name, len);
+	if (fdt32_ld(p) > 2)
+		return fail(e, "dtb", "%s %u is not 1 or 2", name, fdt32_ld(p));
 	*out = (int)fdt32_ld(p);
 	return 0;
 }
@@ -192,6 +194,22 @@ static int set_addr(void *fdt, int node, const char *name, uint64_t v, int ac)
 		       : fdt_setprop_u64(fdt, node, name, v);
 }
 
+/* drivers/firmware/efi/libstub/fdt.c: "Delete any memory nodes present.
+ * The UEFI memory map is the only memory description", and the
+ * memreserves with them. First, as the stub does, so that a /chosen that
+ * (wrongly) calls itself memory is recreated rather than lost. The root
+ * is never a candidate: dt_patch refuses a root that says it is memory. */
+static int remove_memory(void *fdt)
+{
+	int node, err = 0;
+	while (!err && (node = fdt_node_offset_by_prop_value(fdt, 0, "device_type", "memory",
+							     7)) >= 0)
+		err = fdt_del_node(fdt, node);
+	while (!err && fdt_num_mem_rsv(fdt) > 0)
+		err = fdt_del_mem_rsv(fdt, 0);
+	return err;
+}
+
 static int uefi_props(void *fdt, int chosen, const struct dt_chosen *c)
 {
 	int err = fdt_setprop_u64(fdt, chosen, "linux,uefi-system-table", c->uefi_systab);
@@ -205,14 +223,6 @@ static int uefi_props(void *fdt, int chosen, const struct dt_chosen *c)
 		err = fdt_setprop_u32(fdt, chosen, "linux,uefi-mmap-desc-ver", c->uefi_desc_ver);
 	if (!err)
 		err = fdt_setprop_u32(fdt, chosen, "linux,uefi-secure-boot", c->uefi_secure_boot);
-	/* drivers/firmware/efi/libstub/fdt.c: "Delete any memory nodes
-	 * present. The UEFI memory map is the only memory description". */
-	int node;
-	while (!err && (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
-							     7)) >= 0)
-		err = fdt_del_node(fdt, node);
-	while (!err && fdt_num_mem_rsv(fdt) > 0)
-		err = fdt_del_mem_rsv(fdt, 0);
 	return err;
 }
 
@@ -237,6 +247,11 @@ int dt_update_uefi_mmap(void *fdt, const struct dt_chosen *c, struct error *e)
 
 static int patch_chosen(void *fdt, const struct dt_chosen *c, int ac)
 {
+	if (c->uefi_systab) {
+		int err = remove_memory(fdt);
+		if (err)
+			return err;
+	}
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen == -FDT_ERR_NOTFOUND)
 		chosen = fdt_add_subnode(fdt, 0, "chosen");
@@ -266,6 +281,10 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 	int ac = fdt_address_cells(orig, 0);
 	if (ac != 1 && ac != 2)
 		return fail(e, "dtb", "root #address-cells %d is not 1 or 2", ac);
+	int tlen;
+	const char *type = fdt_getprop(orig, 0, "device_type", &tlen);
+	if (c->uefi_systab && type && tlen == 7 && !memcmp(type, "memory", 7))
+		return fail(e, "dtb", "the root node has device_type \"memory\"");
 	if (ac == 1 && c->initrd_end > UINT32_MAX)
 		return fail(e, "dtb", "initrd end 0x%llx does not fit #address-cells 1",
 			    (unsigned long long)c->initrd_end);

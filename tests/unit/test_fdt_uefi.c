@@ -12,9 +12,9 @@
  * "The UEFI memory map is the only memory description"; /reserved-memory
  * kept.
  *
- * Not asserted (a shim/fdt.c bug, reported): a /chosen that itself has
- * device_type "memory" is deleted, bootargs and UEFI properties with it,
- * because uefi_props() deletes the memory nodes after filling /chosen.
+ * A /chosen that itself says device_type "memory" is deleted with the
+ * memory nodes first and recreated, as the stub does; a root that says so
+ * is refused.
  *
  * DTBs come from tests/unit/dtb/ (BOOTSHIM_TEST_DTB_DIR), each in a buffer
  * of exactly its size; every buffer is freed by the teardown. */
@@ -198,6 +198,40 @@ static void test_fdt_uefi_removes_memory(void **state)
 	assert_true(fdt_node_offset_by_prop_value(out, -1, "device_type", "memory", 7) >= 0);
 }
 
+/* reserved.dtb with device_type "memory" on /chosen (or on the root), in
+ * a buffer with room for the new property. */
+static void *with_memory_type(const char *path, size_t *size)
+{
+	const void *orig = load("reserved.dtb", size);
+	*size += 64;
+	void *t = own(*size);
+	assert_int_equal(fdt_open_into(orig, t, (int)*size), 0);
+	int node = fdt_path_offset(t, path);
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_string(t, node, "device_type", "memory"), 0);
+	return t;
+}
+
+static void test_fdt_uefi_chosen_said_memory(void **state)
+{
+	(void)state;
+	struct dt_chosen c = uefi("console=ttyAMA0 chosen=memory");
+	size_t size;
+	void *t = with_memory_type("/chosen", &size);
+	uint64_t bufsize = dt_patched_size(size, &c);
+	uint8_t *out = own(bufsize);
+	struct error e;
+	assert_ok(dt_patch(t, out, bufsize, &c, &e), &e);
+	assert_uefi_props(out, &c);
+	assert_no_memory(out);
+
+	t = with_memory_type("/", &size);
+	bufsize = dt_patched_size(size, &c);
+	out = own(bufsize);
+	assert_fails_mentioning(dt_patch(t, out, bufsize, &c, &e), &e,
+				"root node has device_type");
+}
+
 /* dt_patched_size() adds a fixed 1024 bytes for property headers, names
  * and padding: enough with every property a boot can add, the UEFI ones
  * included, on every test DTB (with and without a /chosen, with 32-bit
@@ -301,6 +335,7 @@ static void test_fdt_uefi_update_without_props(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(test_fdt_uefi_props_qemu, teardown),
 	cmocka_unit_test_teardown(test_fdt_uefi_removes_memory, teardown),
+	cmocka_unit_test_teardown(test_fdt_uefi_chosen_said_memory, teardown),
 	cmocka_unit_test_teardown(test_fdt_uefi_slack, teardown),
 	cmocka_unit_test_teardown(test_fdt_uefi_update, teardown),
 	cmocka_unit_test_teardown(test_fdt_uefi_update_without_props, teardown),
