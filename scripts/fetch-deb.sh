@@ -15,6 +15,9 @@ if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
 	mkdir -p "$lists/partial"
 	lists=$(cd "$lists" && pwd)
 	apt_opts="$apt_opts -oAPT::Architecture=$debarch -oAPT::Architectures=$debarch -oDir::State::Lists=$lists"
+	# One apt at a time per package list (make -j; scripts/fetch-kernel.sh).
+	exec 9>"$lists.lock"
+	flock 9
 	[ -n "$(ls "$lists" | grep -v partial)" ] || apt-get $apt_opts update >/dev/null
 fi
 work=$out/.deb

@@ -47,10 +47,18 @@ if [ -n "$suite" ]; then
 		>"$sources"
 	apt_opts="$apt_opts -oDir::Etc::SourceList=$sources -oDir::Etc::SourceParts=/dev/null"
 fi
+lock=/tmp/bootshim-apt-host.lock
 if [ -n "$private" ]; then
 	lists=$dir/apt-lists-${suite:+$suite-}$debarch
 	mkdir -p "$lists/partial"
 	apt_opts="$apt_opts -oDir::State::Lists=$lists"
+	lock=$lists.lock
+fi
+# make -j runs several fetches at once: one apt at a time per package list,
+# or the second fails on apt's own lock (exit 100).
+exec 9>"$lock"
+flock 9
+if [ -n "$private" ]; then
 	[ -n "$(ls "$lists" | grep -v partial)" ] || apt-get $apt_opts update >/dev/null
 fi
 
