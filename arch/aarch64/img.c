@@ -44,7 +44,9 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 		fatal(&err);
 	/* Only the header and structure have been read: a totalsize that
 	 * runs past the RAM the tree itself describes is refused before the
-	 * whole blob is copied. */
+	 * whole blob is copied. The map is not sanitised yet, so its /memory
+	 * entries are whole: a /memreserve/ a loader put over its own blob
+	 * (U-Boot does) does not count against it. */
 	if (!memmap_is_ram(&pf.mem, dtb, dtb_size)) {
 		fail(&err, "dtb", "totalsize %llu at 0x%llx is not all in the RAM /memory describes",
 		     (unsigned long long)dtb_size, (unsigned long long)dtb);
