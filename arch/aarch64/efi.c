@@ -11,11 +11,10 @@
 #include "../../shim/console.h"
 #include "../../shim/fdt.h"
 #include "../efi/efi.h"
+#include "cpu.h"
 
 #include <libfdt.h>
 
-size_t rndr_seed(uint8_t *out, size_t len);
-int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);
 
 #define PL011_DR 0x00
 #define PL011_FR 0x18

@@ -4,6 +4,7 @@
 #include "../../shim/console.h"
 #include "../../shim/fw_cfg.h"
 #include "io.h"
+#include "x86_64.h"
 
 #define FW_CFG_PORT_SEL 0x510
 #define FW_CFG_PORT_DATA 0x511

@@ -10,11 +10,6 @@
 #include "io.h"
 #include "x86_64.h"
 
-int fw_cfg_init(struct error *e);
-int fw_cfg_read(uint16_t select, void *buf, uint32_t len, struct error *e);
-int fw_cfg_write(uint16_t select, uint32_t offset, const void *buf, uint32_t len,
-		 struct error *e);
-
 extern const uint8_t __ram_start[], __ram_end[];
 
 /* ---- PCI configuration space, mechanism #1 */

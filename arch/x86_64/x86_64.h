@@ -80,6 +80,13 @@ void x86_tsc_ref_start(void);
 /* Fill seed[0..size) from RDSEED, else RDRAND, where CPUID reports them
  * (entropy.c). Returns the bytes filled: 0 without either. */
 size_t x86_entropy(uint8_t *seed, size_t size);
+
+/* QEMU's fw_cfg through its DMA interface, else port I/O (fw_cfg_io.c,
+ * shim.rom only): init says which on the console. */
+int fw_cfg_init(struct error *e);
+int fw_cfg_read(uint16_t select, void *buf, uint32_t len, struct error *e);
+int fw_cfg_write(uint16_t select, uint32_t offset, const void *buf, uint32_t len,
+		 struct error *e);
 #endif
 
 #endif
