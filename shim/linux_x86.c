@@ -36,15 +36,20 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 {
 	const struct payload *pl = &bp->pl;
 	struct x86_kernel *k = &kernel;
+	/* The build split the bzImage at setup_sects; a header that now says
+	 * otherwise was damaged after the build. Checked first: every size
+	 * the parser derives (syssize against the code) depends on it. */
+	if (pl->kernel_head.len > X86_SETUP_HDR_OFFSET) {
+		uint8_t sects = pl->kernel_head.start[X86_SETUP_HDR_OFFSET];
+		if (x86_setup_bytes(sects) != pl->kernel_head.len)
+			return fail(e, "kernel", "setup_sects %u means %llu setup bytes, but %llu "
+				    "were embedded", sects,
+				    (unsigned long long)x86_setup_bytes(sects),
+				    (unsigned long long)pl->kernel_head.len);
+	}
 	if (x86_parse_kernel(pl->kernel_head.start, pl->kernel_head.len,
 			     pl->kernel_head.len + pl->kernel.len, k, e))
 		return -1;
-	/* The build split the bzImage at setup_sects; a header that now says
-	 * otherwise was damaged after the build. */
-	if (k->setup_bytes != pl->kernel_head.len)
-		return fail(e, "kernel", "setup_sects %u means %llu setup bytes, but %llu were embedded",
-			    k->hdr.setup_sects, (unsigned long long)k->setup_bytes,
-			    (unsigned long long)pl->kernel_head.len);
 	if (pl->cmdline.len > k->cmdline_max)
 		return fail(e, "cmdline", "%llu bytes exceed the kernel's cmdline_size %u",
 			    (unsigned long long)pl->cmdline.len, k->cmdline_max);

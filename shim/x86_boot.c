@@ -47,6 +47,14 @@ _Static_assert(sizeof(struct boot_e820_entry) == 20, "e820 entry");
 	(0x1f1 + __builtin_offsetof(struct setup_header, field) + \
 	 sizeof(((struct setup_header *)0)->field))
 
+uint64_t x86_setup_bytes(uint8_t setup_sects)
+{
+	/* "If this field is 0, the real value is 4." The boot sector comes
+	 * first. */
+	unsigned sects = setup_sects ? setup_sects : 4;
+	return (uint64_t)(sects + 1) * 512;
+}
+
 int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		     struct x86_kernel *k, struct error *e)
 {
@@ -90,9 +98,7 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		return fail(e, "kernel", "loadflags 0x%02x lacks LOADED_HIGH: a zImage, not a bzImage",
 			    h->loadflags);
 
-	/* "If this field is 0, the real value is 4." */
-	unsigned sects = h->setup_sects ? h->setup_sects : 4;
-	k->setup_bytes = (uint64_t)(sects + 1) * 512;
+	k->setup_bytes = x86_setup_bytes(h->setup_sects);
 	if (k->setup_bytes >= file_len)
 		return fail(e, "kernel", "setup_sects %u leaves no protected-mode code in %llu bytes",
 			    h->setup_sects, (unsigned long long)file_len);

@@ -10,8 +10,8 @@
 #   --rom             boot shim.rom as the firmware (-bios)
 #   --machine OPTS    x86_64: -M pc or q35 (with --rom), or any -M for PVH
 #                     (e.g. microvm; its first word names the machine)
-#   --patch-code 'SYMBOL HEX'  x86_64: plant machine code at a function of
-#                     shim.elf / shim.rom after the build (tests/boot/patch-code.py)
+#   --patch-code 'SYMBOL HEX'  plant machine code at a function of the built
+#                     shim (any flavour but shim.efi) (tests/boot/patch-code.py)
 #   --expect-ticks    x86_64: the shim cannot know the TSC frequency on this
 #                     machine: entry-to-jump must be reported in ticks
 #   --disk            attach a virtio-blk disk; the guest must read its first sector
@@ -27,8 +27,6 @@
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
 #   --embed-dtb       aarch64: build with DTB= (QEMU's own DTB, dumped) and check
 #                     the shim uses it
-#   --embed-dtb-memory 'ADDR SIZE'  ... with /memory claiming this range instead
-#                     (RAM that need not exist)
 #   --reserve 'ADDR SIZE [no-map]'  aarch64: a DTB with this range in
 #                     /reserved-memory (QEMU rewrites /memory in a -dtb, but
 #                     not that), with the no-map property if asked
@@ -79,7 +77,6 @@ while [ $# -gt 0 ]; do
 	--expect-cpus) cpus=$2; shift ;;
 	--reserve) reserve=$2; shift ;;
 	--embed-dtb) embed_dtb=1 ;;
-	--embed-dtb-memory) embed_dtb=1 embed_mem=$2; shift ;;
 	--out) out=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
 	--init) init=$2; shift ;;
@@ -145,13 +142,6 @@ if [ -n "$embed_dtb" ]; then
 	qemu-system-aarch64 -M "virt${machine}" -cpu max,pauth-impdef=on -m "$mem" -smp "$smp" \
 		-display none -machine dumpdtb="$out/embed.dtb" >/dev/null 2>&1
 	fdtput -t s "$out/embed.dtb" / model "bootshim embedded DTB"
-	if [ -n "${embed_mem:-}" ]; then
-		read -r maddr msize <<<"$embed_mem"
-		# shellcheck disable=SC2046 # four cells, split on purpose
-		fdtput -t x "$out/embed.dtb" /memory@40000000 reg \
-			$(printf '%x %x %x %x' $((maddr >> 32)) $((maddr & 0xffffffff)) \
-				$((msize >> 32)) $((msize & 0xffffffff)))
-	fi
 	dtb_arg="DTB=$out/embed.dtb"
 fi
 
@@ -345,6 +335,10 @@ else
 	for p in "${patches[@]}"; do
 		# shellcheck disable=SC2086
 		python3 "$here/patch-elf.py" "$shim.elf" $p "$shim"
+	done
+	for p in "${code_patches[@]}"; do
+		# shellcheck disable=SC2086
+		python3 "$here/patch-code.py" "$shim.elf" $p "$shim"
 	done
 	# pauth-impdef: QEMU's cheap pointer-authentication algorithm; the
 	# architected one makes TCG several times slower.
