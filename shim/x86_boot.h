@@ -182,12 +182,12 @@ struct x86_kernel {
 	uint32_t cmdline_max;		/* command line bytes without the NUL */
 };
 
-/* Parse and validate a bzImage's setup header. `buf` holds at least the
- * setup part (buf_len bytes of it are readable); file_len is the size of the
- * whole bzImage. Every field is checked before it is used. */
 /* Bytes of real-mode setup (boot sector included) that setup_sects means. */
 uint64_t x86_setup_bytes(uint8_t setup_sects);
 
+/* Parse and validate a bzImage's setup header. `buf` holds at least the
+ * setup part (buf_len bytes of it are readable); file_len is the size of the
+ * whole bzImage. Every field is checked before it is used. */
 int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		     struct x86_kernel *k, struct error *e);
 

@@ -15,7 +15,6 @@
 
 #include <libfdt.h>
 
-
 #define PL011_DR 0x00
 #define PL011_FR 0x18
 #define PL011_FR_TXFF (1 << 5)
@@ -42,16 +41,23 @@ void efi_halt(void)
 		__asm__ volatile("wfi");
 }
 
+/* Set every runtime region's virtual address in the final map: its
+ * physical one (1:1), or, with identity false, U64_MAX. */
+static void runtime_virtual(bool identity)
+{
+	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
+		if (d->Attribute & EFI_MEMORY_RUNTIME)
+			d->VirtualStart = identity ? d->PhysicalStart : UINT64_MAX;
+	}
+}
+
 /* As the kernel's arm64 EFI stub does: runtime services keep a 1:1
  * virtual mapping, so the kernel can map them at the addresses the final
  * memory map now names. */
 void efi_after_exit(void)
 {
-	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
-		if (d->Attribute & EFI_MEMORY_RUNTIME)
-			d->VirtualStart = d->PhysicalStart;
-	}
+	runtime_virtual(true);
 	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
 					  efi_map.desc_size, efi_map.desc_version,
 					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
@@ -61,11 +67,7 @@ void efi_after_exit(void)
 	 * runtime regions' virtual addresses U64_MAX, which tells the kernel
 	 * that no virtual mapping was installed (it then runs without
 	 * runtime services). */
-	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
-		if (d->Attribute & EFI_MEMORY_RUNTIME)
-			d->VirtualStart = UINT64_MAX;
-	}
+	runtime_virtual(false);
 }
 
 int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)

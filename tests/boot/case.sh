@@ -47,8 +47,6 @@
 #   --table-loader KIND  x86_64 --rom: -M pc,acpi=off with a hostile
 #                     etc/table-loader (tests/boot/hostile-loader.py KIND)
 #   --within SECONDS  a negative case must stop the machine within this time
-#   --xfail REASON    a known defect (reported): the case must still fail,
-#                     and passing is an error (then drop --xfail)
 #   --vmgenid GUID    x86_64: a vmgenid device with this generation ID, which
 #                     the guest must read back
 set -euo pipefail
@@ -58,7 +56,7 @@ repo=$(cd "$here/../.." && pwd)
 blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct embed_dtb= dtb_arg=
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 code_patches=() jump_unit=us
-x0_dtb= within=180 xfail= table_loader=
+x0_dtb= within=180 table_loader=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -98,7 +96,6 @@ while [ $# -gt 0 ]; do
 	--x0-dtb) x0_dtb=$2; shift ;;
 	--within) within=$2; shift ;;
 	--table-loader) table_loader=$2; shift ;;
-	--xfail) xfail=$2; shift ;;
 	--vmgenid) extra+=(-device "vmgenid,guid=$2"); consoles+=(--expect-vmgenid "$2"); shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -160,17 +157,7 @@ rc=$?
 set -e
 if [ -n "$build_err" ]; then
 	if [ $rc -ne 0 ] && grep -Eq "$build_err" "$out/build.log"; then
-		if [ -n "$xfail" ]; then
-			echo "FAIL $name: passes although marked --xfail ($xfail): drop the mark"
-			exit 1
-		fi
 		echo "PASS $name (build refused: $(grep -Eo "bootshim: error: .*" "$out/build.log" | head -n1))"
-		exit 0
-	fi
-	# The known defect is that the build accepts it; failing otherwise
-	# is a new problem.
-	if [ -n "$xfail" ] && [ $rc -eq 0 ]; then
-		echo "XFAIL $name: known defect, reported: $xfail (the build accepted it)"
 		exit 0
 	fi
 	echo "FAIL $name: build exit $rc, expected a failure matching /$build_err/"
@@ -269,7 +256,7 @@ x0_dtb_setup() {
 	address-cells-5) fdtput -t u "$dtb" / '#address-cells' 5 ;;
 	memory-only-shim)
 		# RAM only as far as the loader's copy of the shim reaches:
-		# no room for the kernel's image_size (its BSS) anywhere.
+		# the blob itself (above it) lies outside that RAM.
 		local top=$(( (X0_IMG + $(stat -c %s "$shim") + 0xfff) & ~0xfff ))
 		fdtput -t x "$dtb" /memory@40000000 reg 0 "$RAM_BASE" 0 \
 			"$(printf '%x' $(( top - RAM_BASE )))" ;;
@@ -401,16 +388,9 @@ if [ -n "$disk" ]; then
 fi
 
 if [ -n "$boot_err" ]; then
-	stop=("${efi_err[@]}") # UEFI: efi_setup's requirements
-	boot=(python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout "$within"
-		--expect-error "$boot_err" --expect-exit "$fail_exit" "${stop[@]}" -- "${qemu[@]}")
-	[ -z "$xfail" ] && exec "${boot[@]}"
-	if "${boot[@]}" >"$out/verdict.txt"; then
-		echo "FAIL $name: passes although marked --xfail ($xfail): drop the mark"
-		exit 1
-	fi
-	echo "XFAIL $name: known defect, reported: $xfail ($(tail -n1 "$out/verdict.txt"))"
-	exit 0
+	# UEFI: efi_setup's requirements (efi_err) too.
+	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout "$within" \
+		--expect-error "$boot_err" --expect-exit "$fail_exit" "${efi_err[@]}" -- "${qemu[@]}"
 fi
 exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
 	--json "$out/result.json" \
