@@ -344,8 +344,18 @@ include tests/boot/boot.mk
 JOBS ?= $(shell nproc)
 # -k: one failing test does not hide the others.
 check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
-	@$(MAKE) --no-print-directory -k -j$(JOBS) check-unit check-fuzz check-boot
+	@$(MAKE) --no-print-directory -k -j$(JOBS) check-unit check-fuzz check-boot check-bench
 	@echo "bootshim: all tests passed"
+
+# make bench itself, one boot per path on each architecture: it drives
+# boot.py too, and must keep working when the harness changes. Its times
+# are printed, never judged.
+CHECK_BENCH := check-bench-x86_64 check-bench-aarch64
+check-bench: $(CHECK_BENCH)
+$(CHECK_BENCH): check-bench-%: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
+	@$(MAKE) --no-print-directory ARCH=$* bench RUNS=1 >$(O)/bench-$*.log 2>&1 && \
+		echo "PASS bench-$* (one boot per path: $(O)/bench-$*.log)" || \
+		{ tail -n 30 $(O)/bench-$*.log; echo "FAIL bench-$*"; exit 1; }
 
 # ---------------------------------------------------------------- bench
 RUNS ?= 5
@@ -364,5 +374,5 @@ bench: $(SHIMS) $(if $(filter aarch64,$(ARCH)),$(SDBOOT_ARM64)/.stamp) | $(O)/.d
 clean:
 	rm -rf $(O)
 
-.PHONY: all run run-rom check bench clean esp
+.PHONY: all run run-rom check check-bench $(CHECK_BENCH) bench clean esp
 .DELETE_ON_ERROR:

@@ -74,40 +74,46 @@ def efi_ways(a, q, cmdline):
     shim_esp = esp(efi, name, os.path.join(a.out, "shim-esp.img"))
     uki_esp = esp(uki(a, stub, objcopy, cmdline, os.path.join(a.out, "uki.efi")), name,
                   os.path.join(a.out, "uki-esp.img"))
+    # The firmware keeps more RAM to itself than a BIOS does (case.sh too).
+    uefi = ["--expect-efi", "1", "--ram-slack", "48"]
     return {
-        "shim.efi (UEFI)": (q + fw + disk(shim_esp), []),
-        "UKI on systemd-stub (UEFI)": (q + fw + disk(uki_esp), []),
+        "shim.efi (UEFI)": (q + fw + disk(shim_esp), uefi),
+        "UKI on systemd-stub (UEFI)": (q + fw + disk(uki_esp), uefi),
     }
 SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
+# Every path boots with this much RAM, which its guest must see (boot.py
+# checks it on every successful boot), and without UEFI unless it says so.
+MEM_MIB = 1024
+NO_UEFI = ["--expect-efi", "0"]
 
 
 def paths(a, cmdline):
     """label -> (QEMU command, boot.py extra arguments)."""
     if a.arch == "x86_64":
-        q = ["qemu-system-x86_64", "-m", "1G", "-smp", "1"] + SERIAL + [
+        q = ["qemu-system-x86_64", "-m", f"{MEM_MIB}M", "-smp", "1"] + SERIAL + [
             "-device", "isa-debug-exit"]
         direct = ["-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
         ways = {
-            "shim.elf (PVH)": (q + ["-kernel", a.shim], []),
-            "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.elf", "shim.rom")], []),
-            "QEMU -kernel/-initrd/-append (SeaBIOS)": (q + direct, []),
+            "shim.elf (PVH)": (q + ["-kernel", a.shim], NO_UEFI),
+            "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.elf", "shim.rom")], NO_UEFI),
+            "QEMU -kernel/-initrd/-append (SeaBIOS)": (q + direct, NO_UEFI),
         }
         if os.path.exists(QBOOT):
-            ways["QEMU -kernel/-initrd/-append (qboot)"] = (q + ["-bios", QBOOT] + direct, [])
+            ways["QEMU -kernel/-initrd/-append (qboot)"] = (q + ["-bios", QBOOT] + direct, NO_UEFI)
         ways.update(efi_ways(a, q, cmdline))
         return ways
     q = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on",
-         "-m", "1G", "-smp", "1"] + SERIAL
+         "-m", f"{MEM_MIB}M", "-smp", "1"] + SERIAL
     size = os.path.getsize(a.initrd)
     ways = {
-        "shim.img (-kernel)": (q + ["-kernel", a.shim], []),
-        "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.img", "shim.rom")], []),
+        "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
+        "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.img", "shim.rom")], NO_UEFI),
         "QEMU -kernel/-initrd/-append": (q + [
-            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], []),
+            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
         "U-Boot booti": (q + [
             "-bios", UBOOT,
             "-device", f"loader,file={a.kernel},addr=0x40400000,force-raw=on",
-            "-device", f"loader,file={a.initrd},addr=0x48000000,force-raw=on"], [
+            "-device", f"loader,file={a.initrd},addr=0x48000000,force-raw=on"], NO_UEFI + [
             "--send", "Hit any key to stop autoboot", "\\n",
             "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
             "--send", "=> ", f"booti 0x40400000 0x48000000:0x{size:x} ${{fdtcontroladdr}}\\n"]),
@@ -120,7 +126,8 @@ def boot(name, qemu, extra, out, cmdline_file):
     js = os.path.join(out, name + ".json")
     r = subprocess.run([sys.executable, BOOT, "--name", name,
                         "--log", os.path.join(out, name + ".log"), "--json", js,
-                        "--expect-cmdline-file", cmdline_file] + extra + ["--"] + qemu,
+                        "--expect-cmdline-file", cmdline_file,
+                        "--expect-ram", str(MEM_MIB)] + extra + ["--"] + qemu,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     res = json.load(open(js))
     if r.returncode or not res.get("time_to_report"):
