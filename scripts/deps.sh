@@ -5,9 +5,9 @@ set -eu
 pkgs=""
 for set in "$@"; do
 	case $set in
-	build) pkgs="$pkgs gcc make binutils libc6-dev cpio gzip xz-utils apt libfdt-dev gnu-efi gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
+	build) pkgs="$pkgs gcc make binutils libc6-dev cpio gzip xz-utils apt libfdt-dev libssl-dev gnu-efi gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
 	run) pkgs="$pkgs qemu-system-x86 qemu-system-arm" ;;
-	check) pkgs="$pkgs python3 libcmocka-dev zlib1g-dev clang libclang-rt-14-dev u-boot-qemu device-tree-compiler ovmf qemu-efi-aarch64 mtools sbsigntool systemd-boot-efi" ;;
+	check) pkgs="$pkgs python3 libcmocka-dev zlib1g-dev clang libclang-rt-14-dev u-boot-qemu device-tree-compiler ovmf qemu-efi-aarch64 mtools sbsigntool systemd-boot-efi swtpm swtpm-tools tpm2-tools" ;;
 	*) echo "deps: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done

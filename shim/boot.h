@@ -6,6 +6,8 @@
 #include "payload.h"
 #include "place.h"
 
+struct measurer;
+
 enum { ITEM_KERNEL, ITEM_INITRD, ITEM_CMDLINE, ITEM_BOOTINFO, ITEM_COUNT };
 
 /* Where and how to enter the kernel: x86 puts arg in %rsi (the zero
@@ -48,6 +50,14 @@ struct platform {
 	const char *cmdline;		/* replaces the embedded one (UEFI load
 					 * options), NUL-terminated; NULL: none */
 	struct platform_efi efi;
+	/* Measured boot (shim/measure.h): how to measure, else why not. */
+	struct measurer *measurer;	/* NULL: no TPM to measure with */
+	const char *measure_off;	/* the reason, for the console */
+	/* arm64 firmware flavour: the event log area, handed to the kernel
+	 * through the TPM node's linux,sml-base/-size and reserved in the
+	 * DTB; size 0: none. tpm_node: the node's path in pf->dtb. */
+	struct range tpm_log;
+	const char *tpm_node;
 	struct range keep[PLATFORM_MAX_KEEP]; /* must survive until the jump */
 	size_t n_keep;
 };

@@ -325,6 +325,9 @@ $(eval $(call neg,img-dtb-address-cells-5,$(X0) address-cells-5,dtb: #address-ce
 # A /memory that covers only the shim: the blob itself lies outside it.
 $(eval $(call neg,img-dtb-memory-only-shim,$(X0) memory-only-shim,dtb: totalsize [0-9]+ at 0x[0-9a-f]+ is not all in the RAM /memory describes))
 
+# Measured boot and Secure Boot (issue 10), one file per area.
+include tests/boot/measure-x86.mk tests/boot/measure-arm64.mk tests/boot/measure-efi.mk
+
 check-boot: $(BOOT_CASES)
 
 .PHONY: check-boot $(BOOT_CASES)

@@ -1,0 +1,1 @@
+# Measured boot cases (arm64): see tests/boot/boot.mk for the row format.

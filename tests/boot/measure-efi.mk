@@ -1,0 +1,1 @@
+# Measured boot cases (efi): see tests/boot/boot.mk for the row format.

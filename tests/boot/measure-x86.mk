@@ -1,0 +1,1 @@
+# Measured boot cases (x86): see tests/boot/boot.mk for the row format.
