@@ -134,8 +134,8 @@ $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcar
 
 # The PCR 11 prediction (tools/pcr11.c) with the shim's own measure.c and
 # OpenSSL objects: from any built shim, through its payload index.
-PCR11_SRCS := tools/pcr11.c shim/measure.c shim/sha256.c shim/sha256_host.c
-$(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h) | $(O)/.deps-build
+PCR11_SRCS := tools/pcr11.c tools/shim_image.c shim/measure.c shim/sha256.c shim/sha256_host.c
+$(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h tools/*.h) | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(PCR11_SRCS) $(HOST_SHA256_OBJS)
 
