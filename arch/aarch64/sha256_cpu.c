@@ -20,6 +20,7 @@
 #include "aarch64.h"
 
 #define CURRENTEL_SHIFT 2
+#define CURRENTEL_MASK 3
 #define HCR_EL2_E2H BIT(34)
 
 #define MRS(reg) ({ uint64_t v_; __asm__ volatile("mrs %0, " reg : "=r"(v_)); v_; })
@@ -30,7 +31,7 @@ unsigned int OPENSSL_armcap_P;
 
 void sha256_cpu_setup(void)
 {
-	unsigned el = (unsigned)(MRS("CurrentEL") >> CURRENTEL_SHIFT) & 3;
+	unsigned el = (unsigned)(MRS("CurrentEL") >> CURRENTEL_SHIFT) & CURRENTEL_MASK;
 	if (el == 3) {
 		MSR("cptr_el3", MRS("cptr_el3") & ~(uint64_t)CPTR_EL3_TFP);
 	} else {
