@@ -26,7 +26,8 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
 	-iquote shim -iquote tests/unit -iquote tests/fuzz
-FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader efi_memmap tpm2
+FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader efi_memmap tpm2 \
+	shim_image
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
@@ -48,6 +49,9 @@ $(O)/fuzz/fuzz_efi_memmap: $(FUZZ_EXTRA_efi_memmap)
 # fuzz_tpm2: the TPM response parsers and the TIS driver (measured boot).
 FUZZ_EXTRA_tpm2 := shim/tpm2.c shim/tpm_tis.c
 $(O)/fuzz/fuzz_tpm2: $(FUZZ_EXTRA_tpm2)
+# fuzz_shim_image: the host tools' reader of built shims (tools/).
+FUZZ_EXTRA_shim_image := tools/shim_image.c
+$(O)/fuzz/fuzz_shim_image: $(FUZZ_EXTRA_shim_image) tools/shim_image.h
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
 $(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk tests/fuzz/nocov.txt | $(O)/.deps-check

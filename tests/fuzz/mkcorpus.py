@@ -414,6 +414,48 @@ def tpm2_corpus(recorded):
     }
 
 
+# ------------------------------------------------------------ shim_image
+
+def payload_index(base_addr, kernel_addr, machine=183):
+    """A payload index (shim/payload_index.h) at address base_addr, the
+    kernel (256 bytes) and initrd (16) at kernel_addr, "quiet" after it."""
+    k = kernel_addr - base_addr
+    rel = [(0, 0), (k, k + 256), (k + 256, k + 272), (104, 110), (0, 0)]
+    ix = b"bootshim payload" + struct.pack("<II", 1, machine)
+    ix += b"".join(struct.pack("<qq", a, b) for a, b in rel)
+    return ix + b"quiet\0"
+
+
+def shim_image_corpus():
+    """Small images of each format whose file offsets differ from their
+    addresses, as tests/unit/test_shim_image.c builds them."""
+    kernel = bytes(range(256)) + bytes(16)
+    raw = bytearray(0x1200)
+    raw[0x100:0x100 + 110] = payload_index(0x100, 0x1000, machine=62)
+    raw[0x1000:0x1110] = kernel
+    elf = bytearray(0x1200)
+    elf[0:4] = b"\x7fELF"
+    elf[4], elf[5] = 2, 1  # ELFCLASS64, ELFDATA2LSB
+    struct.pack_into("<QHH", elf, 0x20, 64, 0, 0)  # e_phoff
+    struct.pack_into("<HH", elf, 0x36, 56, 2)  # e_phentsize, e_phnum
+    for i, (off, vaddr) in enumerate([(0x200, 0x40000000), (0x1000, 0x40200000)]):
+        struct.pack_into("<IIQQQQQQ", elf, 64 + 56 * i, 1, 5, off, vaddr, vaddr, 0x200, 0x200,
+                         0x1000)
+    elf[0x200:0x200 + 110] = payload_index(0x40000000, 0x40200000)
+    elf[0x1000:0x1110] = kernel
+    pe = bytearray(0x1200)
+    pe[0:2] = b"MZ"
+    struct.pack_into("<I", pe, 0x3C, 0x80)
+    pe[0x80:0x84] = b"PE\0\0"
+    struct.pack_into("<H", pe, 0x86, 2)  # NumberOfSections
+    struct.pack_into("<H", pe, 0x94, 0xF0)  # SizeOfOptionalHeader
+    for i, (va, off) in enumerate([(0x5000, 0x400), (0x9000, 0x1000)]):
+        struct.pack_into("<IIII", pe, 0x188 + 40 * i + 8, 0x200, va, 0x200, off)
+    pe[0x400:0x400 + 110] = payload_index(0x5000, 0x9000)
+    pe[0x1000:0x1110] = kernel
+    return {"raw": bytes(raw), "elf-two-segments": bytes(elf), "pe-two-sections": bytes(pe)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -438,6 +480,7 @@ def main():
         "table_loader": table_loader_corpus(args.fw_cfg_dir),
         "efi_memmap": efi_memmap_corpus(),
         "tpm2": tpm2_corpus(args.tpm2_recorded),
+        "shim_image": shim_image_corpus(),
     }
     # QEMU's virt DTBs are about 8 KiB; a table-loader input with QEMU's
     # ACPI tables as its file contents up to 15 KiB.
