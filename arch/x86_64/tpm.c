@@ -1,0 +1,77 @@
+/* The TPM where the PC Client platform puts it: the TIS (FIFO) interface
+ * at 0xFED40000 (TCG PC Client Platform TPM Profile, 6.3.2: locality 0's
+ * registers at FED4_0xxxh, localities 1-4 in the next four 4 KiB pages).
+ * Shared by shim.rom, which is the firmware that starts it, and shim.elf,
+ * which runs after a firmware and finds it started or not. */
+#include "../../shim/boot.h"
+#include "../../shim/console.h"
+#include "../../shim/tpm_measure.h"
+#include "../../shim/tpm_tis.h"
+#include "x86_64.h"
+
+/* A TIS register read is one trip into the VMM (or a bus cycle on a real
+ * machine): about 1 us under QEMU's TCG on this project's machines, less
+ * under KVM. 20 million polls are several seconds at the fastest, which
+ * is more than the PC Client timeouts (TIMEOUT_B, 2 s) and the command
+ * durations of the few commands the shim sends; a TPM that never answers
+ * then costs a bounded wait, never a hang. */
+#define TIS_POLL_LIMIT 20000000u
+
+static uint8_t mmio_read8(uint64_t addr)
+{
+	return *(volatile const uint8_t *)(uintptr_t)addr;
+}
+
+static uint32_t mmio_read32(uint64_t addr)
+{
+	return *(volatile const uint32_t *)(uintptr_t)addr;
+}
+
+static void mmio_write8(uint64_t addr, uint8_t v)
+{
+	*(volatile uint8_t *)(uintptr_t)addr = v;
+}
+
+bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
+{
+	struct error err;
+	bool found = false;
+
+	/* Registers, not memory: every access must reach the device, in
+	 * order. The 2 MiB page also holds the IOAPIC and the HPET. */
+	x86_idmap_uncached(X86_TPM_BASE, X86_TPM_SIZE);
+	*tis = (struct tpm_tis){
+		.base = X86_TPM_BASE,
+		.read8 = mmio_read8,
+		.read32 = mmio_read32,
+		.write8 = mmio_write8,
+		.poll_limit = TIS_POLL_LIMIT,
+	};
+	if (tis_probe(tis, &found, &err)) {
+		con_printf("bootshim: warning: measured boot: %s\n", err.msg);
+		pf->measure_off = "the TPM at 0xfed40000 failed";
+		return false;
+	}
+	if (!found)
+		pf->measure_off = "no TPM at 0xfed40000";
+	return found;
+}
+
+void x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
+		      bool firmware, const struct blob *self)
+{
+	static struct tpm_measurer tm;
+	struct error err;
+	const char *why_not = NULL;
+
+	int r = tpm_measurer_init(&tm, &tis->t, log, firmware, self, "TPM 2.0 TIS at 0xfed40000",
+				  &why_not, &err);
+	if (r < 0) {
+		con_printf("bootshim: warning: measured boot: %s\n", err.msg);
+		pf->measure_off = "the TPM at 0xfed40000 failed";
+	} else if (r > 0) {
+		pf->measure_off = why_not;
+	} else {
+		pf->measurer = &tm.m;
+	}
+}
