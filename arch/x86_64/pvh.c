@@ -1,8 +1,11 @@
 /* PVH entry path: read what the VMM described in hvm_start_info and hand it
- * to the core. */
+ * to the core. Another firmware ran first (SeaBIOS for QEMU's -kernel), so
+ * it owns the TPM: the shim measures the payload only into a TPM that
+ * firmware started, and keeps no event log of its own. */
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/pvh.h"
+#include "../../shim/tpm_tis.h"
 #include "x86_64.h"
 
 extern const uint8_t _shim_start[], _shim_end[];
@@ -30,6 +33,9 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 	pf.rsdp = info.rsdp;
 	pf.map_end = x86_idmap_ram(&pf.mem);
 	pf.seed_len = x86_entropy(pf.seed, sizeof(pf.seed));
+	static struct tpm_tis tis;
+	if (x86_tpm_find(&tis, &pf))
+		x86_tpm_measurer(&tis, &pf, NULL, false, NULL);
 	platform_keep(&pf, (uintptr_t)_shim_start, (uintptr_t)(_shim_end - _shim_start), "bootshim");
 	bootshim_main(&pf);
 }
