@@ -57,7 +57,7 @@ bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
 	return found;
 }
 
-void x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
+struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
 		      bool firmware, const struct blob *self)
 {
 	static struct tpm_measurer tm;
@@ -73,5 +73,7 @@ void x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *
 		pf->measure_off = why_not;
 	} else {
 		pf->measurer = &tm.m;
+		return &tm;
 	}
+	return NULL;
 }

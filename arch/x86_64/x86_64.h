@@ -46,6 +46,7 @@
 
 struct platform;
 struct tcg_log;
+struct tpm_measurer;
 struct tpm_tis;
 
 /* GDT (long_mode.S), with room for the TSS descriptor at BOOT_TSS. */
@@ -103,10 +104,10 @@ size_t x86_entropy(uint8_t *seed, size_t size);
  * pf->measure_off says why not. x86_tpm_measurer then makes the measurer
  * (tpm_measurer_init: firmware = the shim starts the TPM and measures
  * `self` into PCR 0, with the event log `log` or none) and points
- * pf->measurer at it, or sets pf->measure_off; a TPM that fails is a
- * console warning, never a stop. */
+ * pf->measurer at it and returns it, or sets pf->measure_off and returns
+ * NULL; a TPM that fails is a console warning, never a stop. */
 bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf);
-void x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
+struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
 		      bool firmware, const struct blob *self);
 
 /* QEMU's fw_cfg through its DMA interface, else port I/O (fw_cfg_io.c,
