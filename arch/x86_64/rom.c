@@ -16,9 +16,13 @@
 #include "x86_64.h"
 
 extern const uint8_t __ram_start[], __ram_end[];
-/* The shim as the ROM holds it, everything but the payload: its last
- * 64 KiB (linker/x86_64-rom.ld). _rom_shim_size is an absolute symbol. */
-extern const uint8_t _rom_shim_start[], _rom_shim_size[];
+/* The shim as the ROM holds it, everything but the payload: the ROM's
+ * last _rom_shim_size bytes (linker/x86_64-rom.ld; an absolute symbol:
+ * its address is the size). The ROM ends at 4 GiB, beyond the reach of
+ * the default code model's 32-bit signed addresses, so the start is
+ * computed from the end. */
+extern const uint8_t _rom_shim_size[];
+#define ROM_END GiB(4)
 
 /* ---- PCI configuration space, mechanism #1 */
 static uint32_t pci_addr(unsigned dev, unsigned fn, unsigned reg)
@@ -279,7 +283,10 @@ static void measure_init(struct platform *pf)
 		con_printf("bootshim: measured boot: event log at 0x%llx, %u bytes (ACPI TPM2 LASA/LAML)\n",
 			   (unsigned long long)phys, f->size);
 	}
-	const struct blob self = { _rom_shim_start, (uintptr_t)_rom_shim_size };
+	const struct blob self = {
+		(const uint8_t *)(uintptr_t)(ROM_END - (uintptr_t)_rom_shim_size),
+		(uintptr_t)_rom_shim_size,
+	};
 	x86_tpm_measurer(&tis, pf, lp, true, &self);
 }
 

@@ -52,9 +52,13 @@ boot-xrom-tpm-pcr0: boot-xrom-pc-tpm
 # log, which must still replay (PCR 11 included).
 $(eval $(call boot_case,pvh-tpm-seabios,--kernel $(CLOUD) $(XTPM) --expect-console $(TPM_VIA) \
 	--expect-console '^bootshim: measured boot: appending to the firmware.s event log at 0x'))
-# qboot does not start the TPM: nothing is measured, and the console says so.
-$(eval $(call boot_case,pvh-tpm-qboot,--kernel $(CLOUD) --tpm \
-	--qemu-arg -bios --qemu-arg /usr/share/qemu/qboot.rom \
-	--expect-console '^bootshim: measured boot: off \(.*not started.*\)$$$$'))
+# SeaBIOS's log with a SHA-1 bank beside SHA-256: its events carry SHA-1
+# digests the shim does not compute, so PCR 11 is extended and not logged,
+# and the console says so; the log still replays (PCRs 0-7).
+$(eval $(call boot_case,pvh-tpm-seabios-sha1,--kernel $(CLOUD) --tpm-banks sha1$(comma)sha256 \
+	--expect-pcr 11=@pcr11 --expect-eventlog --expect-console \
+	'^bootshim: note: measured boot: PCR 11 is extended without logging: the firmware.s event log has digests of banks other than SHA-256'))
+# (A TPM present but not started, which the shim leaves alone, has no case:
+# QEMU's other x86 firmware, qboot, gives PVH no memory map.)
 $(eval $(call boot_case,pvh-no-tpm,--kernel $(CLOUD) \
 	--expect-console '^bootshim: measured boot: off \(no TPM at 0xfed40000\)$$$$'))
