@@ -39,9 +39,9 @@ bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
 
 	/* Registers, not memory: every access must reach the device, in
 	 * order. The 2 MiB page also holds the IOAPIC and the HPET. */
-	x86_idmap_uncached(X86_TPM_BASE, X86_TPM_SIZE);
+	x86_idmap_uncached(TIS_BASE_X86, X86_TPM_SIZE);
 	*tis = (struct tpm_tis){
-		.base = X86_TPM_BASE,
+		.base = TIS_BASE_X86,
 		.read8 = mmio_read8,
 		.read32 = mmio_read32,
 		.write8 = mmio_write8,

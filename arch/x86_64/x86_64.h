@@ -31,9 +31,8 @@
 
 #define STACK_SIZE 0x10000
 
-/* The PC Client TPM's TIS registers: five localities of 4 KiB (TCG PC
- * Client Platform TPM Profile, 6.3.2). */
-#define X86_TPM_BASE 0xfed40000
+/* The PC Client TPM's TIS registers at TIS_BASE_X86 (shim/tpm_tis.h):
+ * five localities of 4 KiB (TCG PC Client Platform TPM Profile, 6.3.2). */
 #define X86_TPM_SIZE 0x5000
 
 /* The architecture's exception vectors 0-31, each with its own stub. */
@@ -99,7 +98,7 @@ void x86_tsc_ref_start(void);
  * (entropy.c). Returns the bytes filled: 0 without either. */
 size_t x86_entropy(uint8_t *seed, size_t size);
 
-/* Measured boot with the TPM at X86_TPM_BASE (tpm.c). x86_tpm_find maps
+/* Measured boot with the TPM at TIS_BASE_X86 (tpm.c). x86_tpm_find maps
  * its registers uncached and probes them: true if a TIS TPM answers, else
  * pf->measure_off says why not. x86_tpm_measurer then makes the measurer
  * (tpm_measurer_init: firmware = the shim starts the TPM and measures
