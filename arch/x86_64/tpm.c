@@ -9,12 +9,13 @@
 #include "../../shim/tpm_tis.h"
 #include "x86_64.h"
 
-/* A TIS register read is one trip into the VMM (or a bus cycle on a real
- * machine): about 1 us under QEMU's TCG on this project's machines, less
- * under KVM. 20 million polls are several seconds at the fastest, which
- * is more than the PC Client timeouts (TIMEOUT_B, 2 s) and the command
- * durations of the few commands the shim sends; a TPM that never answers
- * then costs a bounded wait, never a hang. */
+/* A TIS register read is one trip into the VMM, or a bus cycle on a real
+ * machine. Under QEMU's TCG it costs about 0.1 us (measured: 100000 reads
+ * of TPM_STS in 9.7 ms on this project's 2.6 GHz machine), under KVM
+ * (an exit to QEMU) or over LPC a few us. 20 million polls are then 2 s
+ * at the fastest, the PC Client TIMEOUT_B and more than the few commands
+ * the shim sends take, and under two minutes at the slowest: a TPM that
+ * stops answering costs a bounded wait and a warning, never a hang. */
 #define TIS_POLL_LIMIT 20000000u
 
 static uint8_t mmio_read8(uint64_t addr)
