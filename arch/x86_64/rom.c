@@ -215,9 +215,9 @@ _Static_assert(sizeof(struct qemu_tpm_config) == 6, "etc/tpm/config is 6 bytes")
  * file's size, so the area the kernel reads is the one loaded here. */
 #define TPM_LOG_FILE "etc/tpm/log"
 
-/* The TPM QEMU says it has, in etc/tpm/config; 0 when that file is
- * absent (no TPM, or a QEMU that does not describe it), -1 when the shim
- * is not to measure (measure_off set). */
+/* The TPM QEMU says it has, in etc/tpm/config: 1 a TPM 2.0; 0 when that
+ * file is absent (no TPM, or a QEMU that does not describe it); -1 when
+ * the shim is not to measure (measure_off set). */
 static int tpm_config(struct platform *pf)
 {
 	struct qemu_tpm_config cfg;
@@ -255,7 +255,7 @@ static int tpm_config(struct platform *pf)
 				   cfg.ppi_address, QEMU_TPM_PPI_BASE);
 		}
 	}
-	return 0;
+	return 1;
 }
 
 /* After the ACPI tables (the log area is one of their files), before
@@ -268,8 +268,17 @@ static void measure_init(struct platform *pf)
 	struct tcg_log *lp = NULL;
 	struct error err;
 
-	if (tpm_config(pf) || !x86_tpm_find(&tis, pf))
+	int config = tpm_config(pf);
+	if (config < 0)
 		return;
+	if (!x86_tpm_find(&tis, pf)) {
+		/* QEMU's other TPM 2.0 interface at that address, -device
+		 * tpm-crb, has no TIS registers. */
+		if (config && pf->measure_off && !strcmp(pf->measure_off, X86_NO_TPM))
+			pf->measure_off = "QEMU's TPM 2.0 has no TIS interface at 0xfed40000: "
+					  "-device tpm-crb is not supported";
+		return;
+	}
 	const struct fw_file *f = fw_dir_find(&dir, TPM_LOG_FILE);
 	uint64_t phys = loader_addr(&loader, TPM_LOG_FILE);
 	if (!f || !phys) {

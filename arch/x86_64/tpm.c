@@ -54,7 +54,7 @@ bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
 		return false;
 	}
 	if (!found)
-		pf->measure_off = "no TPM at 0xfed40000";
+		pf->measure_off = X86_NO_TPM;
 	return found;
 }
 

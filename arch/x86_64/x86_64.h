@@ -34,6 +34,8 @@
 /* The PC Client TPM's TIS registers at TIS_BASE_X86 (shim/tpm_tis.h):
  * five localities of 4 KiB (TCG PC Client Platform TPM Profile, 6.3.2). */
 #define X86_TPM_SIZE 0x5000
+/* pf->measure_off when nothing answers there (tpm.c). */
+#define X86_NO_TPM "no TPM at 0xfed40000"
 
 /* The architecture's exception vectors 0-31, each with its own stub. */
 #define X86_EXC_VECTORS 32
