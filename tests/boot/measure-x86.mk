@@ -35,11 +35,11 @@ boot-xrom-tpm-cmdline-differs: boot-xrom-pc-tpm boot-xrom-pc-tpm-cmdline
 		echo "PASS xrom-tpm-cmdline-differs (pcr11.txt $$a vs $$b)"; \
 	else echo "FAIL xrom-tpm-cmdline-differs: pcr11.txt '$$a' and '$$b'"; exit 1; fi
 
-# PCR 0's event covers what the README says: the last 64 KiB of shim.rom
+# PCR 0's event covers what the README says: the last 256 KiB of shim.rom
 # (everything but the payload), as the guest's event log shows it.
 BOOT_CASES += boot-xrom-tpm-pcr0
 boot-xrom-tpm-pcr0: boot-xrom-pc-tpm
-	@d=$$(tail -c 65536 $(TESTS)/xrom-pc-tpm/o/x86_64/shim.rom | sha256sum | cut -d' ' -f1); \
+	@d=$$(tail -c 262144 $(TESTS)/xrom-pc-tpm/o/x86_64/shim.rom | sha256sum | cut -d' ' -f1); \
 	if tpm2_eventlog $(TESTS)/xrom-pc-tpm/eventlog.bin | \
 		awk '/PCRIndex:/ { pcr = $$2 } /EventType:/ { type = $$2 } \
 		     /Digest:/ && pcr == 0 && type == "EV_POST_CODE" { gsub(/"/, "", $$2); print $$2 }' | \
