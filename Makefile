@@ -38,7 +38,7 @@ ifeq ($(origin CMDLINE),undefined)
 CMDLINE := console=$(CONSOLE) panic=-1
 endif
 
-all: $(SHIMS)
+all: $(SHIMS) $(B)/pcr11.txt $(B)/pcr11.checked
 
 # ---------------------------------------------------------------- deps
 # Install missing Debian packages once per set (scripts/deps.sh).
@@ -105,6 +105,13 @@ CORE_HOST_SRCS := shim/x86_boot.c shim/arm64_image.c shim/error.c shim/fmt.c shi
 $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c -lfdt
+
+# The PCR 11 prediction (tools/pcr11.c) with the shim's own measure.c and
+# OpenSSL objects: from any built shim, through its payload index.
+PCR11_SRCS := tools/pcr11.c shim/measure.c shim/sha256.c shim/sha256_host.c
+$(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h) | $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(PCR11_SRCS) $(HOST_SHA256_OBJS)
 
 # Validates the payload with the shim's own parser and writes payload.h,
 # payload.ld and cmdline.bin (only when their contents change).
@@ -262,6 +269,23 @@ $(B)/shim.rom: $(B)/shim.rom.elf
 	$(OBJCOPY) -O binary -j .text -j .text16 -j .rodata -j .data -j .reset -j '.payload.*' \
 		$< $@
 	@echo "bootshim: wrote $@"
+
+# ---------------------------------------------------------------- PCR 11
+# pcr11.txt: PCR 11 after a boot of this payload from a reset TPM, read
+# out of the built image itself (the first flavour: every flavour embeds
+# the same payload.S), so that prediction and image cannot disagree.
+# pcr11.checked: every flavour's file gives that same value.
+$(B)/pcr11.txt: $(firstword $(SHIMS)) $(HOST)/bootshim-pcr11
+	$(HOST)/bootshim-pcr11 $< >$@.tmp
+	@mv $@.tmp $@
+	@echo "bootshim: wrote $@: $$(cat $@)"
+$(B)/pcr11.checked: $(B)/pcr11.txt $(SHIMS) $(HOST)/bootshim-pcr11
+	@for f in $(SHIMS); do \
+		v=$$($(HOST)/bootshim-pcr11 $$f) || exit 1; \
+		[ "$$v" = "$$(cat $<)" ] || { echo "bootshim: error: $$f: PCR 11 $$v, but $< says" \
+			"$$(cat $<)" >&2; exit 1; }; \
+	done
+	@touch $@
 
 # ---------------------------------------------------------------- UEFI
 # shim.efi: the same core, built position-independent for gnu-efi, linked
