@@ -96,6 +96,32 @@ else
 KERNEL_PAYLOAD := $(KERNEL)
 endif
 
+# SHA-256 from Debian's OpenSSL (shim/openssl_sha256.h): two objects taken
+# with ar x from libssl-dev's libcrypto.a, the C part (SHA256_Init/Update/
+# Final) and the arch's block function (for arm64 with the ARMv8 SHA-2
+# instructions), linked into every flavour as they are. The host's
+# libcrypto.a (x86_64) gives the same objects to tools and tests.
+LIBSSL_ARM64 := $(O)/debian/arm64/libssl
+$(LIBSSL_ARM64)/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh arm64 libssl-dev $(LIBSSL_ARM64)
+	@touch $@
+LIBCRYPTO_x86_64 := /usr/lib/x86_64-linux-gnu/libcrypto.a
+LIBCRYPTO_aarch64 := $(LIBSSL_ARM64)/usr/lib/aarch64-linux-gnu/libcrypto.a
+LIBCRYPTO_STAMP_aarch64 := $(LIBSSL_ARM64)/.stamp
+SHA256_OBJ_NAMES_x86_64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-x86_64.o
+SHA256_OBJ_NAMES_aarch64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-armv8.o
+SHA256_OBJS := $(addprefix $(B)/openssl/,$(SHA256_OBJ_NAMES_$(ARCH)))
+HOST_SHA256_OBJS := $(addprefix $(HOST)/openssl/,$(SHA256_OBJ_NAMES_x86_64))
+# (the grouped target &: needs make 4.3, Debian 12 has 4.3)
+$(SHA256_OBJS) &: $(LIBCRYPTO_STAMP_$(ARCH)) | $(O)/.deps-build
+	@mkdir -p $(B)/openssl
+	cd $(B)/openssl && ar x $(abspath $(LIBCRYPTO_$(ARCH))) $(SHA256_OBJ_NAMES_$(ARCH))
+	@touch $(SHA256_OBJS)
+$(HOST_SHA256_OBJS) &: | $(O)/.deps-build
+	@mkdir -p $(HOST)/openssl
+	cd $(HOST)/openssl && ar x $(LIBCRYPTO_x86_64) $(SHA256_OBJ_NAMES_x86_64)
+	@touch $(HOST_SHA256_OBJS)
+
 HOSTCC := gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
 
@@ -189,31 +215,6 @@ CFLAGS += -I$(LIBFDT_ARM64)/usr/include
 $(SHIM_OBJS): $(LIBFDT_ARM64)/.stamp
 endif
 
-# SHA-256 from Debian's OpenSSL (shim/openssl_sha256.h): two objects taken
-# with ar x from libssl-dev's libcrypto.a, the C part (SHA256_Init/Update/
-# Final) and the arch's block function (for arm64 with the ARMv8 SHA-2
-# instructions), linked into every flavour as they are. The host's
-# libcrypto.a (x86_64) gives the same objects to tools and tests.
-LIBSSL_ARM64 := $(O)/debian/arm64/libssl
-$(LIBSSL_ARM64)/.stamp: | $(O)/.deps-build
-	scripts/fetch-deb.sh arm64 libssl-dev $(LIBSSL_ARM64)
-	@touch $@
-LIBCRYPTO_x86_64 := /usr/lib/x86_64-linux-gnu/libcrypto.a
-LIBCRYPTO_aarch64 := $(LIBSSL_ARM64)/usr/lib/aarch64-linux-gnu/libcrypto.a
-LIBCRYPTO_STAMP_aarch64 := $(LIBSSL_ARM64)/.stamp
-SHA256_OBJ_NAMES_x86_64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-x86_64.o
-SHA256_OBJ_NAMES_aarch64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-armv8.o
-SHA256_OBJS := $(addprefix $(B)/openssl/,$(SHA256_OBJ_NAMES_$(ARCH)))
-HOST_SHA256_OBJS := $(addprefix $(HOST)/openssl/,$(SHA256_OBJ_NAMES_x86_64))
-# (the grouped target &: needs make 4.3, Debian 12 has 4.3)
-$(SHA256_OBJS) &: $(LIBCRYPTO_STAMP_$(ARCH)) | $(O)/.deps-build
-	@mkdir -p $(B)/openssl
-	cd $(B)/openssl && ar x $(abspath $(LIBCRYPTO_$(ARCH))) $(SHA256_OBJ_NAMES_$(ARCH))
-	@touch $(SHA256_OBJS)
-$(HOST_SHA256_OBJS) &: | $(O)/.deps-build
-	@mkdir -p $(HOST)/openssl
-	cd $(HOST)/openssl && ar x $(LIBCRYPTO_x86_64) $(SHA256_OBJ_NAMES_x86_64)
-	@touch $(HOST_SHA256_OBJS)
 # Every image links them (the link rules take all their .o prerequisites).
 $(B)/shim.elf $(B)/shim.rom.elf $(B)/shim.img.elf $(B)/shim.efi.so: $(SHA256_OBJS)
 
