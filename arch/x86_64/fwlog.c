@@ -139,12 +139,24 @@ int fwlog_tpm2_area(const struct phys_mem *pm, const struct memmap *m, uint64_t 
 
 /* TCG_PCClientPCREvent (the log's first event, in the SHA-1 format):
  * pcrIndex, eventType, a 20-byte digest, eventDataSize, then the data. */
+#define SPEC_EVENT_TYPE 4
+#define SPEC_EVENT_DATA_SIZE 28
 #define SPEC_EVENT_HEAD 32
 /* TCG_EfiSpecIDEvent: signature[16], platformClass (4), four version
- * bytes, numberOfAlgorithms (4), then {algorithmId, digestSize} each. */
+ * bytes, numberOfAlgorithms (4), then {algorithmId, digestSize} each,
+ * then vendorInfoSize (1 byte at least). */
+#define SPEC_ID_NUM_ALGS 24
 #define SPEC_ID_ALGS 28
+#define SPEC_ID_ALG_SIZE 4
 #define SPEC_ID_SIGNATURE "Spec ID Event03"
 #define FWLOG_MAX_ALGS 8
+/* TCG_PCR_EVENT2: pcrIndex, eventType, count (of digests), then each
+ * digest as an algorithm id (2 bytes) and the digest, then eventSize (4)
+ * and the data. */
+#define EVENT2_COUNT 8
+#define EVENT2_HEAD 12
+#define EVENT2_ALG_ID 2
+#define EVENT2_SIZE 4
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -165,43 +177,42 @@ int fwlog_end(const uint8_t *log, size_t size, size_t *end, const char **why_not
 {
 	struct { uint16_t alg, size; } alg[FWLOG_MAX_ALGS];
 	*why_not = NULL;
-	if (size < SPEC_EVENT_HEAD || get32(log + 4) != EV_NO_ACTION)
+	if (size < SPEC_EVENT_HEAD || get32(log + SPEC_EVENT_TYPE) != EV_NO_ACTION)
 		return fail(e, "event log", "the first event is not EV_NO_ACTION");
-	uint32_t dsize = get32(log + 28);
+	uint32_t dsize = get32(log + SPEC_EVENT_DATA_SIZE);
 	if (dsize > size - SPEC_EVENT_HEAD || dsize < SPEC_ID_ALGS + 1)
 		return fail(e, "event log", "Spec ID event of %u bytes", dsize);
 	const uint8_t *spec = log + SPEC_EVENT_HEAD;
 	if (memcmp(spec, SPEC_ID_SIGNATURE, sizeof(SPEC_ID_SIGNATURE)))
 		return fail(e, "event log", "not a crypto-agile log (no \"%s\")", SPEC_ID_SIGNATURE);
-	uint32_t n = get32(spec + 24);
-	if (n == 0 || n > FWLOG_MAX_ALGS || (dsize - SPEC_ID_ALGS - 1) / 4 < n)
+	uint32_t n = get32(spec + SPEC_ID_NUM_ALGS);
+	if (n == 0 || n > FWLOG_MAX_ALGS || (dsize - SPEC_ID_ALGS - 1) / SPEC_ID_ALG_SIZE < n)
 		return fail(e, "event log", "Spec ID event: numberOfAlgorithms %u", n);
 	bool sha256_only = n == 1;
 	for (uint32_t i = 0; i < n; i++) {
-		alg[i].alg = get16(spec + SPEC_ID_ALGS + 4 * i);
-		alg[i].size = get16(spec + SPEC_ID_ALGS + 4 * i + 2);
+		alg[i].alg = get16(spec + SPEC_ID_ALGS + SPEC_ID_ALG_SIZE * i);
+		alg[i].size = get16(spec + SPEC_ID_ALGS + SPEC_ID_ALG_SIZE * i + 2);
 		if (alg[i].alg == TPM2_ALG_SHA256 && alg[i].size != SHA256_BYTES)
 			return fail(e, "event log", "SHA-256 digest size %u", alg[i].size);
 		if (alg[i].alg != TPM2_ALG_SHA256)
 			sha256_only = false;
 	}
-	/* TCG_PCR_EVENT2: pcrIndex, eventType, count, count digests (each an
-	 * algorithm id and the digest), eventSize, the data. The firmware
-	 * clears the area first: 12 zero bytes where an event would start
-	 * are the end (Linux's parser stops there too). */
+	/* The events. The firmware clears the area first: a zero header
+	 * where an event would start is the end (Linux's parser stops at
+	 * one too). Every event carries a digest of every bank. */
+	static const uint8_t zero[EVENT2_HEAD];
 	size_t off = SPEC_EVENT_HEAD + dsize;
 	for (;;) {
-		if (size - off < 12 || (!get32(log + off) && !get32(log + off + 4) &&
-					!get32(log + off + 8)))
+		if (size - off < EVENT2_HEAD || !memcmp(log + off, zero, EVENT2_HEAD))
 			break;
 		size_t at = off;
-		uint32_t count = get32(log + off + 8);
+		uint32_t count = get32(log + off + EVENT2_COUNT);
 		if (count != n)
 			return fail(e, "event log", "event at offset %zu: %u digests, not %u", at,
 				    count, n);
-		off += 12;
+		off += EVENT2_HEAD;
 		for (uint32_t i = 0; i < count; i++) {
-			if (size - off < 2)
+			if (size - off < EVENT2_ALG_ID)
 				return fail(e, "event log", "event at offset %zu is truncated", at);
 			uint16_t id = get16(log + off);
 			uint32_t k = 0;
@@ -210,14 +221,14 @@ int fwlog_end(const uint8_t *log, size_t size, size_t *end, const char **why_not
 			if (k == n)
 				return fail(e, "event log", "event at offset %zu: algorithm 0x%x "
 					    "is not in the Spec ID event", at, id);
-			off += 2;
+			off += EVENT2_ALG_ID;
 			if (size - off < alg[k].size)
 				return fail(e, "event log", "event at offset %zu is truncated", at);
 			off += alg[k].size;
 		}
-		if (size - off < 4 || get32(log + off) > size - off - 4)
+		if (size - off < EVENT2_SIZE || get32(log + off) > size - off - EVENT2_SIZE)
 			return fail(e, "event log", "event at offset %zu is truncated", at);
-		off += 4 + get32(log + off);
+		off += EVENT2_SIZE + get32(log + off);
 	}
 	*end = off;
 	if (!sha256_only)
