@@ -96,7 +96,7 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 	 * events go there as they are measured. */
 	static struct tpm_tis tis;
 	struct tpm_measurer *tm;
-	if (x86_tpm_find(&tis, &pf) && (tm = x86_tpm_measurer(&tis, &pf, NULL, false, NULL)))
+	if (x86_tpm_find(&tis, &pf) > 0 && (tm = x86_tpm_measurer(&tis, &pf, NULL, false, NULL)))
 		tm->log = firmware_log(&pf);
 	platform_keep(&pf, (uintptr_t)_shim_start, (uintptr_t)(_shim_end - _shim_start), "bootshim");
 	bootshim_main(&pf);

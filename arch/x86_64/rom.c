@@ -271,14 +271,14 @@ static void measure_init(struct platform *pf)
 	int config = tpm_config(pf);
 	if (config < 0)
 		return;
-	if (!x86_tpm_find(&tis, pf)) {
-		/* QEMU's other TPM 2.0 interface at that address, -device
-		 * tpm-crb, has no TIS registers. */
-		if (config && pf->measure_off && !strcmp(pf->measure_off, X86_NO_TPM))
-			pf->measure_off = "QEMU's TPM 2.0 has no TIS interface at 0xfed40000: "
-					  "-device tpm-crb is not supported";
+	int found = x86_tpm_find(&tis, pf);
+	/* QEMU's other TPM 2.0 interface at that address, -device tpm-crb,
+	 * has no TIS registers: nothing answers there as a TIS. */
+	if (found == 0 && config > 0)
+		pf->measure_off = "QEMU's TPM 2.0 has no TIS interface at 0xfed40000: "
+				  "-device tpm-crb is not supported";
+	if (found <= 0)
 		return;
-	}
 	const struct fw_file *f = fw_dir_find(&dir, TPM_LOG_FILE);
 	uint64_t phys = loader_addr(&loader, TPM_LOG_FILE);
 	if (!f || !phys) {

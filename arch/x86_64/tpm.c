@@ -33,7 +33,7 @@ static void mmio_write8(uint64_t addr, uint8_t v)
 	*(volatile uint8_t *)(uintptr_t)addr = v;
 }
 
-bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
+int x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
 {
 	struct error err;
 	bool found = false;
@@ -51,15 +51,17 @@ bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
 	if (tis_probe(tis, &found, &err)) {
 		con_printf("bootshim: warning: measured boot: %s\n", err.msg);
 		pf->measure_off = "the TPM at 0xfed40000 failed";
-		return false;
+		return -1;
 	}
-	if (!found)
-		pf->measure_off = X86_NO_TPM;
-	return found;
+	if (!found) {
+		pf->measure_off = "no TPM at 0xfed40000";
+		return 0;
+	}
+	return 1;
 }
 
-struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
-		      bool firmware, const struct blob *self)
+struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
+				      struct tcg_log *log, bool firmware, const struct blob *self)
 {
 	static struct tpm_measurer tm;
 	struct error err;

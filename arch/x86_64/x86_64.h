@@ -34,8 +34,6 @@
 /* The PC Client TPM's TIS registers at TIS_BASE_X86 (shim/tpm_tis.h):
  * five localities of 4 KiB (TCG PC Client Platform TPM Profile, 6.3.2). */
 #define X86_TPM_SIZE 0x5000
-/* pf->measure_off when nothing answers there (tpm.c). */
-#define X86_NO_TPM "no TPM at 0xfed40000"
 
 /* The architecture's exception vectors 0-31, each with its own stub. */
 #define X86_EXC_VECTORS 32
@@ -101,15 +99,17 @@ void x86_tsc_ref_start(void);
 size_t x86_entropy(uint8_t *seed, size_t size);
 
 /* Measured boot with the TPM at TIS_BASE_X86 (tpm.c). x86_tpm_find maps
- * its registers uncached and probes them: true if a TIS TPM answers, else
- * pf->measure_off says why not. x86_tpm_measurer then makes the measurer
- * (tpm_measurer_init: firmware = the shim starts the TPM and measures
- * `self` into PCR 0, with the event log `log` or none) and points
- * pf->measurer at it and returns it, or sets pf->measure_off and returns
- * NULL; a TPM that fails is a console warning, never a stop. */
-bool x86_tpm_find(struct tpm_tis *tis, struct platform *pf);
-struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf, struct tcg_log *log,
-		      bool firmware, const struct blob *self);
+ * its registers uncached and probes them: 1 a TIS TPM 2.0 answers; 0
+ * nothing answers, -1 something answers but is no TPM 2.0 TIS (a
+ * warning says what), both with pf->measure_off saying why not.
+ * x86_tpm_measurer then makes the measurer (tpm_measurer_init: firmware =
+ * the shim starts the TPM and measures `self` into PCR 0, with the event
+ * log `log` or none), points pf->measurer at it and returns it, or sets
+ * pf->measure_off and returns NULL; a TPM that fails is a console
+ * warning, never a stop. */
+int x86_tpm_find(struct tpm_tis *tis, struct platform *pf);
+struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
+				      struct tcg_log *log, bool firmware, const struct blob *self);
 
 /* QEMU's fw_cfg through its DMA interface, else port I/O (fw_cfg_io.c,
  * shim.rom only): init says which on the console. */
