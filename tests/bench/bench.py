@@ -91,13 +91,13 @@ MEASURED_LINE = "bootshim: measured boot: PCR 11 via"
 TPM_DEVICE = {"x86_64": "tpm-tis", "aarch64": "tpm-tis-device"}
 
 
+# What the core prints when shim.rom's entry has no TPM driver (shim.rom
+# built before measured boot reached its architecture): no such row then.
+NO_DRIVER_LINE = "bootshim: measured boot: off (no TPM driver for this entry)"
+
+
 def measured_way(a, q, rom):
-    """The TPM row for shim.rom, when this shim.rom can measure (its image
-    holds the console line that says so); {} otherwise."""
-    if MEASURED_LINE.encode() not in open(rom, "rb").read():
-        print(f"bench: {rom} cannot measure (no '{MEASURED_LINE}' in it): "
-              f"no '{MEASURED}' row", file=sys.stderr)
-        return {}
+    """The TPM row for shim.rom."""
     sock = os.path.join(a.out, "swtpm.sock")
     tpm = ["-chardev", f"socket,id=chrtpm,path={sock}",
            "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
@@ -191,6 +191,9 @@ def boot(name, qemu, extra, out, cmdline_file):
         if tpm:
             tpm.close()
     res = json.load(open(js))
+    if r.returncode and tpm and NO_DRIVER_LINE in open(os.path.join(out, name + ".log"),
+                                                       errors="replace").read():
+        return None
     if r.returncode or not res.get("time_to_report"):
         sys.exit(f"bench: {name} failed:\n{r.stdout}")
     return res
@@ -212,8 +215,14 @@ def main():
     results = {k: [] for k in ways}
     for i in range(a.runs):
         # Alternate, so drift in machine load hits every path alike.
-        for n, (label, (qemu, extra)) in enumerate(ways.items()):
-            results[label].append(boot(f"run{i}-{n}", qemu, extra, a.out, expected))
+        for n, (label, (qemu, extra)) in enumerate(list(ways.items())):
+            res = boot(f"run{i}-{n}", qemu, extra, a.out, expected)
+            if res is None:
+                print(f"bench: this shim.rom has no TPM driver ('{NO_DRIVER_LINE}'): "
+                      f"no '{label}' row", file=sys.stderr)
+                del ways[label], results[label]
+                continue
+            results[label].append(res)
 
     def med(label, f):
         return statistics.median(f(r) for r in results[label])
