@@ -201,6 +201,10 @@ ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \
 	shim/fw_cfg.c
+# The PC Client TPM, for both bare-metal x86 entries (arch/x86_64/tpm.c).
+ARCH_SRCS_x86_64 += arch/x86_64/tpm.c
+# PVH: the previous firmware's event log, to append to.
+PVH_SRCS += arch/x86_64/fwlog.c
 IMG_SRCS := arch/aarch64/img_entry.S arch/aarch64/img.c
 ROM_SRCS_aarch64 := arch/aarch64/rom_entry.S arch/aarch64/rom.c arch/aarch64/mmu.c arch/aarch64/gic.c \
 	arch/aarch64/el3.c

@@ -118,3 +118,20 @@ uint64_t x86_idmap_ram(const struct memmap *m)
 			   a < top ? ", page-table pool used up: nothing is placed above it" : "");
 	return a;
 }
+
+void x86_idmap_uncached(uint64_t base, uint64_t size)
+{
+	uint64_t end, a;
+	/* Only the low 4 GiB, which long_mode.S maps with 2 MiB pages, all
+	 * present: its tables are walked, never allocated. */
+	if (!range_end(base, size, &end) || end > IDMAP_LOW_END)
+		end = IDMAP_LOW_END;
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(idmap_pml4[0] & PT_ADDR_MASK);
+	for (a = align_down(base, MiB(2)); a < end; a += MiB(2)) {
+		uint64_t *pd = (uint64_t *)(uintptr_t)(pdpt[a >> PDPT_SHIFT] & PT_ADDR_MASK);
+		pd[(a >> PD_SHIFT) % PT_ENTRIES] |= PTE_PCD | PTE_PWT;
+		/* Intel SDM vol. 3, 4.10.4.1: INVLPG drops the page's TLB
+		 * entry, which still carries the old memory type. */
+		__asm__ volatile("invlpg (%0)" : : "r"((uintptr_t)a) : "memory");
+	}
+}

@@ -2,15 +2,27 @@
  * the firmware, so it does what the kernel needs of one: the memory map
  * from fw_cfg with the legacy BIOS areas, the ACPI PM registers
  * switched on, QEMU's ACPI tables installed through its table-loader, and
- * the RSDP where a legacy scan finds it. PCI resources are left to the
- * kernel, which assigns the BARs a firmware left unassigned. */
+ * the RSDP where a legacy scan finds it. With a TPM it is the root of
+ * trust for measurement: it starts the TPM, measures itself into PCR 0
+ * and keeps the event log the kernel finds through the ACPI TPM2 table.
+ * PCI resources are left to the kernel, which assigns the BARs a firmware
+ * left unassigned. */
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/fw_cfg.h"
+#include "../../shim/tcg_log.h"
+#include "../../shim/tpm_tis.h"
 #include "io.h"
 #include "x86_64.h"
 
 extern const uint8_t __ram_start[], __ram_end[];
+/* The shim as the ROM holds it, everything but the payload: the ROM's
+ * last _rom_shim_size bytes (linker/x86_64-rom.ld; an absolute symbol:
+ * its address is the size). The ROM ends at 4 GiB, beyond the reach of
+ * the default code model's 32-bit signed addresses, so the start is
+ * computed from the end. */
+extern const uint8_t _rom_shim_size[];
+#define ROM_END GiB(4)
 
 /* ---- PCI configuration space, mechanism #1 */
 static uint32_t pci_addr(unsigned dev, unsigned fn, unsigned reg)
@@ -134,10 +146,12 @@ static int loader_write(void *ctx, const struct fw_file *f, uint32_t off, const 
 	return fw_cfg_write(f->select, off, src, len, e);
 }
 
+static struct loader_state loader;
+
 static int acpi_install(struct platform *pf, struct error *e)
 {
 	static uint8_t script[LOADER_ENTRY_SIZE * 64];
-	static struct loader_state st;
+	struct loader_state *st = &loader;
 	const struct fw_file *f = fw_dir_find(&dir, "etc/table-loader");
 	if (!f) {
 		con_printf("bootshim: note: no etc/table-loader: booting without ACPI\n");
@@ -165,16 +179,124 @@ static int acpi_install(struct platform *pf, struct error *e)
 	a.high_next = a.high_base;
 	struct loader_ops ops = { &a, loader_read, loader_alloc, loader_write };
 	if (fw_cfg_read(f->select, script, f->size, e) ||
-	    loader_run(script, f->size, &dir, &ops, &st, e))
+	    loader_run(script, f->size, &dir, &ops, st, e))
 		return -1;
 	/* Reserved, as BIOSes report their ACPI area; the kernel finds the
 	 * tables through the RSDP. */
 	if (memmap_mark(&pf->mem, a.high_base, a.high_end - a.high_base, MEM_RESERVED, e))
 		return -1;
-	pf->rsdp = loader_addr(&st, "etc/acpi/rsdp");
+	pf->rsdp = loader_addr(st, "etc/acpi/rsdp");
 	con_printf("bootshim: ACPI: %zu fw_cfg files loaded, %u pointers written back, RSDP 0x%llx\n",
-		   st.n, st.pointers_written, (unsigned long long)pf->rsdp);
+		   st->n, st->pointers_written, (unsigned long long)pf->rsdp);
 	return 0;
+}
+
+/* ---- Measured boot */
+
+/* QEMU's etc/tpm/config (docs/specs/tpm.rst; hw/i386/acpi-build.c fills
+ * it), present when the machine has a TPM: its version and where its
+ * Physical Presence Interface memory is. */
+struct qemu_tpm_config {
+	uint32_t ppi_address;	/* little-endian */
+	uint8_t tpm_version;
+	uint8_t ppi_version;
+} __attribute__((packed));
+_Static_assert(sizeof(struct qemu_tpm_config) == 6, "etc/tpm/config is 6 bytes");
+#define QEMU_TPM_VERSION_2 2
+#define QEMU_TPM_PPI_VERSION_NONE 0
+/* The PPI memory QEMU maps beside the TIS (TPM_PPI_ADDR_BASE): first the
+ * table of what the firmware does for each PPI operation, which QEMU's
+ * ACPI _DSM reads. 0 there is "not implemented". */
+#define QEMU_TPM_PPI_BASE 0xfed45000
+#define QEMU_TPM_PPI_FUNCS 256
+
+/* QEMU's log area: the ACPI TPM2 table's LASA points at this fw_cfg
+ * file's copy (an ADD_POINTER in etc/table-loader) and its LAML is the
+ * file's size, so the area the kernel reads is the one loaded here. */
+#define TPM_LOG_FILE "etc/tpm/log"
+
+/* The TPM QEMU says it has, in etc/tpm/config: 1 a TPM 2.0; 0 when that
+ * file is absent (no TPM, or a QEMU that does not describe it); -1 when
+ * the shim is not to measure (measure_off set). */
+static int tpm_config(struct platform *pf)
+{
+	struct qemu_tpm_config cfg;
+	struct error err;
+	const struct fw_file *f = fw_dir_find(&dir, "etc/tpm/config");
+	if (!f)
+		return 0;
+	if (f->size != sizeof(cfg)) {
+		con_printf("bootshim: warning: measured boot: etc/tpm/config is %u bytes, not %zu\n",
+			   f->size, sizeof(cfg));
+		pf->measure_off = "QEMU's etc/tpm/config is not understood";
+		return -1;
+	}
+	if (fw_cfg_read(f->select, &cfg, sizeof(cfg), &err)) {
+		con_printf("bootshim: warning: measured boot: %s\n", err.msg);
+		pf->measure_off = "QEMU's etc/tpm/config could not be read";
+		return -1;
+	}
+	if (cfg.tpm_version != QEMU_TPM_VERSION_2) {
+		con_printf("bootshim: note: etc/tpm/config: TPM version %u\n", cfg.tpm_version);
+		pf->measure_off = "the TPM at 0xfed40000 is not a TPM 2.0";
+		return -1;
+	}
+	/* bootshim carries out no PPI request (clear, change of PCR banks):
+	 * it says so to the OS by marking every operation "not implemented",
+	 * as a BIOS must initialise the table (QEMU does not clear it). */
+	if (cfg.ppi_version != QEMU_TPM_PPI_VERSION_NONE) {
+		if (cfg.ppi_address == QEMU_TPM_PPI_BASE) {
+			x86_idmap_uncached(QEMU_TPM_PPI_BASE, QEMU_TPM_PPI_FUNCS);
+			volatile uint8_t *func = (volatile uint8_t *)(uintptr_t)QEMU_TPM_PPI_BASE;
+			for (size_t i = 0; i < QEMU_TPM_PPI_FUNCS; i++)
+				func[i] = 0;
+		} else {
+			con_printf("bootshim: note: TPM PPI at 0x%x, not 0x%x: left alone\n",
+				   cfg.ppi_address, QEMU_TPM_PPI_BASE);
+		}
+	}
+	return 1;
+}
+
+/* After the ACPI tables (the log area is one of their files), before
+ * anything is measured: find the TPM, start it, measure the shim into
+ * PCR 0 and keep the log where the TPM2 table says. */
+static void measure_init(struct platform *pf)
+{
+	static struct tpm_tis tis;
+	static struct tcg_log log;
+	struct tcg_log *lp = NULL;
+	struct error err;
+
+	int config = tpm_config(pf);
+	if (config < 0)
+		return;
+	int found = x86_tpm_find(&tis, pf);
+	/* QEMU's other TPM 2.0 interface at that address, -device tpm-crb,
+	 * has no TIS registers: nothing answers there as a TIS. */
+	if (found == 0 && config > 0)
+		pf->measure_off = "QEMU's TPM 2.0 has no TIS interface at 0xfed40000: "
+				  "-device tpm-crb is not supported";
+	if (found <= 0)
+		return;
+	const struct fw_file *f = fw_dir_find(&dir, TPM_LOG_FILE);
+	uint64_t phys = loader_addr(&loader, TPM_LOG_FILE);
+	if (!f || !phys) {
+		con_printf("bootshim: note: measured boot: no %s in QEMU's ACPI tables: "
+			   "measuring without an event log\n", TPM_LOG_FILE);
+	} else if (tcg_log_init(&log, (void *)(uintptr_t)phys, phys, f->size, &err)) {
+		con_printf("bootshim: warning: measured boot: %s: measuring without an event log\n",
+			   err.msg);
+	} else {
+		lp = &log;
+		con_printf("bootshim: measured boot: event log at 0x%llx, %u bytes (ACPI TPM2 LASA/LAML)\n",
+			   (unsigned long long)phys, f->size);
+	}
+	const struct blob self = {
+		(const uint8_t *)(uintptr_t)(ROM_END - (uintptr_t)_rom_shim_size),
+		(uintptr_t)_rom_shim_size,
+	};
+	x86_tpm_measurer(&tis, pf, lp, true, &self);
 }
 
 /* The BIOS data area's view of low memory: base memory size and the
@@ -217,6 +339,7 @@ void rom_main(uint64_t tsc)
 	    acpi_install(&pf, &err))
 		fatal(&err);
 	bda_init();
+	measure_init(&pf);
 	platform_keep(&pf, (uintptr_t)__ram_start, (uintptr_t)(__ram_end - __ram_start),
 		      "bootshim data");
 	bootshim_main(&pf);

@@ -20,6 +20,8 @@
 
 #define PTE_P 0x1
 #define PTE_W 0x2
+#define PTE_PWT 0x8
+#define PTE_PCD 0x10
 #define PTE_PS 0x80
 
 /* Identity map at entry: the low 4 GiB with 2 MiB pages (no 1 GiB pages:
@@ -29,12 +31,22 @@
 
 #define STACK_SIZE 0x10000
 
+/* The PC Client TPM's TIS registers at TIS_BASE_X86 (shim/tpm_tis.h):
+ * five localities of 4 KiB (TCG PC Client Platform TPM Profile, 6.3.2). */
+#define X86_TPM_SIZE 0x5000
+
 /* The architecture's exception vectors 0-31, each with its own stub. */
 #define X86_EXC_VECTORS 32
 #define X86_EXC_STUB_SIZE 16
 
 #ifndef __ASSEMBLER__
 #include "../../shim/memmap.h"
+#include "../../shim/payload.h"
+
+struct platform;
+struct tcg_log;
+struct tpm_measurer;
+struct tpm_tis;
 
 /* GDT (long_mode.S), with room for the TSS descriptor at BOOT_TSS. */
 extern uint64_t x86_gdt[];
@@ -73,6 +85,11 @@ __attribute__((noreturn)) void x86_exception(const struct x86_exc_frame *f);
  * of the identity map: the core places nothing at or above it. */
 uint64_t x86_idmap_ram(const struct memmap *m);
 
+/* Make the identity map's pages over [base, base+size) below 4 GiB
+ * uncached (PCD|PWT: PAT entry 3, UC at reset), for MMIO registers that
+ * must not be read from or written through a cache (idmap.c). */
+void x86_idmap_uncached(uint64_t base, uint64_t size);
+
 /* Start the PIT reference window for arch_ticks_hz() (cpu.c): the TSC's
  * frequency is then measured over the shim's own run, with no waiting. */
 void x86_tsc_ref_start(void);
@@ -80,6 +97,19 @@ void x86_tsc_ref_start(void);
 /* Fill seed[0..size) from RDSEED, else RDRAND, where CPUID reports them
  * (entropy.c). Returns the bytes filled: 0 without either. */
 size_t x86_entropy(uint8_t *seed, size_t size);
+
+/* Measured boot with the TPM at TIS_BASE_X86 (tpm.c). x86_tpm_find maps
+ * its registers uncached and probes them: 1 a TIS TPM 2.0 answers; 0
+ * nothing answers, -1 something answers but is no TPM 2.0 TIS (a
+ * warning says what), both with pf->measure_off saying why not.
+ * x86_tpm_measurer then makes the measurer (tpm_measurer_init: firmware =
+ * the shim starts the TPM and measures `self` into PCR 0, with the event
+ * log `log` or none), points pf->measurer at it and returns it, or sets
+ * pf->measure_off and returns NULL; a TPM that fails is a console
+ * warning, never a stop. */
+int x86_tpm_find(struct tpm_tis *tis, struct platform *pf);
+struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
+				      struct tcg_log *log, bool firmware, const struct blob *self);
 
 /* QEMU's fw_cfg through its DMA interface, else port I/O (fw_cfg_io.c,
  * shim.rom only): init says which on the console. */
