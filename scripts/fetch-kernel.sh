@@ -2,8 +2,9 @@
 # fetch-kernel.sh DEBARCH FLAVOUR OUTFILE [SUITE]
 # Downloads Debian's current kernel package for DEBARCH (amd64, arm64) and
 # FLAVOUR (cloud, generic) with apt-get download, without installing it,
-# and extracts the kernel image to OUTFILE, and the virtio and efivarfs
-# modules (which Debian builds as modules) to OUTFILE.modules/ for the
+# and extracts the kernel image to OUTFILE, its config to OUTFILE.config,
+# and the virtio, efivarfs and TPM (TIS) modules that kernel builds as
+# modules, with the modules they depend on, to OUTFILE.modules/ for the
 # tests' initrds, decompressed (Debian 13 ships them as .ko.xz).
 # SUITE: the host's own package lists when absent; otherwise a private
 # package list naming that suite (e.g. trixie) on the Debian mirror the
@@ -89,10 +90,20 @@ dpkg-deb -x "$work"/*.deb "$work/x"
 img=$(ls "$work"/x/boot/vmlinuz-* | head -n1)
 rm -rf "$out.modules"
 mkdir -p "$out.modules"
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
-	efivarfs; do
-	find "$work/x/lib/modules" "$work/x/usr/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" \
-		-o -name "$m.ko.zst" -o -name "$m.ko.gz" \) 2>/dev/null | while read -r f; do
+# Each module, then the modules it depends on (its .modinfo "depends=",
+# read with readelf, which reads either architecture's objects), until
+# none is missing. Absent ones are built in (or not built at all: the
+# kernel's config, kept as OUTFILE.config, says which).
+want="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
+efivarfs tpm tpm_tis_core tpm_tis"
+while [ -n "$want" ]; do
+	next=
+	for m in $want; do
+		[ -f "$out.modules/$m.ko" ] && continue
+		f=$(find "$work/x/lib/modules" "$work/x/usr/lib/modules" \( -name "$m.ko" \
+			-o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" \) 2>/dev/null |
+			head -n1)
+		[ -n "$f" ] || continue
 		# The guest's init loads them with finit_module(2) without
 		# MODULE_INIT_COMPRESSED_FILE: decompress here.
 		case $f in
@@ -101,8 +112,13 @@ for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
 		*.gz) gzip -dc "$f" ;;
 		*) cat "$f" ;;
 		esac >"$out.modules/$m.ko"
+		# Module names use '-' and '_' alike; files here use '_'.
+		next="$next $(readelf -p .modinfo "$out.modules/$m.ko" |
+			sed -n 's/^ *\[ *[0-9a-f]*\]  depends=//p' | tr ',-' ' _')"
 	done
+	want=$next
 done
+cp "$work"/x/boot/config-* "$out.config"
 cp "$img" "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$pkg" >"$out.pkg"

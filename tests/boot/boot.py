@@ -10,6 +10,7 @@ usage: boot.py --name NAME --log FILE [options] -- QEMU COMMAND...
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -28,7 +29,15 @@ INIT_TS_RE = re.compile(r"\[\s*(\d+\.\d+)\] Run /init as init process")
 SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
 FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
           "memtotal-kib", "cpus", "acpi", "efi", "efivars", "vda-sector0-sha256",
-          "vmgenid", "setup-data")
+          "vmgenid", "setup-data", "tpm", "pcr-sha256", "eventlog-bytes",
+          "efivar-LoaderInfo", "efivar-LoaderTimeInitUSec", "efivar-LoaderTimeExecUSec",
+          "efivar-StubPcrKernelImage")
+PCR_COUNT = 24
+# Events that extend no PCR (TCG PC Client PFP: EV_NO_ACTION).
+NO_EXTEND_EVENTS = ("EV_NO_ACTION",)
+# Signs that a kernel ran: its banner (x86 and arm64), arm64's first line,
+# the EFI stub's messages.
+KERNEL_STARTED_RE = re.compile(r"Linux version \d|Booting Linux on physical CPU|EFI stub: ")
 INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
               "acpi", "efi", "efivars")
 MIB = 1 << 20
@@ -81,6 +90,23 @@ def parse_args(argv):
     p.add_argument("--expect-exit", type=int, metavar="N",
                    help="QEMU exit status required (negative tests; "
                         "without it any status is accepted there)")
+    p.add_argument("--expect-refused", metavar="REGEX",
+                   help="the firmware must refuse to start the image (Secure Boot): the "
+                        "run ends as a pass when the output matches REGEX, with no "
+                        "bootshim line and no kernel before it")
+    p.add_argument("--expect-tpm", action="store_true",
+                   help="the guest must have found a TPM (/sys/class/tpm/tpm0)")
+    p.add_argument("--expect-pcr", action="append", default=[], metavar="N=HEX|N=@FILE",
+                   help="the guest's SHA-256 PCR N must hold HEX, or the first word of "
+                        "FILE (e.g. a build's pcr11.txt); repeatable")
+    p.add_argument("--expect-eventlog", action="store_true",
+                   help="the guest's TPM event log must parse with tpm2_eventlog and "
+                        "replay to the guest's SHA-256 PCRs, for every PCR it extends")
+    p.add_argument("--eventlog-file", metavar="FILE",
+                   help="where to keep the guest's event log (when it reports one)")
+    p.add_argument("--expect-efivar", action="append", default=[], metavar="NAME=REGEX",
+                   help="the Boot Loader Interface variable NAME, as the guest decoded "
+                        "it, must match REGEX entirely ('none': absent); repeatable")
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--stop-on", metavar="REGEX",
                    help="stop QEMU (as a clean exit) once a line matches, e.g. a firmware "
@@ -264,6 +290,140 @@ def cmdline_diff(want, got):
             f"got {len(got)}): expected {window(want)} got {window(got)}")
 
 
+def guest_pcrs(fields):
+    """The guest's SHA-256 PCRs as 24 lowercase hex strings, or None."""
+    words = fields.get("pcr-sha256", "none").split()
+    if words == ["none"]:
+        return None
+    return [w.lower() for w in words]
+
+
+def guest_eventlog(fields):
+    """(bytes or None, problems): the event log reassembled from the guest's
+    eventlog-hex-N lines, checked against its length and SHA-256."""
+    count = fields.get("eventlog-bytes", "none")
+    if count == "none":
+        return None, []
+    chunks = []
+    while f"eventlog-hex-{len(chunks)}" in fields:
+        chunks.append(fields[f"eventlog-hex-{len(chunks)}"])
+    try:
+        data = bytes.fromhex("".join(chunks))
+    except ValueError:
+        return None, ["eventlog-hex-* lines are not hex"]
+    if str(len(data)) != count:
+        return None, [f"event log: {len(data)} bytes in {len(chunks)} eventlog-hex lines, "
+                      f"the guest read {count}"]
+    if hashlib.sha256(data).hexdigest() != fields.get("eventlog-sha256", ""):
+        return None, [f"event log: SHA-256 {hashlib.sha256(data).hexdigest()} of the lines "
+                      f"differs from the guest's {fields.get('eventlog-sha256')!r} "
+                      f"(damaged on the console)"]
+    return data, []
+
+
+def replay_eventlog(path):
+    """(touched, replayed, problem): run tpm2_eventlog on the log; touched: the
+    PCRs its events extend, replayed: PCR -> SHA-256 value from its replay."""
+    try:
+        r = subprocess.run(["tpm2_eventlog", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, None, f"tpm2_eventlog {path}: {e}"
+    if r.returncode:
+        return None, None, (f"tpm2_eventlog {path}: exit {r.returncode}: "
+                            f"{r.stderr.strip()[-300:]}")
+    touched, replayed, bank, index = set(), {}, None, None
+    for line in r.stdout.splitlines():
+        m = re.match(r"\s*-?\s*PCRIndex:\s*(\d+)$", line)
+        if m:
+            index = int(m.group(1))
+            continue
+        m = re.match(r"\s*EventType:\s*(\S+)$", line)
+        if m and index is not None:
+            if m.group(1) not in NO_EXTEND_EVENTS:
+                touched.add(index)
+            index = None
+            continue
+        m = re.match(r"  (\w+):$", line)
+        if m:
+            bank = m.group(1)
+            continue
+        m = re.match(r"\s+(\d+)\s*:\s*0x([0-9a-fA-F]+)$", line)
+        if m and bank == "sha256":
+            replayed[int(m.group(1))] = m.group(2).lower()
+    if not touched:
+        return None, None, f"tpm2_eventlog {path}: no event extends a PCR"
+    return touched, replayed, None
+
+
+def check_tpm(args, fields):
+    """The TPM checks: --expect-tpm, --expect-pcr, --expect-eventlog,
+    --expect-efivar. Keeps the guest's event log in --eventlog-file."""
+    bad = []
+    if args.expect_tpm and fields.get("tpm", "none") == "none":
+        bad.append("tpm: the guest found no TPM (/sys/class/tpm/tpm0)")
+    pcrs = guest_pcrs(fields)
+    if pcrs is not None and (len(pcrs) != PCR_COUNT or
+                             not all(re.fullmatch(r"[0-9a-f]{64}", p) for p in pcrs)):
+        bad.append(f"pcr-sha256: not {PCR_COUNT} SHA-256 values: {fields['pcr-sha256'][:100]!r}")
+        pcrs = None
+    for spec in args.expect_pcr:
+        n, _, want = spec.partition("=")
+        if not n.isdigit() or int(n) >= PCR_COUNT or not want:
+            bad.append(f"--expect-pcr {spec!r}: not N=HEX or N=@FILE with N < {PCR_COUNT}")
+            continue
+        source = "given"
+        if want.startswith("@"):
+            source = want[1:]
+            try:
+                want = open(source).read().split()[0]
+            except (OSError, IndexError) as e:
+                bad.append(f"--expect-pcr {spec}: cannot read a value from {source}: {e}")
+                continue
+        want = want.lower()
+        if pcrs is None:
+            bad.append(f"PCR {n}: expected {want} ({source}), but the guest reports no "
+                       f"SHA-256 PCRs")
+        elif pcrs[int(n)] != want:
+            bad.append(f"PCR {n} mismatch: expected {want} ({source}), "
+                       f"the guest has {pcrs[int(n)]}")
+
+    log, problems = guest_eventlog(fields)
+    bad += problems
+    if log is not None and args.eventlog_file:
+        with open(args.eventlog_file, "wb") as f:
+            f.write(log)
+    if args.expect_eventlog:
+        if log is None and not problems:
+            bad.append("event log: the guest has none "
+                       "(/sys/kernel/security/tpm0/binary_bios_measurements)")
+        elif log is not None and not args.eventlog_file:
+            bad.append("harness: --expect-eventlog needs --eventlog-file")
+        elif log is not None:
+            touched, replayed, problem = replay_eventlog(args.eventlog_file)
+            if problem:
+                bad.append(problem)
+            elif pcrs is None:
+                bad.append("event log: the guest reports no SHA-256 PCRs to replay against")
+            else:
+                for i in sorted(touched):
+                    if i >= PCR_COUNT or replayed.get(i) != pcrs[i]:
+                        bad.append(f"event log replay: PCR {i} replays to "
+                                   f"{replayed.get(i)}, the guest has "
+                                   f"{pcrs[i] if i < PCR_COUNT else 'no such PCR'}")
+
+    for spec in args.expect_efivar:
+        name, _, rx = spec.partition("=")
+        key = "efivar-" + name
+        if key not in fields:
+            known = sorted(k[7:] for k in fields if k.startswith("efivar-"))
+            bad.append(f"--expect-efivar {name}: the guest does not report it "
+                       f"(it reports {', '.join(known)})")
+        elif not re.fullmatch(rx, fields[key]):
+            bad.append(f"efivar {name}: {fields[key]!r} does not match /{rx}/")
+    return bad
+
+
 def check_report(args, fields):
     """Compare a complete report with the --expect-* options."""
     bad = []
@@ -350,7 +510,7 @@ def check_report(args, fields):
 
     if args.expect_high_mem and "ram-top" in ints and ints["ram-top"] <= 4 << 30:
         bad.append(f"ram-top {ints['ram-top']:#x} not above 4 GiB")
-    return bad
+    return bad + check_tpm(args, fields)
 
 
 def evaluate(args, run):
@@ -371,6 +531,24 @@ def evaluate(args, run):
     for rx in args.expect_console:
         if not re.search(rx, text, re.MULTILINE):
             reasons.append(f"console never matched /{rx}/")
+
+    if args.expect_refused is not None:
+        # The refusal ends the run (--stop-on): before it, neither the
+        # shim nor a kernel may have said anything.
+        m = re.search(args.expect_refused, text, re.MULTILINE)
+        if not m:
+            reasons.append(f"the refusal /{args.expect_refused}/ never appeared")
+        before = text[:m.start()] if m else text
+        for what, rx in (("the shim ran", re.compile(r"bootshim: ")),
+                         ("a kernel started", KERNEL_STARTED_RE)):
+            hit = rx.search(before)
+            if hit:
+                line = before[before.rfind("\n", 0, hit.start()) + 1:].split("\n")[0]
+                reasons.append(f"{what} although the firmware had to refuse the image: "
+                               f"{line.strip()[:120]!r}")
+        if run.time_to_report is not None:
+            reasons.append("guest report started although the image had to be refused")
+        return reasons
 
     if args.expect_error is not None:
         if not re.search(args.expect_error, text, re.MULTILINE):
@@ -403,7 +581,7 @@ def main():
     with open(args.log, "wb") as log:
         run = run_qemu(args.qemu, log, args.timeout,
                        [(r, t.encode().decode("unicode_escape")) for r, t in args.send],
-                       args.stop_after_report, args.stop_on)
+                       args.stop_after_report, args.stop_on or args.expect_refused)
         reasons = evaluate(args, run)
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
         log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())

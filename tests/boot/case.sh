@@ -49,6 +49,26 @@
 #   --within SECONDS  a negative case must stop the machine within this time
 #   --vmgenid GUID    x86_64: a vmgenid device with this generation ID, which
 #                     the guest must read back
+# Measured boot (a TPM 2.0 from swtpm, one per case, in DIR/tpm):
+#   --tpm             attach a TPM (x86_64: -device tpm-tis; aarch64 virt:
+#                     -device tpm-tis-device), in every start mode; the
+#                     guest must find it (arm64: the initrd loads tpm_tis)
+#   --tpm-banks LIST  ... with these PCR banks active (swtpm_setup
+#                     --pcr-banks; default sha256), e.g. sha1,sha256
+#   --expect-pcr N=HEX|N=@FILE|N=@pcr11  the guest's SHA-256 PCR N must hold
+#                     this value (FILE: its first word); @pcr11: the case's
+#                     own build's $(O)/<arch>/pcr11.txt (built with the shim)
+#   --expect-eventlog the guest's event log (kept as DIR/eventlog.bin) must
+#                     parse with tpm2_eventlog and replay to the guest's PCRs,
+#                     for every PCR it touches
+#   --expect-efivar NAME=REGEX  the Boot Loader Interface variable NAME
+#                     (systemd's vendor GUID) as the guest decoded it must
+#                     match REGEX entirely ("none": absent); repeatable
+#   --expect-refused REGEX  the firmware must refuse to start the image:
+#                     the run ends, as a pass, when the console matches REGEX,
+#                     with no bootshim or kernel line before it
+#   --patch-signed 'OFFSET SIZE VALUE'  --secure-boot: like --patch-efi, but
+#                     on the signed shim.efi, after signing
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -57,6 +77,7 @@ blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= 
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 code_patches=() jump_unit=us
 x0_dtb= within=180 table_loader=
+tpm= tpm_banks=sha256 pcr_expect=() tpm_checks=() refused= patch_signed= want_pcr11=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -97,6 +118,13 @@ while [ $# -gt 0 ]; do
 	--within) within=$2; shift ;;
 	--table-loader) table_loader=$2; shift ;;
 	--vmgenid) extra+=(-device "vmgenid,guid=$2"); consoles+=(--expect-vmgenid "$2"); shift ;;
+	--tpm) tpm=1 ;;
+	--tpm-banks) tpm=1 tpm_banks=$2; shift ;;
+	--expect-pcr) pcr_expect+=("$2"); shift ;;
+	--expect-eventlog) tpm_checks+=(--expect-eventlog) ;;
+	--expect-efivar) tpm_checks+=(--expect-efivar "$2"); shift ;;
+	--expect-refused) refused=$2; shift ;;
+	--patch-signed) patch_signed=$2; shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -107,6 +135,64 @@ cmdline=${cmdline:-console=$console panic=-1}
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+
+# --expect-pcr: @pcr11 is the case's own build's prediction.
+for e in "${pcr_expect[@]}"; do
+	case $e in
+	[0-9]*=@pcr11) want_pcr11=$out/o/$arch/pcr11.txt
+		tpm_checks+=(--expect-pcr "${e%%=*}=@$want_pcr11") ;;
+	[0-9]*=*) tpm_checks+=(--expect-pcr "$e") ;;
+	*) echo "case.sh: --expect-pcr $e: not N=HEX, N=@FILE or N=@pcr11" >&2; exit 2 ;;
+	esac
+done
+
+# --tpm: one swtpm per QEMU run, from a freshly manufactured state (a reset
+# TPM, as PCR 11's prediction assumes), killed whatever way this script ends.
+tpm_pid= tpm_qemu=()
+tpm_stop() {
+	if [ -n "$tpm_pid" ]; then
+		kill "$tpm_pid" 2>/dev/null || true
+		wait "$tpm_pid" 2>/dev/null || true
+		tpm_pid=
+	fi
+}
+trap tpm_stop EXIT
+trap 'exit 130' INT TERM HUP
+tpm_sock=$out/tpm/swtpm.sock
+tpm_start() {
+	tpm_stop
+	rm -rf "$out/tpm"
+	mkdir -p "$out/tpm"
+	# A unix socket path has room for 107 bytes (sun_path).
+	if [ ${#tpm_sock} -gt 107 ]; then
+		echo "FAIL $name: --tpm: socket path $tpm_sock is longer than 107 bytes"
+		exit 1
+	fi
+	if ! swtpm_setup --tpm2 --tpmstate "$out/tpm" --pcr-banks "$tpm_banks" --overwrite \
+		>"$out/swtpm-setup.log" 2>&1; then
+		echo "FAIL $name: swtpm_setup --pcr-banks $tpm_banks failed:"
+		tail -n 5 "$out/swtpm-setup.log"
+		exit 1
+	fi
+	swtpm socket --tpm2 --tpmstate "dir=$out/tpm" --ctrl "type=unixio,path=$tpm_sock" \
+		--log "file=$out/swtpm.log,level=1" &
+	tpm_pid=$!
+	for _ in $(seq 100); do
+		[ -S "$tpm_sock" ] && return 0
+		kill -0 "$tpm_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "FAIL $name: swtpm did not open $tpm_sock (see $out/swtpm.log)"
+	exit 1
+}
+if [ -n "$tpm" ]; then
+	tpm_qemu=(-chardev "socket,id=chrtpm,path=$tpm_sock" -tpmdev emulator,id=tpm0,chardev=chrtpm)
+	if [ "$arch" = x86_64 ]; then
+		tpm_qemu+=(-device tpm-tis,tpmdev=tpm0)
+	else
+		tpm_qemu+=(-device tpm-tis-device,tpmdev=tpm0)
+	fi
+fi
 
 # Pad the command line with a marker pattern, quotes and '=' included, to
 # exactly cmdline_len bytes.
@@ -131,13 +217,35 @@ if [ -n "$disk" ]; then
 		[ -f "$kernel.modules/$m.ko" ] && modules="$modules $kernel.modules/$m.ko"
 	done
 fi
+# With a TPM, its TIS driver where the kernel builds it as a module (Debian's
+# arm64 kernels; amd64 builds it in), after the modules it depends on
+# (fetch-kernel.sh extracts them all; .modinfo names them).
+add_module() { # NAME: NAME's dependencies first, then NAME, each once
+	local f=$kernel.modules/$1.ko d
+	[ -f "$f" ] || return 0
+	for d in $(readelf -p .modinfo "$f" | sed -n 's/^ *\[ *[0-9a-f]*\]  depends=//p' |
+		tr ',-' ' _'); do
+		add_module "$d"
+	done
+	case " $modules " in *" $f "*) ;; *) modules="$modules $f" ;; esac
+}
+if [ -n "$tpm" ]; then
+	if ! grep -Eq '^CONFIG_TCG_TIS=[ym]' "$kernel.config" 2>/dev/null; then
+		echo "FAIL $name: --tpm: $kernel has no TPM TIS driver (CONFIG_TCG_TIS is not set in" \
+			"$kernel.config; Debian's arm64 generic kernels lack it: use the cloud ones)"
+		exit 1
+	fi
+	add_module tpm_tis
+fi
 MODULES=$modules "$repo/tests/guest/mkinitrd.sh" "$initrd" "$init" "$out/blob"
 initrd=${initrd_override:-$initrd}
 
 if [ -n "$embed_dtb" ]; then
 	# QEMU's DTB for this machine, with a marker the guest can see.
+	# With --tpm, the TPM's node too (QEMU connects to swtpm even here).
+	[ -n "$tpm" ] && tpm_start
 	qemu-system-aarch64 -M "virt${machine}" -cpu max,pauth-impdef=on -m "$mem" -smp "$smp" \
-		-display none -machine dumpdtb="$out/embed.dtb" >/dev/null 2>&1
+		"${tpm_qemu[@]}" -display none -machine dumpdtb="$out/embed.dtb" >/dev/null 2>&1
 	fdtput -t s "$out/embed.dtb" / model "bootshim embedded DTB"
 	dtb_arg="DTB=$out/embed.dtb"
 fi
@@ -152,7 +260,8 @@ flavour=shim.elf
 [ -n "$efi" ] && flavour=shim.efi
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
 	make -C "$repo" ARCH="$arch" O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
-	EFI_HANDOFF="$handoff" ${dtb_arg:+"$dtb_arg"} "$out/o/$arch/$flavour" >"$out/build.log" 2>&1
+	EFI_HANDOFF="$handoff" ${dtb_arg:+"$dtb_arg"} "$out/o/$arch/$flavour" $want_pcr11 \
+	>"$out/build.log" 2>&1
 rc=$?
 set -e
 if [ -n "$build_err" ]; then
@@ -177,17 +286,7 @@ efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
 	shim=$out/o/$a/shim.efi
 	if [ -n "$patch_efi" ]; then
 		# shellcheck disable=SC2086
-		python3 - "$kernel" "$shim" $patch_efi <<'PY'
-import sys
-kernel, shim, off, size, value = sys.argv[1:6]
-data = bytearray(open(shim, "rb").read())
-at = data.find(open(kernel, "rb").read(1024))
-if at < 0:
-    sys.exit("patch-efi: kernel not found in " + shim)
-off, size = at + int(off, 0), int(size)
-data[off:off + size] = int(value, 0).to_bytes(size, "little")
-open(shim, "wb").write(data)
-PY
+		python3 "$here/patch-efi.py" "$kernel" "$shim" $patch_efi
 	fi
 	if [ -n "$sb" ]; then
 		ovmf=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
@@ -198,6 +297,10 @@ PY
 		sbsign --key "$out/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
 			--output "$shim.signed" "$shim" >"$out/sbsign.log" 2>&1
 		shim=$shim.signed
+		if [ -n "$patch_signed" ]; then
+			# shellcheck disable=SC2086
+			python3 "$here/patch-efi.py" "$kernel" "$shim" $patch_signed
+		fi
 	fi
 	cp "$vars" "$out/vars.fd"
 	# The ESP: the shim at the removable-media path, or for the
@@ -243,8 +346,9 @@ RAM_BASE=0x40000000	# QEMU virt
 x0_dtb_setup() {
 	local at=0x48000000 dtb=$out/hostile.dtb ram_end
 	ram_end=$(( RAM_BASE + $(numfmt --from=iec "$mem") ))
+	[ -n "$tpm" ] && tpm_start
 	qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}" \
-		-machine dumpdtb="$dtb" >/dev/null 2>&1
+		"${tpm_qemu[@]}" -machine dumpdtb="$dtb" >/dev/null 2>&1
 	case $x0_dtb in
 	bad-magic) printf '\xd0\x0d\xfe\xef' | dd of="$dtb" conv=notrunc status=none ;;
 	totalsize-past-ram)
@@ -349,8 +453,9 @@ else
 			BOOTAA64.EFI "${qemu[@]}"
 	fi
 	if [ -n "$reserve" ]; then
+		[ -n "$tpm" ] && tpm_start
 		qemu-system-aarch64 -M "virt$machine" -cpu max,pauth-impdef=on "${common[@]}" \
-			-machine dumpdtb="$out/virt.dtb" >/dev/null 2>&1
+			"${tpm_qemu[@]}" -machine dumpdtb="$out/virt.dtb" >/dev/null 2>&1
 		fdtput -c "$out/virt.dtb" /reserved-memory
 		fdtput -t x "$out/virt.dtb" /reserved-memory '#address-cells' 2
 		fdtput -t x "$out/virt.dtb" /reserved-memory '#size-cells' 2
@@ -378,7 +483,7 @@ else
 	fi
 fi
 
-qemu+=("${extra[@]}")
+qemu+=("${tpm_qemu[@]}" "${extra[@]}")
 if [ -n "$disk" ]; then
 	# A disk of known random content behind virtio-blk-pci.
 	head -c 1048576 /dev/urandom >"$out/disk.img"
@@ -387,13 +492,24 @@ if [ -n "$disk" ]; then
 	expect+=(--expect-vda-sha256 "$vda")
 fi
 
+# Not exec: the EXIT trap stops swtpm after QEMU.
+[ -n "$tpm" ] && tpm_start
 if [ -n "$boot_err" ]; then
 	# UEFI: efi_setup's requirements (efi_err) too.
-	exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout "$within" \
+	python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout "$within" \
 		--expect-error "$boot_err" --expect-exit "$fail_exit" "${efi_err[@]}" -- "${qemu[@]}"
+	exit
 fi
-exec python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
-	--json "$out/result.json" \
+if [ -n "$refused" ]; then
+	python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout "$within" \
+		--expect-refused "$refused" -- "${qemu[@]}"
+	exit
+fi
+# With --tpm the guest must find the TPM, and its event log, when it has
+# one, is kept for the host's replay.
+[ -n "$tpm" ] && tpm_checks+=(--expect-tpm)
+python3 "$here/boot.py" --name "$name" --log "$out/serial.log" --timeout 300 \
+	--json "$out/result.json" --eventlog-file "$out/eventlog.bin" "${tpm_checks[@]}" \
 	--expect-cmdline-file "$out/cmdline.expected" \
 	--expect-sha256 "$sha" --expect-data-bytes "$blob" \
 	--expect-ram "$mem_mib" --expect-cpus "${cpus:-$smp}" --expect-efi "$want_efi" \

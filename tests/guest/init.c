@@ -9,6 +9,7 @@
  *   gcc -static -Os -Wall -Wextra -o init init.c
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -387,11 +388,14 @@ static int name_cmp(const struct dirent **a, const struct dirent **b)
 static void load_modules(void)
 {
 	struct dirent **names;
+	int tpm_driver_loaded = 0;
 	int n = scandir("/modules", &names, NULL, name_cmp);
 	if (n < 0)
 		return;
 	for (int i = 0; i < n; i++) {
 		char path[300];
+		if (strstr(names[i]->d_name, "-tpm_tis"))
+			tpm_driver_loaded = 1;
 		if (names[i]->d_name[0] != '.') {
 			snprintf(path, sizeof(path), "/modules/%s", names[i]->d_name);
 			int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -405,6 +409,11 @@ static void load_modules(void)
 	free(names);
 	for (int i = 0; i < 200 && access("/dev/vda", F_OK); i++)
 		usleep(10000);
+	/* A TPM driver among them (arm64: tpm_tis): give its probe, which
+	 * talks to the TPM, time to register tpm0. */
+	if (tpm_driver_loaded)
+		for (int i = 0; i < 200 && access("/sys/class/tpm/tpm0", F_OK); i++)
+			usleep(10000);
 }
 
 static int exists(const char *path)
@@ -636,6 +645,153 @@ static void report_cpus(void)
 }
 
 
+/* ------------------------------------------------------------- TPM */
+
+#define TPM_DIR "/sys/class/tpm/tpm0"
+#define PCR_COUNT 24 /* TCG PC Client PFP: PCRs 0-23 */
+/* The event log as the kernel got it from the firmware (ACPI TPM2 LASA,
+ * the DTB's linux,sml-base, or the EFI stub's copy), through securityfs. */
+#define EVENTLOG_PATH "/sys/kernel/security/tpm0/binary_bios_measurements"
+/* Bytes per "eventlog-hex-N" line: 2048 hex digits, the size of the
+ * longest command line report the console already carries intact. The
+ * host checks the reassembled log against eventlog-sha256. */
+#define EVENTLOG_CHUNK 1024
+
+/* "tpm <major version>" (or "none"), then for each PCR bank the kernel
+ * exposes, "pcr-<bank> <PCR 0> <PCR 1> ... <PCR 23>" in lowercase hex
+ * ("pcr-sha256 none" without a TPM or without that bank). */
+static void report_tpm(void)
+{
+	static const char *const banks[] = { "sha1", "sha256", "sha384", "sha512" };
+	char *v = slurp(TPM_DIR "/tpm_version_major", NULL);
+
+	if (!exists(TPM_DIR)) {
+		report("tpm", "none");
+		report("pcr-sha256", "none");
+		free(v);
+		return;
+	}
+	if (v)
+		v[strcspn(v, "\n")] = 0;
+	report("tpm", "%s", v && *v ? v : "unknown");
+	free(v);
+	for (size_t b = 0; b < sizeof(banks) / sizeof(banks[0]); b++) {
+		char dir[64], line[PCR_COUNT * 130 + 1];
+		size_t used = 0;
+		snprintf(dir, sizeof(dir), TPM_DIR "/pcr-%s", banks[b]);
+		if (!exists(dir)) {
+			if (!strcmp(banks[b], "sha256"))
+				report("pcr-sha256", "none");
+			continue;
+		}
+		for (int i = 0; i < PCR_COUNT; i++) {
+			char path[96];
+			snprintf(path, sizeof(path), "%s/%d", dir, i);
+			char *d = slurp(path, NULL);
+			if (!d) {
+				fail("read %s: %s", path, strerror(errno));
+				return;
+			}
+			d[strcspn(d, "\n")] = 0;
+			for (char *c = d; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			int n = snprintf(line + used, sizeof(line) - used, "%s%s", i ? " " : "", d);
+			free(d);
+			if (n < 0 || (size_t)n >= sizeof(line) - used) {
+				fail("%s: PCR values longer than %zu bytes", dir, sizeof(line));
+				return;
+			}
+			used += (size_t)n;
+		}
+		report(dir + strlen(TPM_DIR "/"), "%s", line);
+	}
+}
+
+/* "eventlog-bytes N", "eventlog-sha256 H" and the bytes as
+ * "eventlog-hex-0", "eventlog-hex-1", ... ; "eventlog-bytes none" when the
+ * kernel has no log (no TPM, or no log handed over). */
+static void report_eventlog(void)
+{
+	mkdir_p1("/sys/kernel/security");
+	if (mount("securityfs", "/sys/kernel/security", "securityfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 && errno != EBUSY) {
+		fail("mount securityfs: %s", strerror(errno));
+		return;
+	}
+	size_t len;
+	char *log = slurp(EVENTLOG_PATH, &len);
+	if (!log) {
+		if (errno != ENOENT)
+			fail("read %s: %s", EVENTLOG_PATH, strerror(errno));
+		report("eventlog-bytes", "none");
+		return;
+	}
+	struct sha256 ctx;
+	char hex[65], chunk[2 * EVENTLOG_CHUNK + 1];
+	sha256_init(&ctx);
+	sha256_update(&ctx, (const uint8_t *)log, len);
+	sha256_final(&ctx, hex);
+	report("eventlog-bytes", "%zu", len);
+	report("eventlog-sha256", "%s", hex);
+	for (size_t at = 0, i = 0; at < len; at += EVENTLOG_CHUNK, i++) {
+		size_t n = len - at < EVENTLOG_CHUNK ? len - at : EVENTLOG_CHUNK;
+		char key[32];
+		for (size_t k = 0; k < n; k++)
+			snprintf(chunk + 2 * k, 3, "%02x", (unsigned char)log[at + k]);
+		snprintf(key, sizeof(key), "eventlog-hex-%zu", i);
+		report(key, "%s", chunk);
+	}
+	free(log);
+}
+
+/* The Boot Loader Interface variables (systemd's vendor GUID) a boot
+ * loader sets for the OS, as "efivar-<name> <value>", or "none" when the
+ * variable (or efivarfs) is absent. efivarfs files hold the 4-byte
+ * attributes, then the data: here a UTF-16LE string, NUL-terminated or not,
+ * reported decoded (printable ASCII as is, anything else as \uXXXX). */
+#define BLI_GUID "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define EFIVAR_ATTR_BYTES 4
+static void report_bli(void)
+{
+	static const char *const names[] = { "LoaderInfo", "LoaderTimeInitUSec",
+					     "LoaderTimeExecUSec", "StubPcrKernelImage" };
+	for (size_t v = 0; v < sizeof(names) / sizeof(names[0]); v++) {
+		char path[160], key[64];
+		size_t len;
+		snprintf(path, sizeof(path), "/sys/firmware/efi/efivars/%s-" BLI_GUID, names[v]);
+		snprintf(key, sizeof(key), "efivar-%s", names[v]);
+		char *d = slurp(path, &len);
+		if (!d) {
+			report(key, "none");
+			continue;
+		}
+		if (len < EFIVAR_ATTR_BYTES || (len - EFIVAR_ATTR_BYTES) % 2) {
+			fail("%s: %zu bytes: not attributes and a UTF-16 string", path, len);
+			free(d);
+			continue;
+		}
+		char *text = malloc(3 * (len - EFIVAR_ATTR_BYTES) + 1);
+		size_t used = 0;
+		for (size_t i = EFIVAR_ATTR_BYTES; text && i < len; i += 2) {
+			unsigned c = (unsigned char)d[i] | (unsigned char)d[i + 1] << 8;
+			if (!c)
+				break;
+			if (c >= 0x20 && c < 0x7f && c != '\\')
+				text[used++] = (char)c;
+			else
+				used += (size_t)sprintf(text + used, "\\u%04x", c);
+		}
+		if (text) {
+			text[used] = 0;
+			report(key, "%s", text);
+		} else {
+			fail("%s: out of memory", path);
+		}
+		free(text);
+		free(d);
+	}
+}
+
 /* Print the demo message, if the initrd carries one. */
 static void hello(void)
 {
@@ -681,6 +837,9 @@ int main(void)
 	report_disk();
 	report_vmgenid();
 	report_setup_data();
+	report_tpm();
+	report_eventlog();
+	report_bli();
 	marker("end");
 
 	/* tty writes return once queued; make sure everything left the UART
