@@ -1,1 +1,38 @@
 # Measured boot cases (arm64): see tests/boot/boot.mk for the row format.
+# Each --tpm case gets its own swtpm, freshly manufactured (a reset TPM);
+# the guest loads tpm_tis from the kernel package's modules and reports
+# its SHA-256 PCRs and event log.
+
+# The measurer line, and the "off" line with its reason.
+TPM_VIA := 'bootshim: measured boot: PCR 11 via TPM 2\.0 TIS at 0xc000000$$$$'
+MEASURE_OFF = 'bootshim: measured boot: off \($(1)\)$$$$'
+
+# ---- shim.rom is the firmware: TPM2_Startup, its own flash bytes into
+# PCR 0, the payload into PCR 11, and an event log the kernel finds
+# through the TPM node's linux,sml-base/-size. The guest's PCR 11 must be
+# the build's pcr11.txt, and its event log must replay to its PCRs.
+MROM := $(ROM) --tpm --expect-pcr 11=@pcr11 --expect-eventlog --expect-console $(TPM_VIA)
+# At EL1, with the quoted command line (so another PCR 11 than the rows
+# below, predicted and measured alike).
+$(eval $(call boot_case,rom-tpm-el1,$(MROM) --kernel $(ARM_CLOUD) --mem 512M \
+	--cmdline '$(QUOTED_ARM)'))
+# At EL2, Debian 13's kernel (Linux 6.12 reads the log the same way).
+$(eval $(call boot_case,rom-tpm-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
+	--machine virtualization=on --smp 2))
+# At EL3 (secure=on): the TPM reached through the non-secure address
+# space, the kernel at non-secure EL1.
+$(eval $(call boot_case,rom-tpm-el3,$(MROM) --kernel $(ARM_GENERIC) --machine secure=on))
+# Debian 13's kernel at EL1 too.
+$(eval $(call boot_case,rom-tpm-el1-d13,$(MROM) --kernel $(D13_ARM_GENERIC) --mem 1G))
+# No TPM: said on the console, and the boot goes on.
+$(eval $(call boot_case,rom-no-tpm,$(ROM) --kernel $(ARM_CLOUD) --mem 512M \
+	--expect-console $(call MEASURE_OFF,no TPM in the device tree)))
+
+# ---- shim.img runs after another firmware: it measures only into a TPM
+# that firmware started, and keeps no event log of its own.
+# QEMU's -kernel boot starts nothing: the TPM is there but not started
+# (the kernel's driver starts it later; the guest must still find it).
+$(eval $(call boot_case,img-tpm-not-started,$(ARM) --tpm --kernel $(ARM_CLOUD) --mem 512M \
+	--expect-console $(call MEASURE_OFF,TPM present but not started by the firmware)))
+$(eval $(call boot_case,img-no-tpm,$(ARM) --kernel $(D13_ARM_CLOUD) --mem 512M \
+	--expect-console $(call MEASURE_OFF,no TPM in the device tree)))
