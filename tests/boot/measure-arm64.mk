@@ -36,3 +36,9 @@ $(eval $(call boot_case,img-tpm-not-started,$(ARM) --tpm --kernel $(ARM_CLOUD) -
 	--expect-console $(call MEASURE_OFF,TPM present but not started by the firmware)))
 $(eval $(call boot_case,img-no-tpm,$(ARM) --kernel $(D13_ARM_CLOUD) --mem 512M \
 	--expect-console $(call MEASURE_OFF,no TPM in the device tree)))
+# Under U-Boot, whose tpm_tis_mmio driver starts the TPM when told to:
+# shim.img measures into it. U-Boot's booti extends no PCR, so PCR 11 is
+# the build's prediction.
+$(eval $(call boot_case,img-uboot-tpm,$(ARM) --tpm --kernel $(ARM_CLOUD) --smp 2 \
+	--uboot-cmd 'tpm2 init' --uboot-cmd 'tpm2 startup TPM2_SU_CLEAR' --expect-pcr 11=@pcr11 \
+	--expect-console 'bootshim: measured boot: PCR 11 via TPM 2\.0 TIS at 0xc000000 \(no event log: the firmware before the shim owns it\)$$$$'))
