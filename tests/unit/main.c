@@ -4,8 +4,8 @@
 /* tests/unit/test_fdt.c, test_fw_cfg.c, test_efi_memmap.c (declared here:
  * unit.h lists the older suites). */
 extern const struct unit_suite fdt_suite, fw_cfg_suite, efi_memmap_suite;
-/* tests/unit/test_fdt_uefi.c, test_fdt_tpm.c */
-extern const struct unit_suite fdt_uefi_suite, fdt_tpm_suite;
+/* tests/unit/test_fdt_uefi.c */
+extern const struct unit_suite fdt_uefi_suite;
 /* tests/unit/test_linux_arm64.c, test_aarch64_cpu.c */
 extern const struct unit_suite linux_arm64_suite, aarch64_cpu_suite;
 
@@ -29,6 +29,8 @@ int eprintf(const char *fmt, ...)
 
 /* tests/unit/test_boot_place.c */
 extern const struct unit_suite boot_place_suite;
+/* Measured boot: tests/unit/test_sha256.c, test_measure.c */
+extern const struct unit_suite sha256_suite, measure_suite;
 
 int main(void)
 {
@@ -36,7 +38,8 @@ int main(void)
 		&x86_suite,   &zero_page_suite,  &arm64_suite, &memmap_suite,
 		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
 		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
-		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite, &fdt_tpm_suite,
+		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
+		&sha256_suite, &measure_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
