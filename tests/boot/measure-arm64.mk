@@ -1,7 +1,8 @@
 # Measured boot cases (arm64): see tests/boot/boot.mk for the row format.
 # Each --tpm case gets its own swtpm, freshly manufactured (a reset TPM);
 # the guest loads tpm_tis from the kernel package's modules and reports
-# its SHA-256 PCRs and event log.
+# its SHA-256 PCRs and event log. Only Debian's arm64 cloud kernels build
+# the TIS driver (CONFIG_TCG_TIS=m); the generic ones leave it out.
 
 # The measurer line, and the "off" line with its reason.
 TPM_VIA := 'bootshim: measured boot: PCR 11 via TPM 2\.0 TIS at 0xc000000$$$$'
@@ -20,10 +21,10 @@ $(eval $(call boot_case,rom-tpm-el1,$(MROM) --kernel $(ARM_CLOUD) --mem 512M \
 $(eval $(call boot_case,rom-tpm-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
 	--machine virtualization=on --smp 2))
 # At EL3 (secure=on): the TPM reached through the non-secure address
-# space, the kernel at non-secure EL1.
-$(eval $(call boot_case,rom-tpm-el3,$(MROM) --kernel $(ARM_GENERIC) --machine secure=on))
-# Debian 13's kernel at EL1 too.
-$(eval $(call boot_case,rom-tpm-el1-d13,$(MROM) --kernel $(D13_ARM_GENERIC) --mem 1G))
+# space, the kernel at non-secure EL1, and with EL2 at non-secure EL2.
+$(eval $(call boot_case,rom-tpm-el3,$(MROM) --kernel $(ARM_CLOUD) --machine secure=on))
+$(eval $(call boot_case,rom-tpm-el3-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
+	--machine secure=on,virtualization=on))
 # No TPM: said on the console, and the boot goes on.
 $(eval $(call boot_case,rom-no-tpm,$(ROM) --kernel $(ARM_CLOUD) --mem 512M \
 	--expect-console $(call MEASURE_OFF,no TPM in the device tree)))
@@ -33,7 +34,7 @@ $(eval $(call boot_case,rom-no-tpm,$(ROM) --kernel $(ARM_CLOUD) --mem 512M \
 # QEMU's -kernel boot starts nothing: the TPM is there but not started
 # (the kernel's driver starts it later; the guest must still find it).
 $(eval $(call boot_case,img-tpm-not-started,$(ARM) --tpm --kernel $(ARM_CLOUD) --mem 512M \
-	--expect-console $(call MEASURE_OFF,TPM present but not started by the firmware)))
+	--expect-console $(call MEASURE_OFF,the TPM was not started by the firmware)))
 $(eval $(call boot_case,img-no-tpm,$(ARM) --kernel $(D13_ARM_CLOUD) --mem 512M \
 	--expect-console $(call MEASURE_OFF,no TPM in the device tree)))
 # Under U-Boot, whose tpm_tis_mmio driver starts the TPM when told to:
