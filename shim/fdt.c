@@ -292,6 +292,10 @@ int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
 	if (err)
 		return fail(e, "tpm", "the path of the %s node %s: %s", TPM_TIS_MMIO,
 			    node_name(fdt, node), fdt_strerror(err));
+	/* dt_patch finds the node again by this path: a name with a '/' in
+	 * it would lead elsewhere, and the boot would then fail there. */
+	if (fdt_path_offset(fdt, tpm->path) != node)
+		return fail(e, "tpm", "%s: the path does not lead back to the node", tpm->path);
 	int bus = fdt_parent_offset(fdt, node), ac, sc, len;
 	if (bus < 0)
 		return fail(e, "tpm", "%s: the root node cannot be the TPM", tpm->path);
