@@ -251,6 +251,12 @@ static void test_tpm_hostile(void **state)
 	assert_fdt(fdt_setprop_string(fdt, tpm, "compatible", "tcg,tpm-tis-mmio"));
 	assert_refused(fdt, "runs past 2^64");
 
+	/* A name with a '/' in it: its path leads nowhere, and dt_patch
+	 * could not find the node again. */
+	fdt = virt_tpm();
+	assert_fdt(fdt_set_name(fdt, off(fdt, TPM), "tpm/x"));
+	assert_refused(fdt, "the path does not lead back to the node");
+
 	/* The root itself claims to be the TPM. */
 	fdt = virt();
 	assert_fdt(fdt_setprop_string(fdt, 0, "compatible", "tcg,tpm-tis-mmio"));
