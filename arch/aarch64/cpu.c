@@ -75,7 +75,7 @@ static void dcache_clean_inval(uint64_t base, uint64_t size)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 }
 
-/* dcache_clean_at_exit's ranges: one is all shim.rom registers. */
+/* dcache_clean_at_exit's ranges (shim.rom registers one: its TPM event log). */
 #define EXIT_CLEAN_MAX 2
 static struct range exit_clean[EXIT_CLEAN_MAX];
 static size_t n_exit_clean;

@@ -15,10 +15,11 @@
 /* TCG PC Client Platform TPM Profile, 6.5.2: locality 0's registers fill
  * the first 4 KiB of the interface (the DID/VID register at 0xf00). */
 #define TIS_LOCALITY0_SIZE 0x1000
-/* Polls of a TIS register before the driver gives up. An MMIO read takes
- * at least tens of nanoseconds on hardware and a few hundred under TCG:
- * 20 million polls is a few seconds or more, past TIS timeout B (2 s),
- * the longest the profile gives the short commands the shim sends. */
+/* Polls of a TIS register before the driver gives up (it has no clock):
+ * each is an MMIO read, about 0.1 us under QEMU's TCG, the fastest case,
+ * and slower on a real bus, so 20 million polls wait 2 s (the PC Client
+ * TIMEOUT_B) or more: more than the short commands the shim sends take,
+ * and a TPM that stops answering costs a bounded wait and a warning. */
 #define TIS_POLL_LIMIT 20000000ull
 
 static uint8_t mmio_read8(uint64_t addr)
@@ -39,7 +40,7 @@ static void mmio_write8(uint64_t addr, uint8_t v)
 /* The TPM found and how it measures: live until the jump. */
 static struct dt_tpm dt;
 static struct tpm_tis tis;
-static struct tcg_log log;
+static struct tcg_log event_log;
 static struct tpm_measurer tm;
 static char name[96];
 static struct error tpm_err;
@@ -82,9 +83,9 @@ static int setup(struct platform *pf, const struct tpm_firmware *fw, struct erro
 
 	struct tcg_log *l = NULL;
 	if (fw) {
-		if (tcg_log_init(&log, fw->log, (uintptr_t)fw->log, fw->log_size, e))
+		if (tcg_log_init(&event_log, fw->log, (uintptr_t)fw->log, fw->log_size, e))
 			return -1;
-		l = &log;
+		l = &event_log;
 		fmt_snprintf(name, sizeof(name), "TPM 2.0 TIS at 0x%llx",
 			     (unsigned long long)dt.base);
 	} else {

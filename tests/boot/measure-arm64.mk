@@ -43,3 +43,12 @@ $(eval $(call boot_case,img-no-tpm,$(ARM) --kernel $(D13_ARM_CLOUD) --mem 512M \
 $(eval $(call boot_case,img-uboot-tpm,$(ARM) --tpm --kernel $(ARM_CLOUD) --smp 2 \
 	--uboot-cmd 'tpm2 init' --uboot-cmd 'tpm2 startup TPM2_SU_CLEAR' --expect-pcr 11=@pcr11 \
 	--expect-console 'bootshim: measured boot: PCR 11 via TPM 2\.0 TIS at 0xc000000 \(no event log: the firmware before the shim owns it\)$$$$'))
+
+# Other PCR banks: only SHA-256 is extended, the others named in a warning
+# (a policy on them would not match); the SHA-256 PCRs still match the
+# prediction and the log. Without a SHA-256 bank: nothing is measured.
+$(eval $(call boot_case,rom-tpm-sha1-sha256,$(MROM) --kernel $(ARM_CLOUD) --mem 512M \
+	--tpm-banks sha1$(comma)sha256 \
+	--expect-console 'bootshim: warning: measured boot: PCR bank SHA-1 \(0x0004\) is active but only SHA-256 is extended'))
+$(eval $(call boot_case,rom-tpm-sha1-only,$(ROM) --tpm --tpm-banks sha1 --kernel $(ARM_CLOUD) \
+	--mem 512M --expect-console $(call MEASURE_OFF,the TPM has no active SHA-256 PCR bank)))
