@@ -13,6 +13,9 @@ void aarch64_console_init(uint64_t pl011_base, char psci_conduit);
 
 /* vectors.S: a semihosting call; false if semihosting is not enabled. */
 bool semihost_call(uint64_t op, const void *param);
+/* vectors.S: a 32-bit load from a device address; false if it aborts
+ * (nothing answers there), with the abort caught. */
+bool probe_read32(uint64_t addr, uint32_t *out);
 
 /* cpu.c: entropy from RNDR where the CPU has it; the bytes written. */
 size_t rndr_seed(uint8_t *out, size_t len);

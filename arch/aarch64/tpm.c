@@ -15,6 +15,7 @@
 /* TCG PC Client Platform TPM Profile, 6.5.2: locality 0's registers fill
  * the first 4 KiB of the interface (the DID/VID register at 0xf00). */
 #define TIS_LOCALITY0_SIZE 0x1000
+#define TIS_DID_VID 0xf00	/* PTP Table 21: TPM_DID_VID_0 */
 /* Polls of a TIS register before the driver gives up (it has no clock):
  * each is an MMIO read, about 0.1 us under QEMU's TCG, the fastest case,
  * and slower on a real bus, so 20 million polls wait 2 s (the PC Client
@@ -67,6 +68,13 @@ static int setup(struct platform *pf, const struct tpm_firmware *fw, struct erro
 				    (unsigned long long)dt.base, (unsigned long long)dt.size);
 	if (fw && fw->map_device && fw->map_device(dt.base, TIS_LOCALITY0_SIZE, e))
 		return -1;
+	/* A reg that points at nothing aborts on the first access (QEMU raises
+	 * a synchronous external abort for an unassigned address): one read
+	 * with the abort caught, before the driver's own. */
+	uint32_t did_vid;
+	if (!probe_read32(dt.base + TIS_DID_VID, &did_vid))
+		return fail(e, "tpm", "%s: reading 0x%llx aborts: nothing answers at the TPM's "
+			    "address", dt.path, (unsigned long long)(dt.base + TIS_DID_VID));
 	tis = (struct tpm_tis){
 		.base = dt.base,
 		.read8 = mmio_read8,
@@ -119,6 +127,6 @@ void aarch64_measure_init(struct platform *pf, const struct tpm_firmware *fw)
 	 * goes on unmeasured (its PCRs then match no policy). */
 	if (setup(pf, fw, &tpm_err) < 0) {
 		con_printf("bootshim: warning: measured boot: %s\n", tpm_err.msg);
-		pf->measure_off = "the TPM cannot be used (see the warning)";
+		pf->measure_off = "the TPM cannot be used: see the warning above";
 	}
 }

@@ -52,3 +52,27 @@ $(eval $(call boot_case,rom-tpm-sha1-sha256,$(MROM) --kernel $(ARM_CLOUD) --mem 
 	--expect-console 'bootshim: warning: measured boot: PCR bank SHA-1 \(0x0004\) is active but only SHA-256 is extended'))
 $(eval $(call boot_case,rom-tpm-sha1-only,$(ROM) --tpm --tpm-banks sha1 --kernel $(ARM_CLOUD) \
 	--mem 512M --expect-console $(call MEASURE_OFF,the TPM has no active SHA-256 PCR bank)))
+
+# A DTB (-dtb: QEMU's own for 512 MiB) whose TPM node points at nothing,
+# 1 MiB into the empty platform bus: the first read aborts, the abort is
+# caught, a warning names the node and address, and both flavours boot on
+# unmeasured. Dumped with a firmware loaded (any: U-Boot's): QEMU then
+# gives virt an ACPI GED instead of the PL061 GPIO, which a DTB dumped
+# without -bios would still describe to a shim.rom boot's kernel (whose
+# probe of it then aborts).
+TPM_NOTHING_DTB := $(TESTS)/tpm-nothing.dtb
+TPM_NOTHING := /platform-bus@c000000/tpm_tis@100000
+$(TPM_NOTHING_DTB): | $(O)/.deps-run
+	@mkdir -p $(@D)
+	qemu-system-aarch64 -M virt -cpu max -m 512M -display none \
+		-bios /usr/lib/u-boot/qemu_arm64/u-boot.bin -machine dumpdtb=$@.tmp >/dev/null 2>&1
+	fdtput -c $@.tmp $(TPM_NOTHING)
+	fdtput -t s $@.tmp $(TPM_NOTHING) compatible tcg,tpm-tis-mmio
+	fdtput -t x $@.tmp $(TPM_NOTHING) reg 100000 5000
+	mv $@.tmp $@
+TPM_NOTHING_ARGS := --kernel $(ARM_CLOUD) --mem 512M --qemu-arg -dtb --qemu-arg $(TPM_NOTHING_DTB) \
+	--expect-console 'bootshim: warning: measured boot: tpm: $(TPM_NOTHING): reading 0xc100f00 aborts: nothing answers' \
+	--expect-console $(call MEASURE_OFF,the TPM cannot be used: see the warning above)
+$(eval $(call boot_case,rom-tpm-nothing-there,$(ROM) $(TPM_NOTHING_ARGS)))
+$(eval $(call boot_case,img-tpm-nothing-there,$(ARM) $(TPM_NOTHING_ARGS)))
+boot-rom-tpm-nothing-there boot-img-tpm-nothing-there: $(TPM_NOTHING_DTB)
