@@ -25,6 +25,10 @@ $(eval $(call boot_case,rom-tpm-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
 $(eval $(call boot_case,rom-tpm-el3,$(MROM) --kernel $(ARM_CLOUD) --machine secure=on))
 $(eval $(call boot_case,rom-tpm-el3-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
 	--machine secure=on,virtualization=on))
+# With DTB= (embedded, measured as the fourth PCR 11 event and predicted
+# so; QEMU's own DTB is still the one used, as it always gives one).
+$(eval $(call boot_case,rom-tpm-embedded-dtb,$(MROM) --kernel $(ARM_CLOUD) --embed-dtb \
+	--expect-console 'bootshim: measured boot: 4 events'))
 # No TPM: said on the console, and the boot goes on.
 $(eval $(call boot_case,rom-no-tpm,$(ROM) --kernel $(ARM_CLOUD) --mem 512M \
 	--expect-console $(call MEASURE_OFF,no TPM in the device tree)))
