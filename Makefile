@@ -197,7 +197,7 @@ ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S
 	arch/x86_64/string.c arch/x86_64/exceptions.S arch/x86_64/exceptions.c \
 	arch/x86_64/idmap.c arch/x86_64/entropy.c
 ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors.S \
-	arch/aarch64/el.S arch/aarch64/dcache.c
+	arch/aarch64/el.S arch/aarch64/dcache.c arch/aarch64/tpm.c
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \
 	shim/fw_cfg.c

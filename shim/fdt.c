@@ -37,6 +37,15 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
+/* No "status", or "okay" (or the older "ok"). */
+static bool node_enabled(const void *fdt, int node)
+{
+	int slen;
+	const char *status = fdt_getprop(fdt, node, "status", &slen);
+	return !status || (slen == 5 && !memcmp(status, "okay", 5)) ||
+	       (slen == 3 && !memcmp(status, "ok", 3));
+}
+
 /* Add every (address, size) pair of node's "reg" as `type`. */
 static int add_reg(const void *fdt, int node, int ac, int sc, uint32_t type,
 		   struct memmap *m, struct error *e)
@@ -90,10 +99,7 @@ int dt_memory(const void *fdt, struct memmap *m, struct error *e)
 	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
 		/* A disabled node (QEMU virt's secure-only RAM under secure=on)
 		 * is not the kernel's. */
-		int slen;
-		const char *status = fdt_getprop(fdt, node, "status", &slen);
-		if (status && !(slen == 5 && !memcmp(status, "okay", 5)) &&
-		    !(slen == 3 && !memcmp(status, "ok", 3)))
+		if (!node_enabled(fdt, node))
 			continue;
 		if (add_reg(fdt, node, ac, sc, MEM_RAM, m, e))
 			return -1;
@@ -127,10 +133,7 @@ static bool pl011_base(const void *fdt, int node, uint64_t *base)
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
 		return false;
 	/* A disabled UART (QEMU virt's secure-only one) is not ours. */
-	int slen;
-	const char *status = fdt_getprop(fdt, node, "status", &slen);
-	if (status && !(slen == 5 && !memcmp(status, "okay", 5)) &&
-	    !(slen == 3 && !memcmp(status, "ok", 3)))
+	if (!node_enabled(fdt, node))
 		return false;
 	int parent = fdt_parent_offset(fdt, node), len;
 	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
@@ -182,10 +185,158 @@ char dt_psci_conduit(const void *fdt)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- TPM */
+
+#define TPM_TIS_MMIO "tcg,tpm-tis-mmio"
+
+/* A node's name for messages: "/" for the root. */
+static const char *node_name(const void *fdt, int node)
+{
+	const char *n = fdt_get_name(fdt, node, NULL);
+	return !n ? "?" : n[0] ? n : "/";
+}
+
+/* The #address-cells and #size-cells a bus gives its children's reg and
+ * ranges: the Devicetree Specification's defaults (2 and 1, section 2.3.5)
+ * when absent; one or two address cells and up to two size cells, which
+ * is what a 64-bit address and size need. */
+static int bus_cells(const void *fdt, int bus, int *ac, int *sc, struct error *e)
+{
+	static const char *const names[2] = { "#address-cells", "#size-cells" };
+	const int dflt[2] = { 2, 1 }, lo[2] = { 1, 0 };
+	int *out[2] = { ac, sc };
+	for (int i = 0; i < 2; i++) {
+		int len;
+		const fdt32_t *p = fdt_getprop(fdt, bus, names[i], &len);
+		*out[i] = dflt[i];
+		if (!p)
+			continue;
+		if (len != 4)
+			return fail(e, "tpm", "%s: %s is %d bytes, not one cell",
+				    node_name(fdt, bus), names[i], len);
+		uint32_t v = fdt32_ld(p);
+		if (v < (uint32_t)lo[i] || v > 2)
+			return fail(e, "tpm", "%s: %s %u is outside %d..2", node_name(fdt, bus),
+				    names[i], v, lo[i]);
+		*out[i] = (int)v;
+	}
+	return 0;
+}
+
+/* Translate [*addr, *end) from the address space of `bus`'s children
+ * (ac, sc: bus's cells) up to the root's, through each ancestor's ranges
+ * (Devicetree Specification 2.3.8): an empty ranges maps 1:1, a missing
+ * one means the bus is not memory-mapped at all. */
+static int translate(const void *fdt, const char *path, int bus, int ac, int sc,
+		     uint64_t *addr, uint64_t *end, struct error *e)
+{
+	while (bus != 0) {
+		int up = fdt_parent_offset(fdt, bus), pac, psc, len;
+		if (up < 0)
+			return fail(e, "tpm", "%s: the parent of %s: %s", path,
+				    node_name(fdt, bus), fdt_strerror(up));
+		if (bus_cells(fdt, up, &pac, &psc, e))
+			return -1;
+		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
+		if (!r)
+			return fail(e, "tpm", "%s: %s has no ranges: its children are not "
+				    "memory-mapped", path, node_name(fdt, bus));
+		if (len) {
+			int cells = ac + pac + sc;
+			if (len % (cells * 4))
+				return fail(e, "tpm", "%s: ranges is %d bytes, not a multiple of "
+					    "%d (#address-cells %d, the parent's %d, "
+					    "#size-cells %d)", node_name(fdt, bus), len,
+					    cells * 4, ac, pac, sc);
+			bool hit = false;
+			for (int i = 0; i < len / (cells * 4) && !hit; i++) {
+				const fdt32_t *p = r + i * cells;
+				uint64_t child = read_cells(p, ac);
+				uint64_t parent = read_cells(p + ac, pac);
+				uint64_t size = read_cells(p + ac + pac, sc);
+				if (*addr < child || *end - child > size)
+					continue;
+				uint64_t a, n;
+				if (__builtin_add_overflow(parent, *addr - child, &a) ||
+				    __builtin_add_overflow(a, *end - *addr, &n))
+					return fail(e, "tpm", "%s: ranges entry %d of %s maps "
+						    "0x%llx past 2^64", path, i,
+						    node_name(fdt, bus),
+						    (unsigned long long)*addr);
+				*addr = a;
+				*end = n;
+				hit = true;
+			}
+			if (!hit)
+				return fail(e, "tpm", "%s: 0x%llx..0x%llx lies in no ranges entry "
+					    "of %s", path, (unsigned long long)*addr,
+					    (unsigned long long)*end, node_name(fdt, bus));
+		}
+		bus = up;
+		ac = pac;
+		sc = psc;
+	}
+	return 0;
+}
+
+int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, TPM_TIS_MMIO);
+	while (node >= 0 && !node_enabled(fdt, node))
+		node = fdt_node_offset_by_compatible(fdt, node, TPM_TIS_MMIO);
+	if (node == -FDT_ERR_NOTFOUND)
+		return 1;
+	if (node < 0)
+		return fail(e, "tpm", "looking for %s: %s", TPM_TIS_MMIO, fdt_strerror(node));
+	int err = fdt_get_path(fdt, node, tpm->path, sizeof(tpm->path));
+	if (err)
+		return fail(e, "tpm", "the path of the %s node %s: %s", TPM_TIS_MMIO,
+			    node_name(fdt, node), fdt_strerror(err));
+	/* dt_patch finds the node again by this path: a name with a '/' in
+	 * it would lead elsewhere, and the boot would then fail there. */
+	if (fdt_path_offset(fdt, tpm->path) != node)
+		return fail(e, "tpm", "%s: the path does not lead back to the node", tpm->path);
+	int bus = fdt_parent_offset(fdt, node), ac, sc, len;
+	if (bus < 0)
+		return fail(e, "tpm", "%s: the root node cannot be the TPM", tpm->path);
+	if (bus_cells(fdt, bus, &ac, &sc, e))
+		return -1;
+	if (sc == 0)
+		return fail(e, "tpm", "%s: #size-cells 0 in %s: reg has no size", tpm->path,
+			    node_name(fdt, bus));
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg)
+		return fail(e, "tpm", "%s: no reg property", tpm->path);
+	if (len < (ac + sc) * 4)
+		return fail(e, "tpm", "%s: reg is %d bytes, less than one address and size "
+			    "(%d + %d cells)", tpm->path, len, ac, sc);
+	uint64_t addr = read_cells(reg, ac), size = read_cells(reg + ac, sc), end;
+	if (!size)
+		return fail(e, "tpm", "%s: reg size is 0", tpm->path);
+	if (!range_end(addr, size, &end))
+		return fail(e, "tpm", "%s: reg 0x%llx size 0x%llx runs past 2^64", tpm->path,
+			    (unsigned long long)addr, (unsigned long long)size);
+	if (translate(fdt, tpm->path, bus, ac, sc, &addr, &end, e))
+		return -1;
+	tpm->base = addr;
+	tpm->size = size;
+	return 0;
+}
+
+/* What patch_tpm_log adds: linux,sml-base and linux,sml-size (each a tag,
+ * a length and a name offset, then the value; the names in the strings
+ * block) and one /memreserve/ entry. */
+#define FDT_PROP_HEADER 12
+#define FDT_RSV_ENTRY 16
+#define TPM_LOG_BYTES                                                                   \
+	(2 * FDT_PROP_HEADER + sizeof(uint64_t) + sizeof("linux,sml-base") +          \
+	 sizeof(uint32_t) + sizeof("linux,sml-size") + FDT_RSV_ENTRY)
+
 uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c)
 {
 	/* Property headers, names and padding for what dt_patch adds. */
-	return orig_size + strlen(c->bootargs) + 1 + c->seed_len + 1024;
+	return orig_size + strlen(c->bootargs) + 1 + c->seed_len + 1024 +
+	       (c->tpm_node ? TPM_LOG_BYTES : 0);
 }
 
 static int set_addr(void *fdt, int node, const char *name, uint64_t v, int ac)
@@ -273,6 +424,23 @@ static int patch_chosen(void *fdt, const struct dt_chosen *c, int ac)
 	return err;
 }
 
+/* The event log for drivers/char/tpm/eventlog/of.c: both properties big
+ * endian (sml-base a u64, sml-size a u32), read from the TPM's node; the
+ * log copied from __va(base), so the memory stays in the linear map: a
+ * /memreserve/, not a no-map reservation. */
+static int patch_tpm_log(void *fdt, const struct dt_chosen *c)
+{
+	int node = fdt_path_offset(fdt, c->tpm_node);
+	if (node < 0)
+		return node;
+	int err = fdt_setprop_u64(fdt, node, "linux,sml-base", c->tpm_log_base);
+	if (!err)
+		err = fdt_setprop_u32(fdt, node, "linux,sml-size", c->tpm_log_size);
+	if (!err)
+		err = fdt_add_mem_rsv(fdt, c->tpm_log_base, c->tpm_log_size);
+	return err;
+}
+
 int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chosen *c,
 	     struct error *e)
 {
@@ -292,12 +460,18 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 	 * as the kernel's EFI stub does, up to what the caller reserved. */
 	uint64_t size = fdt_totalsize(orig) + 256;
 	int err;
+	const char *what;
 	for (;;) {
 		if (size > bufsize)
 			size = bufsize;
+		what = "/chosen";
 		err = fdt_open_into(orig, buf, (int)size);
 		if (!err)
 			err = patch_chosen(buf, c, ac);
+		if (!err && c->tpm_node) {
+			what = c->tpm_node;
+			err = patch_tpm_log(buf, c);
+		}
 		if (err != -FDT_ERR_NOSPACE || size == bufsize)
 			break;
 		size *= 2;
@@ -305,7 +479,7 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 	if (!err)
 		err = fdt_check_full(buf, fdt_totalsize(buf));
 	if (err)
-		return fail(e, "dtb", "patching /chosen: %s (buffer %llu bytes)", fdt_strerror(err),
+		return fail(e, "dtb", "patching %s: %s (buffer %llu bytes)", what, fdt_strerror(err),
 			    (unsigned long long)size);
 	return 0;
 }

@@ -25,6 +25,20 @@ int dt_console_pl011(const void *fdt, uint64_t *base);
 /* PSCI conduit from /psci "method": 'h' (hvc), 's' (smc), or 0. */
 char dt_psci_conduit(const void *fdt);
 
+/* A TPM with the TIS interface, memory-mapped: the first enabled node
+ * compatible with "tcg,tpm-tis-mmio" (QEMU's -device tpm-tis-device puts
+ * one on its platform bus). */
+#define DT_PATH_MAX 256
+struct dt_tpm {
+	uint64_t base, size;	/* its registers, as a CPU physical address */
+	char path[DT_PATH_MAX];	/* the node, to find it again in the patched DTB */
+};
+
+/* 0: found (*tpm filled); 1: no such node; -1: a node whose reg cannot be
+ * read or translated to a CPU address through its parents' ranges (e
+ * names the node, the property and the value). */
+int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e);
+
 struct dt_chosen {
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* end exclusive; start == end: none */
@@ -36,6 +50,15 @@ struct dt_chosen {
 	 * the UEFI memory map is then the only memory description. */
 	uint64_t uefi_systab, uefi_mmap;
 	uint32_t uefi_mmap_size, uefi_desc_size, uefi_desc_ver, uefi_secure_boot;
+	/* The TPM event log the shim wrote as the firmware (tpm_node != NULL):
+	 * the node at that path gets linux,sml-base (u64) and linux,sml-size
+	 * (u32), and a /memreserve/ covers the log, so that the kernel keeps it
+	 * in its linear map, where drivers/char/tpm/eventlog/of.c reads it
+	 * through __va() (Linux 6.1 and 6.12 alike): a no-map reservation
+	 * would break that. */
+	const char *tpm_node;
+	uint64_t tpm_log_base;
+	uint32_t tpm_log_size;
 };
 
 /* Open `orig` into buf (growing the working size up to bufsize if libfdt

@@ -48,6 +48,13 @@ static struct dt_chosen chosen(const struct platform *pf, const struct boot_plan
 		c.uefi_desc_ver = pf->efi.desc_version;
 		c.uefi_secure_boot = pf->efi.secure_boot;
 	}
+	/* The firmware flavour's TPM event log (linux,sml-size is a u32:
+	 * linux_plan checks the size). */
+	if (pf->tpm_node && pf->tpm_log.size) {
+		c.tpm_node = pf->tpm_node;
+		c.tpm_log_base = pf->tpm_log.base;
+		c.tpm_log_size = (uint32_t)pf->tpm_log.size;
+	}
 	/* Disjoint bytes for the two: rng-seed goes into the kernel's
 	 * entropy pool, kaslr-seed picks where the kernel maps itself, and
 	 * neither may tell anything about the other. At least as many bytes
@@ -72,6 +79,9 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 			    (unsigned long long)pl->cmdline.len, ARM64_CMDLINE_MAX);
 	if (!pl->initrd.len)
 		return fail(e, "initrd", "the embedded initrd is empty");
+	if (pf->tpm_log.size > UINT32_MAX)
+		return fail(e, "tpm", "event log of %llu bytes: linux,sml-size is a u32",
+			    (unsigned long long)pf->tpm_log.size);
 
 	/* The Image sits text_offset past a 2 MiB aligned base: place the
 	 * base, with the text_offset bytes in front of it kept as part of the

@@ -75,6 +75,18 @@ static void dcache_clean_inval(uint64_t base, uint64_t size)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 }
 
+/* dcache_clean_at_exit's ranges (shim.rom registers one: its TPM event log). */
+#define EXIT_CLEAN_MAX 2
+static struct range exit_clean[EXIT_CLEAN_MAX];
+static size_t n_exit_clean;
+
+void dcache_clean_at_exit(uint64_t base, uint64_t size)
+{
+	/* Filled by entry code with its own buffers, never from input. */
+	if (n_exit_clean < EXIT_CLEAN_MAX)
+		exit_clean[n_exit_clean++] = (struct range){ base, size, NULL };
+}
+
 void arch_enter_kernel(const struct handoff *h)
 {
 	/* booting.rst: everything written cleaned to the point of coherency,
@@ -82,6 +94,8 @@ void arch_enter_kernel(const struct handoff *h)
 	 * DAIF masked, x0 = DTB, x1-x3 = 0. */
 	for (size_t i = 0; i < h->n_written; i++)
 		dcache_clean_inval(h->written[i].base, h->written[i].size);
+	for (size_t i = 0; i < n_exit_clean; i++)
+		dcache_clean_inval(exit_clean[i].base, exit_clean[i].size);
 	__asm__ volatile("dsb sy" : : : "memory");
 
 	jump_to_kernel(h->entry, h->arg);

@@ -3,6 +3,9 @@
 #define BOOTSHIM_AARCH64_CPU_H
 
 #include "../../shim/memmap.h"
+#include "../../shim/payload.h"
+
+struct platform;
 
 /* bare.c: the PL011 to print on (0: none yet) and the PSCI conduit from
  * the DTB ('h', 's' or 0), for stopping the machine. */
@@ -10,6 +13,9 @@ void aarch64_console_init(uint64_t pl011_base, char psci_conduit);
 
 /* vectors.S: a semihosting call; false if semihosting is not enabled. */
 bool semihost_call(uint64_t op, const void *param);
+/* vectors.S: a 32-bit load from a device address; false if it aborts
+ * (nothing answers there), with the abort caught. */
+bool probe_read32(uint64_t addr, uint32_t *out);
 
 /* cpu.c: entropy from RNDR where the CPU has it; the bytes written. */
 size_t rndr_seed(uint8_t *out, size_t len);
@@ -24,6 +30,31 @@ __attribute__((noreturn)) void jump_to_kernel(uint64_t entry, uint64_t dtb);
 
 /* mmu.c (shim.rom): RAM and flash mapped with caches on. */
 void mmu_enable(const struct memmap *m, uint64_t flash_size, unsigned el);
+/* mmu.c, after mmu_enable: [base, base+size) mapped as Device-nGnRnE (a
+ * device outside the first GiB gets its own level 2 table); refused if it
+ * overlaps the flash or a GiB that holds RAM, or lies past the map. */
+int mmu_map_device(uint64_t base, uint64_t size, struct error *e);
+
+/* cpu.c: a range the shim writes through the caches outside the core's
+ * placed items (shim.rom's TPM event log), cleaned to the point of
+ * coherency with them before the jump. */
+void dcache_clean_at_exit(uint64_t base, uint64_t size);
+
+/* tpm.c: measured boot for shim.img and shim.rom. Finds the TPM the DTB
+ * describes and makes it pf->measurer, else says why not in
+ * pf->measure_off. shim.rom passes a tpm_firmware (it is the first code:
+ * TPM2_Startup, its own code into PCR 0, an event log of its own, whose
+ * area goes to pf->tpm_log); shim.img passes NULL and measures only into a
+ * TPM some earlier firmware started. map_device: how the entry makes the
+ * TPM's registers reachable (shim.rom: mmu_map_device), NULL if they are
+ * (the MMU is off). */
+struct tpm_firmware {
+	struct blob self;	/* the shim's code and read-only data */
+	uint8_t *log;		/* the event log area, identity-mapped */
+	size_t log_size;
+	int (*map_device)(uint64_t base, uint64_t size, struct error *e);
+};
+void aarch64_measure_init(struct platform *pf, const struct tpm_firmware *fw);
 
 /* gic.c (shim.rom at EL3): every interrupt to non-secure group 1. */
 int gic_nonsecure_init(const void *fdt, struct error *e);

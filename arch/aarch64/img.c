@@ -53,6 +53,9 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 		fatal(&err);
 	}
 	pf.seed_len = rndr_seed(pf.seed, sizeof(pf.seed));
+	/* After another firmware: measure only into a TPM it started (the
+	 * MMU is off, so the TPM's registers need no mapping). */
+	aarch64_measure_init(&pf, NULL);
 	platform_keep(&pf, (uintptr_t)_head, (uintptr_t)(_shim_end - _head), "bootshim");
 	platform_keep(&pf, dtb, dtb_size, pl.dtb.len ? "embedded dtb" : "loader's dtb");
 	bootshim_main(&pf);

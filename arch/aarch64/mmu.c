@@ -25,6 +25,17 @@
 
 static uint64_t l1[512] __attribute__((aligned(4096)));
 static uint64_t l2[512] __attribute__((aligned(4096)));
+/* Level 2 tables for devices outside the first GiB (mmu_map_device): a
+ * device range of a few pages touches at most two GiB slots. */
+#define SPARE_L2 2
+static uint64_t spare_l2[SPARE_L2][512] __attribute__((aligned(4096)));
+static size_t n_spare_used;
+static uint64_t map_ns;		/* DESC_NS at EL3 (mmu_enable) */
+static uint64_t map_flash_size;
+#define L1_SHIFT 30
+#define L2_SHIFT 21
+#define TCR_T0SZ_BITS (64 - TCR_T0SZ)
+#define VA_LIMIT (1ull << TCR_T0SZ_BITS)
 
 static uint64_t block(uint64_t pa, int attr, uint64_t ns)
 {
@@ -39,6 +50,8 @@ void mmu_enable(const struct memmap *m, uint64_t flash_size, unsigned el)
 	/* At EL3 everything but the (secure-only) flash is reached through
 	 * the non-secure address space, as the kernel will see it. */
 	uint64_t ns = el == 3 ? DESC_NS : 0;
+	map_ns = ns;
+	map_flash_size = flash_size;
 	for (int i = 0; i < 512; i++) {
 		uint64_t pa = (uint64_t)i << 21;
 		l2[i] = pa < flash_size ? block(pa, ATTR_NORMAL, 0) : block(pa, ATTR_DEVICE, ns);
@@ -87,4 +100,44 @@ void mmu_enable(const struct memmap *m, uint64_t flash_size, unsigned el)
 				   "r"((uint64_t)(SCTLR_M | SCTLR_C | SCTLR_I))
 				 : "x9", "memory");
 	}
+}
+
+int mmu_map_device(uint64_t base, uint64_t size, struct error *e)
+{
+	uint64_t end;
+	if (!size || !range_end(base, size, &end) || end > VA_LIMIT)
+		return fail(e, "mmu", "device 0x%llx+0x%llx is outside the %d-bit map",
+			    (unsigned long long)base, (unsigned long long)size, TCR_T0SZ_BITS);
+	/* The first GiB: device blocks already, except for the flash. */
+	if (base < map_flash_size)
+		return fail(e, "mmu", "device 0x%llx+0x%llx overlaps the flash (0..0x%llx)",
+			    (unsigned long long)base, (unsigned long long)size,
+			    (unsigned long long)map_flash_size);
+	for (uint64_t g = base >> L1_SHIFT; g <= (end - 1) >> L1_SHIFT; g++) {
+		if (g == 0)
+			continue;
+		uint64_t kind = l1[g] & DESC_TABLE;	/* the descriptor's type bits */
+		if (kind == DESC_TABLE)
+			continue;	/* installed for an earlier device */
+		if (kind == DESC_BLOCK) {
+			/* mmu_enable made it a block of normal memory. */
+			return fail(e, "mmu", "device 0x%llx+0x%llx lies in the GiB at 0x%llx, "
+				    "which holds RAM", (unsigned long long)base,
+				    (unsigned long long)size, (unsigned long long)(g << L1_SHIFT));
+		}
+		if (n_spare_used == SPARE_L2)
+			return fail(e, "mmu", "device 0x%llx+0x%llx: no level 2 table left",
+				    (unsigned long long)base, (unsigned long long)size);
+		uint64_t *t = spare_l2[n_spare_used++];
+		for (int i = 0; i < 512; i++)
+			t[i] = block((g << L1_SHIFT) + ((uint64_t)i << L2_SHIFT), ATTR_DEVICE,
+				     map_ns);
+		/* An invalid entry becoming valid needs no TLB invalidation
+		 * (invalid entries are never cached): the table's stores
+		 * visible to the walker, then the entry. */
+		__asm__ volatile("dsb ishst" ::: "memory");
+		l1[g] = (uintptr_t)t | DESC_TABLE;
+		__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+	}
+	return 0;
 }

@@ -16,6 +16,13 @@
 #define VIRT_FLASH_SIZE MiB(64)
 
 extern const uint8_t __ram_start[], __ram_end[];
+extern const uint8_t __shim_flash_start[], __shim_flash_end[];
+
+/* The TCG event log the shim keeps as the firmware: in its own RAM,
+ * reserved in the DTB the kernel gets. 64 KiB holds hundreds of SHA-256
+ * events; the shim writes at most six. */
+#define TPM_LOG_SIZE KiB(64)
+static uint8_t tpm_log_area[TPM_LOG_SIZE] __attribute__((aligned(4096)));
 
 /* System registers by encoding, for those older assemblers do not name. */
 #define SYSREG_READ(enc) ({ uint64_t v_; __asm__ volatile("mrs %0, " enc : "=r"(v_)); v_; })
@@ -165,6 +172,16 @@ void rom_main(uint64_t ticks, uint64_t el)
 	/* Caches on for the copies out of flash; jump_to_kernel turns the
 	 * MMU off again after everything written is cleaned. */
 	mmu_enable(&pf.mem, VIRT_FLASH_SIZE, (unsigned)el);
+	/* The shim is the first code: it starts the TPM and measures itself
+	 * (PCR 0) before anything is placed, with the MMU on for the
+	 * hashing. */
+	const struct tpm_firmware fw = {
+		.self = { __shim_flash_start, (uintptr_t)(__shim_flash_end - __shim_flash_start) },
+		.log = tpm_log_area,
+		.log_size = TPM_LOG_SIZE,
+		.map_device = mmu_map_device,
+	};
+	aarch64_measure_init(&pf, &fw);
 	pf.seed_len = rndr_seed(pf.seed, sizeof(pf.seed));
 	platform_keep(&pf, (uintptr_t)__ram_start, (uintptr_t)(__ram_end - __ram_start),
 		      "bootshim data");

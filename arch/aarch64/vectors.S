@@ -1,8 +1,11 @@
 /* Exception vectors for the shim's own run: a fault must be reported, not
- * hang the machine. One exception is expected: the semihosting probe in
- * arch_stop_failure, whose HLT traps when QEMU runs without -semihosting;
- * it resumes after the HLT (x9, x16 and x17 are the only registers the
- * handler changes, all free across semihost_call). Every other one goes to
+ * hang the machine. Two exceptions are expected, each while `probing` is
+ * set: the semihosting probe in arch_stop_failure, whose HLT traps when
+ * QEMU runs without -semihosting, and probe_read32's load from a device
+ * address the DTB gave, which aborts when nothing is there. Either resumes
+ * after the trapping instruction with `probing` cleared (x9, x16 and x17
+ * are the only registers the handler changes, all free across
+ * semihost_call and probe_read32). Every other one goes to
  * exception_fatal(esr, elr, far, entry) with the entry's index (0-15) in
  * the table: its kind (synchronous, IRQ, FIQ, SError) and where it came
  * from. */
@@ -18,10 +21,10 @@ vectors_el\el:
 	.set	entry, entry + 1
 	.endr
 exc_el\el:
-	adrp	x16, semihost_probing
-	ldr	w17, [x16, :lo12:semihost_probing]
+	adrp	x16, probing
+	ldr	w17, [x16, :lo12:probing]
 	cbz	w17, 1f
-	str	wzr, [x16, :lo12:semihost_probing]
+	str	wzr, [x16, :lo12:probing]
 	mrs	x16, elr_el\el
 	add	x16, x16, #4
 	msr	elr_el\el, x16
@@ -45,16 +48,34 @@ exc_el\el:
 /* bool semihost_call(op, param): false if semihosting is not enabled. */
 	.globl semihost_call
 semihost_call:
-	adrp	x16, semihost_probing
+	adrp	x16, probing
 	mov	w17, #1
-	str	w17, [x16, :lo12:semihost_probing]
+	str	w17, [x16, :lo12:probing]
 	hlt	#0xf000
-	adrp	x16, semihost_probing			/* the trap handler used x16 */
-	ldr	w0, [x16, :lo12:semihost_probing]	/* 0 if the HLT trapped */
-	str	wzr, [x16, :lo12:semihost_probing]
+	adrp	x16, probing			/* the trap handler used x16 */
+	ldr	w0, [x16, :lo12:probing]	/* 0 if the HLT trapped */
+	str	wzr, [x16, :lo12:probing]
+	ret
+
+/* bool probe_read32(addr, *out): false if the 32-bit load from addr
+ * faults (a synchronous external abort: nothing answers there). */
+	.globl probe_read32
+probe_read32:
+	adrp	x16, probing
+	mov	w17, #1
+	str	w17, [x16, :lo12:probing]
+	ldr	w2, [x0]
+	adrp	x16, probing				/* the trap handler used x16 */
+	ldr	w3, [x16, :lo12:probing]		/* 0 if the load trapped */
+	str	wzr, [x16, :lo12:probing]
+	cbz	w3, 1f
+	str	w2, [x1]
+	mov	w0, #1
+	ret
+1:	mov	w0, #0
 	ret
 
 	.bss
 	.balign	4
-semihost_probing:
+probing:
 	.long	0

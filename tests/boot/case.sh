@@ -7,6 +7,7 @@
 #   --arch x86_64|aarch64                   (default x86_64)
 #   --machine OPTS    aarch64: extra -M virt options, e.g. virtualization=on
 #   --uboot           aarch64: boot shim.img from U-Boot's booti
+#   --uboot-cmd CMD   ... typing CMD at U-Boot's prompt before booti (repeatable)
 #   --rom             boot shim.rom as the firmware (-bios)
 #   --machine OPTS    x86_64: -M pc or q35 (with --rom), or any -M for PVH
 #                     (e.g. microvm; its first word names the machine)
@@ -75,7 +76,7 @@ repo=$(cd "$here/../.." && pwd)
 
 blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct embed_dtb= dtb_arg=
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
-code_patches=() jump_unit=us
+code_patches=() jump_unit=us uboot_cmds=()
 x0_dtb= within=180 table_loader=
 tpm= tpm_banks=sha256 pcr_expect=() tpm_checks=() refused= patch_signed= want_pcr11=
 while [ $# -gt 0 ]; do
@@ -84,6 +85,7 @@ while [ $# -gt 0 ]; do
 	--arch) arch=$2; shift ;;
 	--machine) machine=,$2; shift ;;
 	--uboot) uboot=1 ;;
+	--uboot-cmd) uboot=1 uboot_cmds+=("$2"); shift ;;
 	--rom) rom=1 ;;
 	--disk) disk=1 ;;
 	--efi) efi=1 ;;
@@ -475,8 +477,11 @@ else
 		# kernel_addr_r would put a kernel, and booti typed at its prompt.
 		qemu+=(-bios /usr/lib/u-boot/qemu_arm64/u-boot.bin
 			-device "loader,file=$shim,addr=0x40400000,force-raw=on")
-		expect+=(--send 'Hit any key to stop autoboot' '\n'
-			--send '=> ' 'booti 0x40400000 - ${fdtcontroladdr}\n'
+		expect+=(--send 'Hit any key to stop autoboot' '\n')
+		for c in "${uboot_cmds[@]}"; do
+			expect+=(--send '=> ' "$c\\n")
+		done
+		expect+=(--send '=> ' 'booti 0x40400000 - ${fdtcontroladdr}\n'
 			--expect-console 'Starting kernel')
 	elif [ -n "$x0_dtb" ]; then
 		x0_dtb_setup

@@ -12,6 +12,10 @@
  *                 the flags), memory nodes and /memreserve/ removed
  *   flags bit 7   then dt_update_uefi_mmap with other values (on a tree
  *                 without the properties it must refuse)
+ * When the tree has a TPM (dt_find_tpm) and the boot is not UEFI, dt_patch
+ * also hands it an event log, as shim.rom does: linux,sml-base/-size on
+ * the TPM's node and one more /memreserve/; everything else the shim reads
+ * stays as it was.
  * dt_patch may refuse only for the reasons it documents: a root
  * #address-cells other than 1 or 2, an initrd end past 4 GiB with
  * #address-cells 1, or no space when dt_patched_size() was capped at
@@ -53,7 +57,41 @@ struct seen {
 	int con_rc;
 	uint64_t con;
 	char psci;
+	int tpm_rc;
+	struct dt_tpm tpm;
 };
+
+/* dt_find_tpm: found, an enabled "tcg,tpm-tis-mmio" node at the path it
+ * gives, with registers that do not wrap; none, no enabled such node;
+ * refused, a "tpm: " message. */
+static void find_tpm(const void *fdt, struct seen *s)
+{
+	struct error e;
+	memset(e.msg, 0xff, sizeof(e.msg));
+	memset(&s->tpm, 0, sizeof(s->tpm));
+	s->tpm_rc = dt_find_tpm(fdt, &s->tpm, &e);
+	if (s->tpm_rc < 0) {
+		CHECK(s->tpm_rc == -1);
+		CHECK(memchr(e.msg, '\0', sizeof(e.msg)) && !strncmp(e.msg, "tpm: ", 5));
+		return;
+	}
+	int node = fdt_node_offset_by_compatible(fdt, -1, "tcg,tpm-tis-mmio");
+	while (node >= 0) {
+		int len;
+		const char *st = fdt_getprop(fdt, node, "status", &len);
+		if (!st || (len == 5 && !memcmp(st, "okay", 5)) || (len == 3 && !memcmp(st, "ok", 3)))
+			break;
+		node = fdt_node_offset_by_compatible(fdt, node, "tcg,tpm-tis-mmio");
+	}
+	if (s->tpm_rc == 1) {
+		CHECK(node == -FDT_ERR_NOTFOUND);
+		return;
+	}
+	CHECK(s->tpm_rc == 0 && node >= 0);
+	CHECK(memchr(s->tpm.path, '\0', sizeof(s->tpm.path)));
+	CHECK(fdt_path_offset(fdt, s->tpm.path) == node);
+	CHECK(s->tpm.size && s->tpm.base + s->tpm.size - 1 >= s->tpm.base);
+}
 
 /* What the shim reads from a checked DTB. */
 static void read_dtb(const void *fdt, struct seen *s)
@@ -76,6 +114,7 @@ static void read_dtb(const void *fdt, struct seen *s)
 		CHECK(s->mem.n >= 1 && s->mem.n <= MEMMAP_INPUT_MAX);
 		CHECK(s->mem.e[0].type == MEM_RAM);
 	}
+	find_tpm(fdt, s);
 }
 
 /* libfdt's fdt_open_into() repacks a blob whose blocks are out of order or
@@ -236,6 +275,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	static struct seen before, after;
 	read_dtb(dtb, &before);
+	/* shim.rom's event log, when there is a TPM to hand it to. */
+	bool tpm_log = !c.uefi_systab && before.tpm_rc == 0;
+	if (tpm_log) {
+		c.tpm_node = before.tpm.path;
+		c.tpm_log_base = 0x40214000ull + ((uint64_t)flags << 12);
+		c.tpm_log_size = 0x10000;
+	}
 
 	/* linux_plan reserves dt_patched_size(), at most 2 MiB. */
 	uint64_t bufsize = dt_patched_size(total, &c);
@@ -292,7 +338,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c.uefi_systab)
 		check_uefi(out, chosen, &c);
 	else
-		CHECK(fdt_num_mem_rsv(out) == fdt_num_mem_rsv(dtb));
+		CHECK(fdt_num_mem_rsv(out) == fdt_num_mem_rsv(dtb) + tpm_log);
+	if (tpm_log) {
+		int tpm = fdt_path_offset(out, c.tpm_node);
+		CHECK(tpm >= 0);
+		CHECK(prop_be(out, tpm, "linux,sml-base", 8) == c.tpm_log_base);
+		CHECK(prop_be(out, tpm, "linux,sml-size", 4) == c.tpm_log_size);
+		uint64_t a, sz;
+		CHECK(fdt_get_mem_rsv(out, fdt_num_mem_rsv(out) - 1, &a, &sz) == 0);
+		CHECK(a == c.tpm_log_base && sz == c.tpm_log_size);
+	}
 
 	/* Patching /chosen changes nothing else the shim reads (but a UEFI
 	 * boot's memory, which the UEFI memory map then describes alone). */
@@ -315,11 +370,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(after.con_rc == before.con_rc && (before.con_rc || after.con == before.con));
 	CHECK(after.psci == before.psci);
-	if (!c.uefi_systab) {
+	CHECK(after.tpm_rc == before.tpm_rc);
+	if (before.tpm_rc == 0)
+		CHECK(after.tpm.base == before.tpm.base && after.tpm.size == before.tpm.size &&
+		      !strcmp(after.tpm.path, before.tpm.path));
+	if (!c.uefi_systab && !tpm_log) {
 		CHECK(after.mem_rc == before.mem_rc);
 		CHECK(!strcmp(after.mem_msg, before.mem_msg));
 		CHECK(after.mem.n == before.mem.n);
 		CHECK(!memcmp(after.mem.e, before.mem.e, before.mem.n * sizeof(before.mem.e[0])));
+	} else if (tpm_log) {
+		/* dt_memory reads /memreserve/ entries last: the log's comes
+		 * after what it read before, or the same failure. */
+		if (before.mem_rc) {
+			CHECK(after.mem_rc == -1);
+		} else if (before.mem.n < MEMMAP_INPUT_MAX) {
+			CHECK(after.mem_rc == 0 && after.mem.n == before.mem.n + 1);
+			CHECK(!memcmp(after.mem.e, before.mem.e,
+				      before.mem.n * sizeof(before.mem.e[0])));
+			const struct mem_range *r = &after.mem.e[before.mem.n];
+			CHECK(r->base == c.tpm_log_base && r->size == c.tpm_log_size &&
+			      r->type == MEM_RESERVED);
+		}
 	}
 	if (flags & 0x80)
 		check_update(out, &c);

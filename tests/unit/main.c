@@ -6,6 +6,8 @@
 extern const struct unit_suite fdt_suite, fw_cfg_suite, efi_memmap_suite;
 /* tests/unit/test_fdt_uefi.c */
 extern const struct unit_suite fdt_uefi_suite;
+/* tests/unit/test_fdt_tpm.c */
+extern const struct unit_suite fdt_tpm_suite;
 /* tests/unit/test_linux_arm64.c, test_aarch64_cpu.c */
 extern const struct unit_suite linux_arm64_suite, aarch64_cpu_suite;
 
@@ -37,6 +39,7 @@ extern const struct unit_suite sha256_suite, measure_suite, tpm2_suite, tpm_tis_
 int main(void)
 {
 	const struct unit_suite *suites[] = {
+		&fdt_tpm_suite,
 		&x86_suite,   &zero_page_suite,  &arm64_suite, &memmap_suite,
 		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
 		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
