@@ -94,7 +94,7 @@ mkdir -p "$out.modules"
 # read with readelf, which reads either architecture's objects), until
 # none is missing. Absent ones are built in (or not built at all: the
 # kernel's config, kept as OUTFILE.config, says which).
-want="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
+want="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio virtio_blk
 efivarfs tpm tpm_tis_core tpm_tis"
 while [ -n "$want" ]; do
 	next=
