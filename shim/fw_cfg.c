@@ -237,3 +237,122 @@ int loader_run(const uint8_t *script, size_t len, const struct fw_dir *dir,
 	}
 	return 0;
 }
+
+/* ---- SMBIOS */
+
+#define SMBIOS_HEADER_LEN 4		/* type, length, handle */
+#define SMBIOS_TYPE_END 127
+#define SMBIOS21_INTERMEDIATE 0x10	/* where "_DMI_" starts */
+
+static uint8_t byte_sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+/* Walk the structure table: each structure is its formatted area
+ * (length from its header, at least the header) and a string set that
+ * ends in two NULs. Counts them and the largest. */
+static int smbios_walk(const uint8_t *t, uint32_t len, unsigned *count, uint32_t *largest,
+		       struct error *e)
+{
+	uint32_t off = 0;
+	*count = 0;
+	*largest = 0;
+	while (off < len) {
+		if (len - off < SMBIOS_HEADER_LEN)
+			return fail(e, "smbios", "structure %u at offset %u: header runs past the "
+				    "table's %u bytes", *count, off, len);
+		uint8_t type = t[off], flen = t[off + 1];
+		if (flen < SMBIOS_HEADER_LEN || flen > len - off)
+			return fail(e, "smbios", "structure %u (type %u) at offset %u: length %u "
+				    "outside the table's %u bytes", *count, type, off, flen, len);
+		uint32_t s = off + flen;
+		/* The string set: a double NUL ends it (an empty set is just
+		 * that). */
+		while (s + 1 < len && (t[s] || t[s + 1]))
+			s++;
+		if (s + 1 >= len)
+			return fail(e, "smbios", "structure %u (type %u) at offset %u: strings "
+				    "not terminated within the table", *count, type, off);
+		s += 2;
+		if (s - off > *largest)
+			*largest = s - off;
+		(*count)++;
+		off = s;
+		if (type == SMBIOS_TYPE_END)
+			break;
+	}
+	return 0;
+}
+
+int smbios_entry_make(const uint8_t *anchor, size_t anchor_len, const uint8_t *tables,
+		      uint32_t table_len, uint64_t table_addr, struct smbios_entry *out,
+		      struct error *e)
+{
+	unsigned count;
+	uint32_t largest;
+	memset(out, 0, sizeof(*out));
+	if (!table_len)
+		return fail(e, "smbios", "%s is empty", SMBIOS_TABLES_FILE);
+	if (smbios_walk(tables, table_len, &count, &largest, e))
+		return -1;
+	out->structures = count;
+	if (anchor_len == sizeof(struct smbios21_entry) && !memcmp(anchor, "_SM_", 4)) {
+		struct smbios21_entry ep;
+		memcpy(&ep, anchor, sizeof(ep));
+		if (ep.length != sizeof(ep))
+			return fail(e, "smbios", "2.1 entry point length 0x%x, not 0x%zx", ep.length,
+				    sizeof(ep));
+		if (memcmp(ep.intermediate_anchor, "_DMI_", 5))
+			return fail(e, "smbios", "2.1 entry point without its _DMI_ anchor");
+		if (ep.table_length != table_len)
+			return fail(e, "smbios", "2.1 entry point table length %u, but %s is %u "
+				    "bytes", ep.table_length, SMBIOS_TABLES_FILE, table_len);
+		if (ep.structures != count)
+			return fail(e, "smbios", "2.1 entry point says %u structures, the table "
+				    "holds %u", ep.structures, count);
+		if (ep.max_structure_size < largest)
+			return fail(e, "smbios", "2.1 entry point's largest structure %u bytes, "
+				    "the table has one of %u", ep.max_structure_size, largest);
+		if (table_addr > UINT32_MAX || table_addr + table_len > (uint64_t)UINT32_MAX + 1)
+			return fail(e, "smbios", "2.1 table at 0x%llx is beyond 4 GiB",
+				    (unsigned long long)table_addr);
+		ep.table_address = (uint32_t)table_addr;
+		ep.intermediate_checksum = 0;
+		ep.checksum = 0;
+		memcpy(out->bytes, &ep, sizeof(ep));
+		out->bytes[offsetof(struct smbios21_entry, intermediate_checksum)] =
+			(uint8_t)-byte_sum(out->bytes + SMBIOS21_INTERMEDIATE,
+					   sizeof(ep) - SMBIOS21_INTERMEDIATE);
+		out->bytes[offsetof(struct smbios21_entry, checksum)] =
+			(uint8_t)-byte_sum(out->bytes, sizeof(ep));
+		out->len = sizeof(ep);
+		out->major = ep.major;
+		out->minor = ep.minor;
+		return 0;
+	}
+	if (anchor_len == sizeof(struct smbios30_entry) && !memcmp(anchor, "_SM3_", 5)) {
+		struct smbios30_entry ep;
+		memcpy(&ep, anchor, sizeof(ep));
+		if (ep.length != sizeof(ep))
+			return fail(e, "smbios", "3.0 entry point length 0x%x, not 0x%zx", ep.length,
+				    sizeof(ep));
+		if (ep.table_max_size != table_len)
+			return fail(e, "smbios", "3.0 entry point table maximum size %u, but %s "
+				    "is %u bytes", ep.table_max_size, SMBIOS_TABLES_FILE, table_len);
+		ep.table_address = table_addr;
+		ep.checksum = 0;
+		memcpy(out->bytes, &ep, sizeof(ep));
+		out->bytes[offsetof(struct smbios30_entry, checksum)] =
+			(uint8_t)-byte_sum(out->bytes, sizeof(ep));
+		out->len = sizeof(ep);
+		out->major = ep.major;
+		out->minor = ep.minor;
+		return 0;
+	}
+	return fail(e, "smbios", "%s (%zu bytes) is neither a 2.1 (_SM_, 31 bytes) nor a 3.0 "
+		    "(_SM3_, 24 bytes) entry point", SMBIOS_ANCHOR_FILE, anchor_len);
+}
