@@ -200,7 +200,7 @@ ARCH_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors
 	arch/aarch64/el.S arch/aarch64/dcache.c arch/aarch64/tpm.c
 PVH_SRCS := arch/x86_64/pvh_entry.S arch/x86_64/pvh.c
 ROM_SRCS_x86_64 := arch/x86_64/rom_entry.S arch/x86_64/rom.c arch/x86_64/fw_cfg_io.c \
-	shim/fw_cfg.c
+	shim/fw_cfg.c arch/x86_64/mtrr.c arch/x86_64/mptable.c
 # The PC Client TPM, for both bare-metal x86 entries (arch/x86_64/tpm.c).
 ARCH_SRCS_x86_64 += arch/x86_64/tpm.c
 # PVH: the previous firmware's event log, to append to.
