@@ -26,6 +26,14 @@ extern const uint8_t __ram_start[], __ram_end[];
  * computed from the end. */
 extern const uint8_t _rom_shim_size[];
 #define ROM_END GiB(4)
+/* The whole ROM's size (an absolute symbol too). */
+extern const uint8_t _rom_bytes[];
+/* microvm's devices below the local APIC: GED at 0xfea00000, virtio-mmio
+ * at 0xfeb00000, the IOAPIC at 0xfec00000 (hw/i386/microvm.h). QEMU maps
+ * the firmware after them at the same priority, so a ROM reaching below
+ * ROM_MICROVM_MIN hides them (linker/x86_64-rom.ld). */
+#define MICROVM_MMIO_BASE 0xfea00000u
+#define ROM_MICROVM_MIN 0xfef00000u
 
 /* ---- PCI configuration space, mechanism #1 */
 static uint32_t pci_addr(unsigned dev, unsigned fn, unsigned reg)
@@ -124,8 +132,16 @@ static int chipset_init(struct memmap *m, struct error *e)
 			return -1;
 		con_printf("bootshim: PCIe ECAM at 0x%x (PCIEXBAR, 256 buses)\n", Q35_ECAM_BASE);
 		break;
-	case MACHINE_MICROVM:
+	case MACHINE_MICROVM: {
+		uint64_t start = ROM_END - (uintptr_t)_rom_bytes;
+		if (start < ROM_MICROVM_MIN)
+			return fail(e, "microvm", "the ROM starts at 0x%llx and hides microvm's "
+				    "devices at 0x%x-0x%x (I/O APIC, virtio-mmio): a payload of at "
+				    "most %u KiB keeps it above them", (unsigned long long)start,
+				    MICROVM_MMIO_BASE, ROM_MICROVM_MIN - 1,
+				    (unsigned)((ROM_END - ROM_MICROVM_MIN - (uintptr_t)_rom_shim_size) >> 10));
 		break;
+	}
 	}
 	return 0;
 }
