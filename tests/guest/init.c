@@ -792,6 +792,37 @@ static void report_bli(void)
 	}
 }
 
+/* x86 firmware duties (shim.rom): the MTRRs the kernel found
+ * (/proc/mtrr's lines joined by ';', "none" without the file), whether
+ * ACPI has an MCFG table (PCIe ECAM), and the DMI (SMBIOS) product name
+ * and serial ("none" when absent). */
+static void report_firmware_x86(void)
+{
+	char *m = slurp("/proc/mtrr", NULL);
+	if (m) {
+		size_t n = strlen(m);
+		while (n && m[n - 1] == '\n')
+			m[--n] = 0;
+		for (char *c = m; *c; c++)
+			if (*c == '\n')
+				*c = ';';
+	}
+	report("mtrr", "%s", m && *m ? m : "none");
+	free(m);
+	report("mcfg", "%d", exists("/sys/firmware/acpi/tables/MCFG"));
+	static const char *const dmi[][2] = {
+		{ "dmi-product", "/sys/class/dmi/id/product_name" },
+		{ "dmi-serial", "/sys/class/dmi/id/product_serial" },
+	};
+	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++) {
+		char *v = slurp(dmi[i][1], NULL);
+		if (v)
+			v[strcspn(v, "\n")] = 0;
+		report(dmi[i][0], "%s", v && *v ? v : "none");
+		free(v);
+	}
+}
+
 /* Print the demo message, if the initrd carries one. */
 static void hello(void)
 {
@@ -840,6 +871,7 @@ int main(void)
 	report_tpm();
 	report_eventlog();
 	report_bli();
+	report_firmware_x86();
 	marker("end");
 
 	/* tty writes return once queued; make sure everything left the UART
