@@ -86,6 +86,15 @@ def parse_args(argv):
                    help="the VM generation ID the guest must read back")
     p.add_argument("--expect-vda-sha256", metavar="HEX",
                    help="SHA-256 of the first sector of /dev/vda as the guest read it")
+    p.add_argument("--expect-mtrr-wb", action="store_true",
+                   help="x86: /proc/mtrr's write-back ranges must cover the RAM the guest "
+                        "reports (its bytes and its top)")
+    p.add_argument("--expect-mcfg", type=int, choices=(0, 1),
+                   help="x86: whether ACPI must have an MCFG table (PCIe ECAM)")
+    p.add_argument("--expect-dmi-product", metavar="TEXT",
+                   help="the DMI (SMBIOS type 1) product name the guest must see")
+    p.add_argument("--expect-dmi-serial", metavar="TEXT",
+                   help="the DMI (SMBIOS type 1) serial number the guest must see")
     p.add_argument("--expect-console", action="append", default=[], metavar="REGEX")
     p.add_argument("--expect-error", metavar="REGEX",
                    help="negative test: output must match, no report may start")
@@ -431,6 +440,45 @@ def check_tpm(args, fields):
     return bad
 
 
+MTRR_RE = re.compile(r"reg\d+: base=0x([0-9a-f]+) \(\s*\d+MB\), size=\s*(\d+)([MK])B, "
+                     r"count=\d+: ([\w-]+)$")
+
+
+def check_firmware_x86(args, fields):
+    """--expect-mtrr-wb, --expect-mcfg, --expect-dmi-*: the x86 firmware
+    duties as the guest saw them."""
+    bad = []
+    if args.expect_mtrr_wb:
+        mtrr = fields.get("mtrr", "none")
+        wb = []
+        for line in mtrr.split(";") if mtrr != "none" else []:
+            m = MTRR_RE.match(line.strip())
+            if not m:
+                bad.append(f"mtrr: line {line!r} not understood")
+            elif m.group(4) == "write-back":
+                size = int(m.group(2)) << (20 if m.group(3) == "M" else 10)
+                wb.append((int(m.group(1), 16), size))
+        try:
+            ram, top = int(fields["ram-bytes"]), int(fields["ram-top"])
+        except (KeyError, ValueError):
+            ram = top = None
+        if not wb:
+            bad.append(f"mtrr: no write-back range in /proc/mtrr: {mtrr!r}")
+        elif ram is not None:
+            end = max(b + n for b, n in wb)
+            total = sum(n for _, n in wb)
+            if end < top or total < ram:
+                bad.append(f"mtrr: write-back ranges cover {total:#x} bytes up to {end:#x}, "
+                           f"less than the RAM's {ram:#x} bytes up to {top:#x}: {mtrr!r}")
+    if args.expect_mcfg is not None and fields.get("mcfg") != str(args.expect_mcfg):
+        bad.append(f"mcfg: expected {args.expect_mcfg}, got {fields.get('mcfg')}")
+    for opt, key in ((args.expect_dmi_product, "dmi-product"),
+                     (args.expect_dmi_serial, "dmi-serial")):
+        if opt is not None and fields.get(key) != opt:
+            bad.append(f"{key}: expected {opt!r}, got {fields.get(key)!r}")
+    return bad
+
+
 def check_report(args, fields):
     """Compare a complete report with the --expect-* options."""
     bad = []
@@ -517,7 +565,7 @@ def check_report(args, fields):
 
     if args.expect_high_mem and "ram-top" in ints and ints["ram-top"] <= 4 << 30:
         bad.append(f"ram-top {ints['ram-top']:#x} not above 4 GiB")
-    return bad + check_tpm(args, fields)
+    return bad + check_tpm(args, fields) + check_firmware_x86(args, fields)
 
 
 def evaluate(args, run):
