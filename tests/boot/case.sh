@@ -16,6 +16,11 @@
 #   --expect-ticks    x86_64: the shim cannot know the TSC frequency on this
 #                     machine: entry-to-jump must be reported in ticks
 #   --disk            attach a virtio-blk disk; the guest must read its first sector
+#                     (virtio-blk-device on virtio-mmio with --machine microvm)
+#   --expect-mtrr     x86_64: /proc/mtrr's write-back ranges must cover the RAM
+#   --expect-mcfg 0|1 x86_64: whether ACPI has an MCFG table (PCIe ECAM)
+#   --expect-dmi-product TEXT  the DMI product name the guest must see
+#   --smbios-serial S x86_64: -smbios type=1,serial=S, which the guest must see
 #   --qemu-arg ARG    one more QEMU argument (repeatable)
 #   --efi             x86_64: boot shim.efi under OVMF from an ESP's removable path
 #   --efi-shell ARGS  ... or from the UEFI shell (startup.nsh) with these arguments
@@ -88,6 +93,10 @@ while [ $# -gt 0 ]; do
 	--uboot-cmd) uboot=1 uboot_cmds+=("$2"); shift ;;
 	--rom) rom=1 ;;
 	--disk) disk=1 ;;
+	--expect-mtrr) consoles+=(--expect-mtrr-wb) ;;
+	--expect-mcfg) consoles+=(--expect-mcfg "$2"); shift ;;
+	--expect-dmi-product) consoles+=(--expect-dmi-product "$2"); shift ;;
+	--smbios-serial) extra+=(-smbios "type=1,serial=$2"); consoles+=(--expect-dmi-serial "$2"); shift ;;
 	--efi) efi=1 ;;
 	--efi-shell) efi=1 efi_shell=$2; shift ;;
 	--secure-boot) sb=1 ;;
@@ -219,7 +228,9 @@ initrd=$out/initrd.cpio
 modules=
 [ -n "$efi" ] && modules="$kernel.modules/efivarfs.ko"
 if [ -n "$disk" ]; then
-	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
+	transport="virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci"
+	[[ $machine == ,microvm* ]] && transport=virtio_mmio
+	for m in virtio_ring virtio $transport virtio_blk; do
 		[ -f "$kernel.modules/$m.ko" ] && modules="$modules $kernel.modules/$m.ko"
 	done
 fi
@@ -420,6 +431,10 @@ if [ "$arch" = x86_64 ]; then
 		fi
 		m=${m%%,*}
 		expect=(--expect-acpi 1 --expect-console "bootshim: started by firmware \\(-bios\\) on ${m:-pc}")
+		# No ACPI: the guest cannot power the machine off.
+		if [[ $machine == *acpi=off* ]]; then
+			expect+=(--expect-acpi 0 --stop-after-report)
+		fi
 	else
 		m=${machine#,}
 		qemu=(qemu-system-x86_64 ${m:+-M "$m"} "${common[@]}" -device isa-debug-exit
@@ -497,7 +512,11 @@ if [ -n "$disk" ]; then
 	# A disk of known random content behind virtio-blk-pci.
 	head -c 1048576 /dev/urandom >"$out/disk.img"
 	vda=$(head -c 512 "$out/disk.img" | sha256sum | cut -d' ' -f1)
-	qemu+=(-drive "file=$out/disk.img,format=raw,if=virtio")
+	if [[ $machine == ,microvm* ]]; then
+		qemu+=(-drive "file=$out/disk.img,format=raw,if=none,id=vd0" -device virtio-blk-device,drive=vd0)
+	else
+		qemu+=(-drive "file=$out/disk.img,format=raw,if=virtio")
+	fi
 	expect+=(--expect-vda-sha256 "$vda")
 fi
 
