@@ -331,6 +331,7 @@ $(eval $(call neg,img-dtb-memory-only-shim,$(X0) memory-only-shim,dtb: totalsize
 
 # Measured boot and Secure Boot (issue 10), one file per area.
 include tests/boot/measure-x86.mk tests/boot/measure-arm64.mk tests/boot/measure-efi.mk
+include tests/boot/firmware-x86.mk
 
 check-boot: $(BOOT_CASES)
 

@@ -1,0 +1,37 @@
+# shim.rom's firmware duties on QEMU's pc, q35 and microvm (issue 11):
+# MTRRs (/proc/mtrr's write-back ranges cover the RAM), q35's PCIe ECAM
+# (ACPI MCFG), QEMU's SMBIOS (the DMI product name is the machine's, and
+# -smbios type=1,serial=... reaches the guest), -smp 4 everywhere, and a
+# virtio-blk disk through PCI (pc, q35) or virtio-mmio (microvm). Rows as
+# in boot.mk; included from there.
+
+FW_SERIAL := bootshim-i11-serial
+PC_PRODUCT := Standard PC (i440FX + PIIX$(comma) 1996)
+Q35_PRODUCT := Standard PC (Q35 + ICH9$(comma) 2009)
+FW_X86 := --rom --disk --smp 4 --expect-mtrr --smbios-serial $(FW_SERIAL)
+# Debian's kernel cannot calibrate its TSC on microvm under TCG (no CPUID
+# leaf, no PIT channel 2 gate), and neither can the shim (ticks).
+MICROVM_CMDLINE := --cmdline 'console=ttyS0 panic=-1 tsc_early_khz=2000000' --expect-ticks
+
+$(eval $(call boot_case,xrom-fw-pc-smp4,$(FW_X86) --kernel $(CLOUD) --expect-mcfg 0 \
+	--expect-dmi-product '$(PC_PRODUCT)' \
+	--expect-console '^bootshim: SMBIOS [23]\.[0-9]+: entry point at 0xf[0-9a-f]{4}'))
+$(eval $(call boot_case,xrom-fw-q35-smp4,$(FW_X86) --kernel $(GENERIC) --machine q35 \
+	--expect-mcfg 1 --expect-dmi-product '$(Q35_PRODUCT)' \
+	--expect-console 'PCI: MMCONFIG at \[mem 0xb0000000-0xbfffffff\] reserved'))
+# microvm: no SMBIOS (QEMU serves none there: no DMI), no PCI; its ACPI
+# tables describe the CPUs and the virtio-mmio devices.
+$(eval $(call boot_case,xrom-microvm-smp4,--rom --disk --smp 4 --expect-mtrr --kernel $(CLOUD) \
+	--machine microvm $(MICROVM_CMDLINE) --expect-mcfg 0 --expect-dmi-product none))
+# microvm,acpi=off: the MP table describes the CPUs and the I/O APIC (the
+# generic kernel: Debian's cloud kernel has no CONFIG_X86_MPPARSE). No
+# disk: without ACPI the kernel learns virtio-mmio devices only from
+# virtio_mmio.device= (CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, which Debian's
+# kernels lack). The guest cannot power off without ACPI.
+$(eval $(call boot_case,xrom-microvm-noacpi-smp4,--rom --smp 4 --expect-mtrr --kernel $(GENERIC) \
+	--machine microvm$(comma)acpi=off $(MICROVM_CMDLINE) \
+	--expect-console '^bootshim: no ACPI: MP table for 4 CPUs at 0xf[0-9a-f]{4}'))
+# pc,acpi=off: the same MP table on a PC chipset, with SMBIOS.
+$(eval $(call boot_case,xrom-pc-noacpi-smp4,--rom --smp 4 --expect-mtrr --kernel $(GENERIC) \
+	--machine pc$(comma)acpi=off --expect-dmi-product '$(PC_PRODUCT)' \
+	--expect-console '^bootshim: no ACPI: MP table for 4 CPUs'))
