@@ -29,6 +29,8 @@ int eprintf(const char *fmt, ...)
 	return n;
 }
 
+/* tests/unit/test_firmware_x86.c */
+extern const struct unit_suite firmware_x86_suite;
 /* tests/unit/test_boot_place.c */
 extern const struct unit_suite boot_place_suite;
 /* Measured boot: tests/unit/test_sha256.c, test_measure.c, test_tpm2.c,
@@ -46,6 +48,7 @@ int main(void)
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
 		&sha256_suite, &measure_suite, &tpm2_suite, &tpm_tis_suite,
 		&tcg_log_suite, &tpm_measure_suite, &shim_image_suite,
+		&firmware_x86_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

@@ -34,6 +34,8 @@ UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) shim/fdt
 # (test_linux_arm64.c includes shim/linux_arm64.c itself, renamed beside
 # linux_x86.c's linux_plan.)
 UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c
+# ... and of shim.rom's x86 firmware tables (tests/unit/test_firmware_x86.c).
+UNIT_SRCS += arch/x86_64/mtrr.c arch/x86_64/mptable.c
 # Measured boot: the shim's own sources, and OpenSSL's SHA-256 objects
 # from the host's libcrypto.a (the Makefile's HOST_SHA256_OBJS).
 MEASURE_HOST_SRCS := $(MEASURE_SRCS) shim/sha256_host.c
