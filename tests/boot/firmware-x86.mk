@@ -35,3 +35,12 @@ $(eval $(call boot_case,xrom-microvm-noacpi-smp4,--rom --smp 4 --expect-mtrr --k
 $(eval $(call boot_case,xrom-pc-noacpi-smp4,--rom --smp 4 --expect-mtrr --kernel $(GENERIC) \
 	--machine pc$(comma)acpi=off --expect-dmi-product '$(PC_PRODUCT)' \
 	--expect-console '^bootshim: no ACPI: MP table for 4 CPUs'))
+# microvm with RAM above 4 GiB (3 GiB below): three write-back ranges.
+$(eval $(call boot_case,xrom-microvm-4g,--rom --expect-mtrr --kernel $(CLOUD) --machine microvm \
+	--mem 4G $(MICROVM_CMDLINE) --expect-high-mem \
+	--expect-console '^bootshim: MTRRs: default uncached$(comma) 3 write-back ranges'))
+# A payload too big to keep the ROM above microvm's devices (the cloud
+# kernel and a 3 MiB initrd: more than 16.75 MiB) is refused there, not
+# booted into a machine whose I/O APIC the ROM hides.
+$(eval $(call neg,xrom-microvm-rom-too-big,--rom --kernel $(CLOUD) --machine microvm \
+	--blob 3145728 --initrd raw,microvm: the ROM starts at 0x[0-9a-f]+ and hides microvm.s devices))
