@@ -153,7 +153,6 @@ static int chipset_init(struct memmap *m, struct error *e)
  * one the ROM's start-up code (at its start, rom_entry.S) and reset vector
  * (its last 16 bytes) stay clear of; on microvm it is written after the
  * shim measured itself (the alias is part of the measured ROM). */
-#define FSEG_BASE 0xf0000
 #define FSEG_ZONE_BASE 0xf8000
 #define FSEG_ZONE_END 0xfc000
 static uint64_t fseg_next;
