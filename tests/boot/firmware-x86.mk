@@ -44,3 +44,14 @@ $(eval $(call boot_case,xrom-microvm-4g,--rom --expect-mtrr --kernel $(CLOUD) --
 # booted into a machine whose I/O APIC the ROM hides.
 $(eval $(call neg,xrom-microvm-rom-too-big,--rom --kernel $(CLOUD) --machine microvm \
 	--blob 3145728 --initrd raw,microvm: the ROM starts at 0x[0-9a-f]+ and hides microvm.s devices))
+# QEMU's SMBIOS 3.0 entry point (_SM3_, 64-bit), where q35 is asked for it.
+$(eval $(call boot_case,xrom-q35-smbios3,--rom --kernel $(CLOUD) \
+	--machine q35$(comma)smbios-entry-point-type=64 --smbios-serial $(FW_SERIAL) \
+	--expect-dmi-product '$(Q35_PRODUCT)' --expect-console '^bootshim: SMBIOS 3\.0: entry point' \
+	--expect-console 'SMBIOS 3\.0\.0 present'))
+# 1023 MiB of RAM needs 10 write-back ranges, more than QEMU's CPUs have
+# (8): SeaBIOS's scheme instead, default write-back with the hole below
+# 4 GiB uncached (the guest sees no RAM trimmed: boot.py's RAM checks).
+$(eval $(call boot_case,xrom-pc-1023m-mtrr-fallback,--rom --kernel $(CLOUD) --mem 1023M \
+	--expect-console '^bootshim: MTRRs: default write-back$(comma) 3 uncached ranges of 8' \
+	--expect-console 'REPORT mtrr reg00: base=0x03ff00000 \( 1023MB\)$(comma) size=    1MB$(comma) count=1: uncachable;reg01: base=0x040000000 \( 1024MB\)$(comma) size= 1024MB$(comma) count=1: uncachable;reg02: base=0x080000000 \( 2048MB\)$(comma) size= 2048MB$(comma) count=1: uncachable$$$$'))
