@@ -143,10 +143,15 @@ FREESTANDING_aarch64 += -mstrict-align
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror $(FREESTANDING) $(FREESTANDING_$(ARCH))
 LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker
 
+# Measured boot (shim/measure.h) is core: every flavour, UEFI too.
+MEASURE_SRCS := shim/measure.c shim/sha256.c shim/tpm2.c shim/tpm_tis.c shim/tcg_log.c \
+	shim/tpm_measure.c
 CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
-	shim/memmap.c shim/payload.c shim/place.c
-CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c
-CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c
+	shim/memmap.c shim/payload.c shim/place.c shim/measure_boot.c $(MEASURE_SRCS)
+# (arch/<arch>/sha256_cpu.c: the CPU side of OpenSSL's SHA-256, which
+# every flavour, UEFI included, links.)
+CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c arch/x86_64/sha256_cpu.c
+CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
 	arch/x86_64/string.c arch/x86_64/exceptions.S arch/x86_64/exceptions.c \
 	arch/x86_64/idmap.c arch/x86_64/entropy.c
@@ -172,6 +177,34 @@ LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 CFLAGS += -I$(LIBFDT_ARM64)/usr/include
 $(SHIM_OBJS): $(LIBFDT_ARM64)/.stamp
 endif
+
+# SHA-256 from Debian's OpenSSL (shim/openssl_sha256.h): two objects taken
+# with ar x from libssl-dev's libcrypto.a, the C part (SHA256_Init/Update/
+# Final) and the arch's block function (for arm64 with the ARMv8 SHA-2
+# instructions), linked into every flavour as they are. The host's
+# libcrypto.a (x86_64) gives the same objects to tools and tests.
+LIBSSL_ARM64 := $(O)/debian/arm64/libssl
+$(LIBSSL_ARM64)/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh arm64 libssl-dev $(LIBSSL_ARM64)
+	@touch $@
+LIBCRYPTO_x86_64 := /usr/lib/x86_64-linux-gnu/libcrypto.a
+LIBCRYPTO_aarch64 := $(LIBSSL_ARM64)/usr/lib/aarch64-linux-gnu/libcrypto.a
+LIBCRYPTO_STAMP_aarch64 := $(LIBSSL_ARM64)/.stamp
+SHA256_OBJ_NAMES_x86_64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-x86_64.o
+SHA256_OBJ_NAMES_aarch64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-armv8.o
+SHA256_OBJS := $(addprefix $(B)/openssl/,$(SHA256_OBJ_NAMES_$(ARCH)))
+HOST_SHA256_OBJS := $(addprefix $(HOST)/openssl/,$(SHA256_OBJ_NAMES_x86_64))
+# (the grouped target &: needs make 4.3, Debian 12 has 4.3)
+$(SHA256_OBJS) &: $(LIBCRYPTO_STAMP_$(ARCH)) | $(O)/.deps-build
+	@mkdir -p $(B)/openssl
+	cd $(B)/openssl && ar x $(abspath $(LIBCRYPTO_$(ARCH))) $(SHA256_OBJ_NAMES_$(ARCH))
+	@touch $(SHA256_OBJS)
+$(HOST_SHA256_OBJS) &: | $(O)/.deps-build
+	@mkdir -p $(HOST)/openssl
+	cd $(HOST)/openssl && ar x $(LIBCRYPTO_x86_64) $(SHA256_OBJ_NAMES_x86_64)
+	@touch $(HOST_SHA256_OBJS)
+# Every image links them (the link rules take all their .o prerequisites).
+$(B)/shim.elf $(B)/shim.rom.elf $(B)/shim.img.elf $(B)/shim.efi.so: $(SHA256_OBJS)
 
 $(B)/obj/%.c.o: %.c | $(O)/.deps-build
 	@mkdir -p $(@D)

@@ -4,12 +4,43 @@
  * A UEFI build names them .rodata.payload.*, which gnu-efi's linker script
  * gathers into the PE image's data. */
 #include "payload.h"
+#include "../shim/payload_index.h"
 
 #ifdef PAYLOAD_IN_RODATA
 #define SECTION(name) .section .rodata.payload.name, "a"
 #else
 #define SECTION(name) .section .payload.name, "a"
 #endif
+
+	/* The command line, then the payload index (shim/payload_index.h)
+	 * after it: each blob's start and end as offsets from the index
+	 * itself, resolved by the linker, so that a host tool finds the
+	 * payload in any built shim (ELF, raw image or PE) without its
+	 * symbols. The command line's section is at the same offset from
+	 * the blobs in memory as in every flavour's file. It comes first in
+	 * this file: shim.efi's linker script gathers .rodata.* in input
+	 * order, so there too the index precedes the kernel and initrd. The
+	 * command line stays first in its section, where the linker scripts
+	 * page-align it, so that it boots in place. */
+	SECTION(cmdline)
+	.globl _payload_cmdline_start, _payload_cmdline_end
+_payload_cmdline_start:
+	.incbin PAYLOAD_CMDLINE_FILE
+_payload_cmdline_end:
+	.balign 8
+payload_index:
+	.ascii PAYLOAD_INDEX_MAGIC
+	.long PAYLOAD_INDEX_VERSION
+	.long PAYLOAD_INDEX_MACHINE
+	.quad _payload_kernel_head_start - payload_index, _payload_kernel_head_end - payload_index
+	.quad _payload_kernel_start - payload_index, _payload_kernel_end - payload_index
+	.quad _payload_initrd_start - payload_index, _payload_initrd_end - payload_index
+	.quad _payload_cmdline_start - payload_index, _payload_cmdline_end - payload_index
+	.quad _payload_dtb_start - payload_index, _payload_dtb_end - payload_index
+payload_index_end:
+	.if payload_index_end - payload_index - PAYLOAD_INDEX_BYTES
+	.error "payload index size differs from struct payload_index"
+	.endif
 
 	SECTION(kernel_head)
 	.globl _payload_kernel_head_start, _payload_kernel_head_end
@@ -30,12 +61,6 @@ _payload_kernel_end:
 _payload_initrd_start:
 	.incbin PAYLOAD_INITRD_FILE
 _payload_initrd_end:
-
-	SECTION(cmdline)
-	.globl _payload_cmdline_start, _payload_cmdline_end
-_payload_cmdline_start:
-	.incbin PAYLOAD_CMDLINE_FILE
-_payload_cmdline_end:
 
 	/* DTB=: a device tree to use instead of (shim.img) or in the absence
 	 * of (shim.rom) the firmware's. 8-byte aligned, as booting.rst asks. */

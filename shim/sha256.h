@@ -9,9 +9,11 @@
 
 #define SHA256_BYTES 32
 
-/* Room for OpenSSL's SHA256_CTX (112 bytes; sha256.c checks the size). */
+/* Room for OpenSSL's SHA256_CTX (112 bytes; sha256.c checks the size).
+ * 16-byte aligned: OpenSSL's arm64 SHA256_Init stores it with 128-bit
+ * STP, which faults on a misaligned address while the MMU is off. */
 struct sha256 {
-	uint64_t opaque[16];
+	_Alignas(16) uint64_t opaque[16];
 };
 
 void sha256_init(struct sha256 *c);
@@ -19,5 +21,12 @@ void sha256_update(struct sha256 *c, const void *data, size_t len);
 void sha256_final(struct sha256 *c, uint8_t out[SHA256_BYTES]);
 /* One buffer, all at once. */
 void sha256(const void *data, size_t len, uint8_t out[SHA256_BYTES]);
+
+/* Per arch (arch/<arch>/sha256_cpu.c; hosted builds: shim/sha256_host.c):
+ * make the CPU ready for OpenSSL's code (FP/SIMD access) and set its
+ * capability word, once, before the first hash. sha256_init calls it.
+ * sha256_cpu_name says which block function runs, for the console. */
+void sha256_cpu_setup(void);
+const char *sha256_cpu_name(void);
 
 #endif

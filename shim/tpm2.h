@@ -8,6 +8,21 @@
 #include "sha256.h"
 
 #define TPM2_MAX_BUFFER 4096	/* TIS FIFO and swtpm both take this much */
+#define TPM2_HEADER_BYTES 10	/* tag, size, command or response code */
+
+/* Structure tags (TPM_ST, Part 2, 6.9). */
+#define TPM2_ST_NO_SESSIONS 0x8001u
+#define TPM2_ST_SESSIONS 0x8002u
+
+/* Command codes (TPM_CC, Part 2, 6.5.2). */
+#define TPM2_CC_STARTUP 0x00000144u
+#define TPM2_CC_GET_CAPABILITY 0x0000017au
+#define TPM2_CC_PCR_EXTEND 0x00000182u
+
+/* TPM_SU_CLEAR (Part 2, 6.8); TPM_CAP_PCRS (6.12); TPM_RS_PW (7.4). */
+#define TPM2_SU_CLEAR 0x0000u
+#define TPM2_CAP_PCRS 0x00000005u
+#define TPM2_RS_PW 0x40000009u
 
 /* Response codes the shim tells apart (Part 2, 6.6). */
 #define TPM2_RC_SUCCESS 0x000u
@@ -20,6 +35,9 @@
 #define TPM2_ALG_SHA512 0x000du
 #define TPM2_ALG_SM3_256 0x0012u
 
+/* "SHA-256", "SHA-1", ... for messages; "unknown" for other ids. */
+const char *tpm2_alg_name(uint16_t alg);
+
 /* A way to send one command and receive its response (TIS, a test fake). */
 struct tpm2_transport {
 	int (*submit)(struct tpm2_transport *t, const uint8_t *cmd, size_t cmd_len,
@@ -28,6 +46,17 @@ struct tpm2_transport {
 
 /* Header check of a response: tag, size within len and >= 10, code. */
 int tpm2_parse_response(const uint8_t *rsp, size_t len, uint32_t *rc, struct error *e);
+
+/* The commands as bytes (exposed for the tests): each returns its length. */
+size_t tpm2_marshal_startup(uint8_t *cmd, uint16_t su);
+size_t tpm2_marshal_get_capability_pcrs(uint8_t *cmd);
+size_t tpm2_marshal_pcr_extend_sha256(uint8_t *cmd, uint32_t pcr,
+				      const uint8_t digest[SHA256_BYTES]);
+/* The responses' parsers (exposed for the tests and the fuzzer): 0 when
+ * well formed with TPM_RC_SUCCESS, -1 with e naming the field. */
+int tpm2_parse_pcrs(const uint8_t *rsp, size_t len, uint16_t *alg, size_t cap, size_t *n,
+		    struct error *e);
+int tpm2_parse_pcr_extend(const uint8_t *rsp, size_t len, struct error *e);
 
 /* TPM2_Startup(TPM_SU_CLEAR); *already = true when the TPM answered
  * TPM_RC_INITIALIZE (someone else started it). */

@@ -8,6 +8,8 @@
 
 #include "tpm2.h"
 
+#define TIS_BASE_X86 0xfed40000ull	/* PTP 6.5.2: locality 0's registers */
+
 struct tpm_tis {
 	struct tpm2_transport t;	/* first: tis_submit's transport */
 	uint64_t base;
@@ -19,7 +21,13 @@ struct tpm_tis {
 };
 
 /* Is there a TIS TPM 2.0 at base? Reads the interface and DID/VID
- * registers; 0 and *found false when nothing answers (all ones). */
+ * registers; 0 and *found false when nothing answers (all ones). Also
+ * sets tis->t.submit, so that tis->t is ready when *found. -1: something
+ * answers but is no TPM 2.0 TIS (e names the register and value). */
 int tis_probe(struct tpm_tis *tis, bool *found, struct error *e);
+
+/* The transport (tis->t.submit): one command through the FIFO. */
+int tis_submit(struct tpm2_transport *t, const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
+	       size_t rsp_cap, size_t *rsp_len, struct error *e);
 
 #endif

@@ -29,6 +29,8 @@ int eprintf(const char *fmt, ...)
 
 /* tests/unit/test_boot_place.c */
 extern const struct unit_suite boot_place_suite;
+/* Measured boot: tests/unit/test_sha256.c, test_measure.c */
+extern const struct unit_suite sha256_suite, measure_suite;
 
 int main(void)
 {
@@ -37,6 +39,7 @@ int main(void)
 		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
 		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
+		&sha256_suite, &measure_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

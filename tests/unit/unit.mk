@@ -34,6 +34,10 @@ UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) shim/fdt
 # (test_linux_arm64.c includes shim/linux_arm64.c itself, renamed beside
 # linux_x86.c's linux_plan.)
 UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c
+# Measured boot: the shim's own sources, and OpenSSL's SHA-256 objects
+# from the host's libcrypto.a (the Makefile's HOST_SHA256_OBJS).
+MEASURE_HOST_SRCS := $(MEASURE_SRCS) shim/sha256_host.c
+UNIT_SRCS += $(MEASURE_HOST_SRCS)
 $(HOST)/unit-tests: shim/linux_arm64.c $(wildcard arch/aarch64/*.h)
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
@@ -43,7 +47,9 @@ BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 # $(O)/.deps-build, libfdt-dev.
 $(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_HOST_SRCS) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) -lcmocka -lfdt -lz
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) $(HOST_SHA256_OBJS) \
+		-lcmocka -lfdt -lz
+$(HOST)/unit-tests: $(HOST_SHA256_OBJS)
 
 # UEFI fault injection (tests/unit/test_efi_fault.c): the firmware-facing
 # UEFI code against a fake system table, compiled for the host against the
@@ -52,12 +58,14 @@ EFI_UNIT_CFLAGS := $(UNIT_CFLAGS) -fshort-wchar -DGNU_EFI_USE_MS_ABI \
 	-I/usr/include/efi -I/usr/include/efi/x86_64
 EFI_UNIT_CODE := arch/efi/common.c arch/efi/stub.c arch/x86_64/efi.c shim/boot.c \
 	shim/console.c shim/efi_memmap.c shim/linux_x86.c shim/x86_boot.c shim/error.c \
-	shim/fmt.c shim/memmap.c shim/place.c
+	shim/fmt.c shim/memmap.c shim/place.c shim/measure_boot.c $(MEASURE_HOST_SRCS)
+$(HOST)/efi-unit-tests: $(HOST_SHA256_OBJS)
 $(HOST)/efi-unit-tests: $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) tests/unit/efi_fake.h \
 		$(wildcard arch/efi/*.h) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check \
 		$(O)/.deps-build
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(EFI_UNIT_CFLAGS) -o $@ $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) -lcmocka
+	$(UNIT_CC) $(EFI_UNIT_CFLAGS) -o $@ $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) $(HOST_SHA256_OBJS) \
+		-lcmocka
 
 # The real kernels test_x86.c and test_arm64.c parse: fetched before the
 # run (under make -j check they would otherwise race the download), and a
