@@ -105,6 +105,10 @@ static int stub_options_set(const struct blob *cmdline, struct error *e)
 static int stub_load(const struct payload *pl, const struct blob *kernel, struct error *e)
 {
 	stub_initrd = pl->initrd;
+	/* A new handle ("*Handle is NULL", UEFI 2.10, 7.3), also when a
+	 * host test runs the shim again after a hand-off. */
+	initrd_handle = NULL;
+	kernel_image = NULL;
 	EFI_STATUS st = uefi_call_wrapper(BS->InstallMultipleProtocolInterfaces, 6, &initrd_handle,
 					  &DevicePathProtocol, &initrd_path, &lf2_guid,
 					  &initrd_lf2, NULL);
