@@ -64,6 +64,7 @@ static void give_back_status(const char *what, EFI_STATUS st)
 static void efi_release(void)
 {
 	efi_stub_release();
+	efi_tcg2_release();
 	while (n_claimed) {
 		n_claimed--;
 		give_back_status("pages", uefi_call_wrapper(BS->FreePages, 2,
@@ -189,9 +190,10 @@ int arch_claim(const struct place_item *item, size_t n, struct error *e)
 int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
 {
 	/* The last boot services calls before leaving: the kernel's pages
-	 * executable, the hand-off time. */
+	 * executable, the event log for the kernel, the hand-off time. */
 	if (efi_kernel_executable(&bp->item[ITEM_KERNEL], e))
 		return -1;
+	efi_tcg2_install_log();
 	efi_bli_handoff(pf);
 	/* Refresh the zero page for the final map, then leave; a map that
 	 * changed in between (an event ran) means trying again. Nothing may

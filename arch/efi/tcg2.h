@@ -1,6 +1,6 @@
 /* EFI_TCG2_PROTOCOL, which gnu-efi lacks: TCG EFI Protocol Specification,
- * Family "2.0", Level 00 Revision 00.13, section 6 (the structures are
- * byte-packed: "#pragma pack(1)" in the specification's definitions). The
+ * Family "2.0", Level 00 Revision 00.13, section 6 (the event structures
+ * are byte-packed: "#pragma pack(1)" in the specification). The
  * UEFI measurer (arch/efi/tcg2.c) measures through HashLogExtendEvent, so
  * that the firmware hashes into every active PCR bank and keeps the event
  * log the kernel finds. */
@@ -25,7 +25,9 @@ typedef struct {
 	UINT8 Major, Minor;
 } __attribute__((packed)) EFI_TCG2_VERSION;
 
-/* 6.4.1, the 1.1 structure ("Size: allocated size of the structure"). */
+/* 6.4.1, the 1.1 structure ("Size: allocated size of the structure").
+ * Not packed, unlike the event structures: EDK2, the kernel's stub and
+ * systemd-boot all lay it out with natural alignment (36 bytes). */
 typedef struct {
 	UINT8 Size;
 	EFI_TCG2_VERSION StructureVersion;
@@ -38,8 +40,12 @@ typedef struct {
 	UINT32 ManufacturerID;
 	UINT32 NumberOfPcrBanks;
 	UINT32 ActivePcrBanks;
-} __attribute__((packed)) EFI_TCG2_BOOT_SERVICE_CAPABILITY;
-_Static_assert(sizeof(EFI_TCG2_BOOT_SERVICE_CAPABILITY) == 30, "TCG2 capability 1.1 size");
+} EFI_TCG2_BOOT_SERVICE_CAPABILITY;
+_Static_assert(sizeof(EFI_TCG2_BOOT_SERVICE_CAPABILITY) == 36, "TCG2 capability 1.1 size");
+_Static_assert(__builtin_offsetof(EFI_TCG2_BOOT_SERVICE_CAPABILITY, TPMPresentFlag) == 16,
+	       "TCG2 capability: TPMPresentFlag");
+_Static_assert(__builtin_offsetof(EFI_TCG2_BOOT_SERVICE_CAPABILITY, ActivePcrBanks) == 32,
+	       "TCG2 capability: ActivePcrBanks");
 
 /* 6.6.5: "EFI_TCG2_EVENT_HEADER_VERSION 1". */
 #define EFI_TCG2_EVENT_HEADER_VERSION 1
@@ -95,8 +101,45 @@ typedef struct _EFI_TCG2_PROTOCOL {
 	EFI_TCG2_GET_RESULT_OF_SET_ACTIVE_PCR_BANKS GetResultOfSetActivePcrBanks;
 } EFI_TCG2_PROTOCOL;
 
+/* 6.6.3: EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, the crypto-agile log. */
+#define EFI_TCG2_EVENT_LOG_FORMAT_TCG_2 0x00000002u
+
+/* The events logged after the first GetEventLog call (7.1.1). */
+#define EFI_TCG2_FINAL_EVENTS_TABLE_GUID \
+	{ 0x1e2ed096, 0x30e2, 0x4254, { 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 } }
+typedef struct {
+	UINT64 Version;
+	UINT64 NumberOfEvents;
+	UINT8 Event[];
+} EFI_TCG2_FINAL_EVENTS_TABLE;
+
+/* The kernel's own table for the log (include/linux/efi.h,
+ * LINUX_EFI_TPM_EVENT_LOG_GUID, struct linux_efi_tpm_eventlog), which its
+ * EFI stub installs: the direct hand-off installs it instead. */
+#define LINUX_EFI_TPM_EVENT_LOG_GUID \
+	{ 0xb7799cb0, 0xeca2, 0x4943, { 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa } }
+struct linux_efi_tpm_eventlog {
+	UINT32 size;
+	UINT32 final_events_preboot_size;
+	UINT8 version;
+	UINT8 log[];
+} __attribute__((packed));
+_Static_assert(sizeof(struct linux_efi_tpm_eventlog) == 9, "linux_efi_tpm_eventlog size");
+
+/* The size of the crypto-agile event (TCG_PCR_EVENT2, PC Client Platform
+ * Firmware Profile 10.2.2) at p, of at most avail bytes; 0 if it is not
+ * one: an unknown digest algorithm, more digests than banks exist, or a
+ * size past avail. */
+uint64_t tcg2_event2_size(const uint8_t *p, uint64_t avail);
+
 /* Find EFI_TCG2_PROTOCOL and a TPM behind it: pf->measurer, else
  * pf->measure_off says why not ("no EFI_TCG2_PROTOCOL", "no TPM"). */
 void efi_tcg2_init(struct platform *pf);
+/* The direct hand-off, after measuring: hand the firmware's event log to
+ * the kernel as its EFI stub would (a copy in LINUX_EFI_TPM_EVENT_LOG), so
+ * that it shows it as binary_bios_measurements. A warning if it cannot. */
+void efi_tcg2_install_log(void);
+/* Error returns: remove that table and free its copy. */
+void efi_tcg2_release(void);
 
 #endif
