@@ -45,6 +45,7 @@ enum fake_call {
 	FAKE_EXIT_BOOT_SERVICES,
 	FAKE_HASH_LOG_EXTEND,	/* EFI_TCG2_PROTOCOL, when the config has one */
 	FAKE_CLEAR_MEMORY_ATTRIBUTES, /* EFI_MEMORY_ATTRIBUTE_PROTOCOL, likewise */
+	FAKE_INSTALL_CONFIG_TABLE,
 	FAKE_CALLS
 };
 
@@ -75,6 +76,7 @@ struct fake_config {
 	const char *allow;	/* CMDLINE_ALLOW as built in; NULL: empty */
 	bool loader_info_set;	/* an earlier loader set LoaderInfo */
 	const char *stub_cmdline; /* the stub's load options; NULL: the embedded */
+	bool log_bad_last;	/* GetEventLog's last entry is no TCG_PCR_EVENT2 */
 };
 
 /* What EFI_TCG2_PROTOCOL was asked to measure, and a fingerprint (FNV-1a)
@@ -116,6 +118,8 @@ struct fake_result {
 	size_t n_var;
 	struct fake_memattr_call clear[4];
 	size_t n_clear;
+	size_t tables_held;		/* configuration tables the shim installed */
+	const struct linux_efi_tpm_eventlog *tpm_log; /* LINUX_EFI_TPM_EVENT_LOG */
 	char con[8192];			/* ConOut text */
 	char uart[2048];		/* after ExitBootServices */
 };
@@ -135,6 +139,10 @@ void fake_setup_header(uint8_t *b);
 
 extern uint8_t fake_kernel_head_apart[FAKE_KERNEL_SETUP]; /* split_kernel */
 extern const char fake_cmdline[];
+/* The firmware's event log GetEventLog hands out: a spec ID event in the
+ * TCG 1.2 format, then two TCG_PCR_EVENT2 with a SHA-256 digest. */
+extern uint8_t fake_event_log[];
+extern const size_t fake_event_log_size, fake_event_log_last;
 
 uint64_t fake_fnv(const void *p, size_t n, uint64_t h);
 #define FAKE_FNV_INIT 0xcbf29ce484222325ull

@@ -12,7 +12,7 @@
 const char *const fake_call_name[FAKE_CALLS] = {
 	"GetMemoryMap", "AllocatePool", "AllocatePages", "InstallMultipleProtocolInterfaces",
 	"LoadImage", "HandleProtocol(kernel)", "StartImage", "ExitBootServices",
-	"HashLogExtendEvent", "ClearMemoryAttributes",
+	"HashLogExtendEvent", "ClearMemoryAttributes", "InstallConfigurationTable",
 };
 
 /* ---- the payload */
@@ -527,10 +527,85 @@ static EFI_STATUS EFIAPI fake_tcg2_extend(EFI_TCG2_PROTOCOL *this, UINT64 flags,
 	return EFI_SUCCESS;
 }
 
+/* A spec ID event (TCG_PCClientPCREvent, 32 bytes of header and a
+ * 37-byte body), then two TCG_PCR_EVENT2 of one SHA-256 digest each with
+ * 5 and 3 bytes of data. */
+#define SPEC_ID_BYTES (32 + 37)
+#define EVENT2_BYTES(data) (8 + 4 + 2 + 32 + 4 + (data))
+uint8_t fake_event_log[SPEC_ID_BYTES + EVENT2_BYTES(5) + EVENT2_BYTES(3)];
+const size_t fake_event_log_size = sizeof(fake_event_log);
+const size_t fake_event_log_last = SPEC_ID_BYTES + EVENT2_BYTES(5);
+
+static size_t put_event2(uint8_t *p, uint32_t pcr, const char *data)
+{
+	uint32_t n = (uint32_t)strlen(data), one = 1, type = 0xd; /* EV_IPL */
+	uint16_t sha256 = 0x000b;
+	memcpy(p, &pcr, 4), memcpy(p + 4, &type, 4), memcpy(p + 8, &one, 4);
+	memcpy(p + 12, &sha256, 2);
+	memset(p + 14, 0x5a, 32);
+	memcpy(p + 46, &n, 4);
+	memcpy(p + 50, data, n);
+	return 50 + n;
+}
+
+static void fake_event_log_fill(void)
+{
+	memset(fake_event_log, 0, SPEC_ID_BYTES);
+	uint32_t body = 37;
+	memcpy(fake_event_log + 28, &body, 4);
+	memcpy(fake_event_log + 32, "Spec ID Event03", 16);
+	size_t at = SPEC_ID_BYTES;
+	at += put_event2(fake_event_log + at, 0, "first");
+	put_event2(fake_event_log + at, 11, "two");
+	if (F.c.log_bad_last) {
+		uint16_t unknown = 0x0099;
+		memcpy(fake_event_log + at + 12, &unknown, 2);
+	}
+}
+
+static EFI_STATUS EFIAPI fake_tcg2_get_event_log(EFI_TCG2_PROTOCOL *this,
+						 EFI_TCG2_EVENT_LOG_FORMAT format,
+						 EFI_PHYSICAL_ADDRESS *first, EFI_PHYSICAL_ADDRESS *last,
+						 BOOLEAN *truncated)
+{
+	(void)this;
+	not_after_exit("GetEventLog");
+	if (format != EFI_TCG2_EVENT_LOG_FORMAT_TCG_2)
+		return EFI_INVALID_PARAMETER;
+	fake_event_log_fill();
+	*first = (uintptr_t)fake_event_log;
+	*last = (uintptr_t)fake_event_log + fake_event_log_last;
+	*truncated = FALSE;
+	return EFI_SUCCESS;
+}
+
 static EFI_TCG2_PROTOCOL fake_tcg2 = {
 	.GetCapability = fake_tcg2_get_capability,
+	.GetEventLog = fake_tcg2_get_event_log,
 	.HashLogExtendEvent = fake_tcg2_extend,
 };
+
+/* Configuration tables: the fixed ones, then what the shim installs. */
+static EFI_STATUS EFIAPI fake_install_config_table(EFI_GUID *guid, VOID *table)
+{
+	not_after_exit("InstallConfigurationTable");
+	EFI_GUID log = LINUX_EFI_TPM_EVENT_LOG_GUID;
+	if (memcmp(guid, &log, sizeof(log)))
+		return EFI_INVALID_PARAMETER;
+	if (!table) {
+		if (!F.r->tpm_log)
+			return EFI_NOT_FOUND;
+		F.r->tpm_log = NULL;
+		F.r->tables_held--;
+		return EFI_SUCCESS;
+	}
+	if (inject(FAKE_INSTALL_CONFIG_TABLE))
+		return EFI_OUT_OF_RESOURCES;
+	if (!F.r->tpm_log)
+		F.r->tables_held++;
+	F.r->tpm_log = table;
+	return EFI_SUCCESS;
+}
 
 static EFI_STATUS EFIAPI fake_clear_attributes(EFI_MEMORY_ATTRIBUTE_PROTOCOL *this,
 					       EFI_PHYSICAL_ADDRESS base, UINT64 len, UINT64 attr)
@@ -675,6 +750,7 @@ static EFI_BOOT_SERVICES boot_services = {
 	.ExitBootServices = fake_exit_boot_services,
 	.LocateProtocol = fake_locate_protocol,
 	.InstallMultipleProtocolInterfaces = fake_install,
+	.InstallConfigurationTable = fake_install_config_table,
 	.UninstallMultipleProtocolInterfaces = fake_uninstall,
 };
 static EFI_RUNTIME_SERVICES runtime_services = {

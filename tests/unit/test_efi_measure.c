@@ -35,10 +35,11 @@ static void expect_returned(const struct fake_result *r, const char *what)
 	assert_int_equal(r->status, EFI_LOAD_ERROR);
 	if (!strstr(r->con, "bootshim: returning an error to the firmware\n"))
 		fail_msg("%s: no return line:\n%s", what, r->con);
-	if (r->pages_held || r->pools_held || r->handles_held || r->images_held)
-		fail_msg("%s: left %zu pages, %zu pool buffers, %zu protocol handles, %zu images\n%s",
-			 what, r->pages_held, r->pools_held, r->handles_held, r->images_held,
-			 r->con);
+	if (r->pages_held || r->pools_held || r->handles_held || r->images_held ||
+	    r->tables_held)
+		fail_msg("%s: left %zu pages, %zu pool buffers, %zu protocol handles, %zu images, "
+			 "%zu configuration tables\n%s", what, r->pages_held, r->pools_held,
+			 r->handles_held, r->images_held, r->tables_held, r->con);
 	assert_int_equal(r->ebs_calls, 0);
 }
 
@@ -113,7 +114,14 @@ static void test_tcg2_direct(void **state)
 	expect_payload_events(&r);
 	/* The bzImage is one span in the image: no copy. */
 	assert_false(r.ev[0].pool);
-	assert_int_equal(r.pools_held, 1); /* the final memory map only */
+	/* The final memory map, and the event log's copy for the kernel. */
+	assert_int_equal(r.pools_held, 2);
+	assert_int_equal(r.tables_held, 1);
+	assert_non_null(r.tpm_log);
+	assert_int_equal(r.tpm_log->version, EFI_TCG2_EVENT_LOG_FORMAT_TCG_2);
+	assert_int_equal(r.tpm_log->size, fake_event_log_size);
+	assert_int_equal(r.tpm_log->final_events_preboot_size, 0);
+	assert_memory_equal(r.tpm_log->log, fake_event_log, fake_event_log_size);
 	assert_string_equal(utf16_value(fake_var_find(&r, "StubPcrKernelImage", &loader_guid)),
 			    "11");
 }
@@ -126,6 +134,7 @@ static void test_tcg2_stub(void **state)
 	fake_boot(&c, &r);
 	expect_handoff(&r, "stub, TPM");
 	assert_int_equal(r.n_ev, 3);
+	assert_int_equal(r.tables_held, 0); /* the kernel's stub does it */
 	expect_payload_events(&r);
 	assert_string_equal(utf16_value(fake_var_find(&r, "StubPcrKernelImage", &loader_guid)),
 			    "11");
@@ -161,7 +170,7 @@ static void test_tcg2_split_kernel(void **state)
 	expect_handoff(&r, "split kernel");
 	expect_payload_events(&r);
 	assert_true(r.ev[0].pool);
-	assert_int_equal(r.pools_held, 1);
+	assert_int_equal(r.pools_held, 2); /* the map, the event log */
 }
 
 static void test_tcg2_banks(void **state)
@@ -198,7 +207,7 @@ static void each_call_fails(bool stub)
 	fake_boot(&c, &r);
 	expect_handoff(&r, "no fault");
 	const int total = r.calls;
-	int measured_failures = 0;
+	int measured_failures = 0, log_failures = 0;
 	for (c.fail_at = 1; c.fail_at <= total; c.fail_at++) {
 		fake_boot(&c, &r);
 		char what[96];
@@ -209,8 +218,17 @@ static void each_call_fails(bool stub)
 			assert_true(r.failed == FAKE_HASH_LOG_EXTEND ||
 				    r.failed == FAKE_ALLOCATE_POOL);
 			expect_handoff(&r, what);
-			assert_int_equal(r.pools_held, 1);
+			assert_int_equal(r.pools_held, stub ? 1 : 2);
 			measured_failures++;
+		} else if (strstr(r.con, "bootshim: warning: measured boot: AllocatePool of ") ||
+			   strstr(r.con, "bootshim: warning: measured boot: InstallConfiguration")) {
+			/* No log for the kernel: a warning, the copy freed. */
+			assert_true(r.failed == FAKE_INSTALL_CONFIG_TABLE ||
+				    r.failed == FAKE_ALLOCATE_POOL);
+			expect_handoff(&r, what);
+			log_failures++;
+			assert_int_equal(r.pools_held, 1);
+			assert_int_equal(r.tables_held, 0);
 		} else if (r.failed == FAKE_EXIT_BOOT_SERVICES) {
 			expect_handoff(&r, what);
 		} else {
@@ -219,6 +237,8 @@ static void each_call_fails(bool stub)
 	}
 	/* Every event's extend, plus (direct) the kernel's pool copy. */
 	assert_int_equal(measured_failures, 4 + !stub);
+	/* The direct hand-off's log copy and its table. */
+	assert_int_equal(log_failures, stub ? 0 : 2);
 }
 
 static void test_measure_direct_each_call_fails(void **state)
@@ -231,6 +251,43 @@ static void test_measure_stub_each_call_fails(void **state)
 {
 	(void)state;
 	each_call_fails(true);
+}
+
+/* The event log's walker: every field within its bounds. */
+static void test_tcg2_event2_size(void **state)
+{
+	(void)state;
+	struct fake_config c = { .tcg2 = FAKE_TCG2_TPM };
+	static struct fake_result r;
+	fake_boot(&c, &r); /* fills fake_event_log */
+	const uint8_t *last = fake_event_log + fake_event_log_last;
+	uint64_t n = fake_event_log_size - fake_event_log_last;
+	assert_int_equal(tcg2_event2_size(last, n), n);
+	for (uint64_t cut = 0; cut < n; cut++)
+		assert_int_equal(tcg2_event2_size(last, cut), 0);
+	uint8_t ev[64];
+	memcpy(ev, last, n);
+	uint32_t count = 6; /* more digests than algorithms */
+	memcpy(ev + 8, &count, 4);
+	assert_int_equal(tcg2_event2_size(ev, n), 0);
+	memcpy(ev, last, n);
+	uint32_t size = 0xffffffff;
+	memcpy(ev + 46, &size, 4);
+	assert_int_equal(tcg2_event2_size(ev, sizeof(ev)), 0);
+}
+
+/* A log the shim cannot size: no table, a warning, the boot goes on. */
+static void test_tcg2_log_bad(void **state)
+{
+	(void)state;
+	struct fake_config c = { .tcg2 = FAKE_TCG2_TPM, .log_bad_last = true };
+	static struct fake_result r;
+	fake_boot(&c, &r);
+	expect_handoff(&r, "unknown digest in the last event");
+	assert_non_null(strstr(r.con, "bootshim: warning: measured boot: the event log's last "
+				      "entry at 0x"));
+	assert_int_equal(r.tables_held, 0);
+	assert_int_equal(r.pools_held, 1);
 }
 
 /* ---- the Boot Loader Interface */
@@ -403,6 +460,8 @@ const struct CMUnitTest efi_measure_tests[] = {
 	cmocka_unit_test(test_tcg2_absent),
 	cmocka_unit_test(test_tcg2_split_kernel),
 	cmocka_unit_test(test_tcg2_banks),
+	cmocka_unit_test(test_tcg2_event2_size),
+	cmocka_unit_test(test_tcg2_log_bad),
 	cmocka_unit_test(test_measure_direct_each_call_fails),
 	cmocka_unit_test(test_measure_stub_each_call_fails),
 	cmocka_unit_test(test_bli_variables),
