@@ -12,15 +12,19 @@ time and bytes copied.
   aarch64: shim.img, shim.rom (-bios)  vs  QEMU -kernel/-initrd/-append
                                        vs  U-Boot booti of the same Image and initrd
            shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
+  both:    shim.rom (-bios) again with a TPM (swtpm, a fresh one per boot),
+           where it measures the payload: what measuring costs
 
 usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
                 --cmdline-file F --out DIR"""
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOT = os.path.join(HERE, "..", "boot", "boot.py")
@@ -81,6 +85,56 @@ def efi_ways(a, q, cmdline):
         "UKI on systemd-stub (UEFI)": (q + fw + disk(uki_esp), uefi),
     }
 SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
+# The measured row: shim.rom with a TPM, which must say it measured.
+MEASURED = "shim.rom (-bios), measuring into a TPM"
+MEASURED_LINE = "bootshim: measured boot: PCR 11 via"
+TPM_DEVICE = {"x86_64": "tpm-tis", "aarch64": "tpm-tis-device"}
+
+
+# What the core prints when shim.rom's entry has no TPM driver (shim.rom
+# built before measured boot reached its architecture): no such row then.
+NO_DRIVER_LINE = "bootshim: measured boot: off (no TPM driver for this entry)"
+
+
+def measured_way(a, q, rom):
+    """The TPM row for shim.rom."""
+    sock = os.path.join(a.out, "swtpm.sock")
+    tpm = ["-chardev", f"socket,id=chrtpm,path={sock}",
+           "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+           "-device", f"{TPM_DEVICE[a.arch]},tpmdev=tpm0"]
+    return {MEASURED: (q + ["-bios", rom] + tpm,
+                       NO_UEFI + ["--expect-console", "^" + MEASURED_LINE])}
+
+
+class Swtpm:
+    """A freshly manufactured swtpm (TPM 2.0, SHA-256 bank) on the socket
+    measured_way names, for one boot."""
+
+    def __init__(self, out):
+        self.state = os.path.join(out, "tpm")
+        self.sock = os.path.join(out, "swtpm.sock")
+        shutil.rmtree(self.state, ignore_errors=True)
+        os.makedirs(self.state)
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        subprocess.run(["swtpm_setup", "--tpm2", "--tpmstate", self.state,
+                        "--pcr-banks", "sha256", "--overwrite"],
+                       stdout=subprocess.DEVNULL, check=True)
+        self.proc = subprocess.Popen(["swtpm", "socket", "--tpm2",
+                                      "--tpmstate", f"dir={self.state}",
+                                      "--ctrl", f"type=unixio,path={self.sock}"])
+        for _ in range(100):
+            if os.path.exists(self.sock) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(self.sock):
+            self.close()
+            sys.exit(f"bench: swtpm did not open {self.sock}")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait()
 # Every path boots with this much RAM, which its guest must see (boot.py
 # checks it on every successful boot), and without UEFI unless it says so.
 MEM_MIB = 1024
@@ -98,6 +152,7 @@ def paths(a, cmdline):
             "shim.rom (-bios)": (q + ["-bios", a.shim.replace("shim.elf", "shim.rom")], NO_UEFI),
             "QEMU -kernel/-initrd/-append (SeaBIOS)": (q + direct, NO_UEFI),
         }
+        ways.update(measured_way(a, q, a.shim.replace("shim.elf", "shim.rom")))
         if os.path.exists(QBOOT):
             ways["QEMU -kernel/-initrd/-append (qboot)"] = (q + ["-bios", QBOOT] + direct, NO_UEFI)
         ways.update(efi_ways(a, q, cmdline))
@@ -118,18 +173,27 @@ def paths(a, cmdline):
             "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
             "--send", "=> ", f"booti 0x40400000 0x48000000:0x{size:x} ${{fdtcontroladdr}}\\n"]),
     }
+    ways.update(measured_way(a, q, a.shim.replace("shim.img", "shim.rom")))
     ways.update(efi_ways(a, q, cmdline))
     return ways
 
 
 def boot(name, qemu, extra, out, cmdline_file):
     js = os.path.join(out, name + ".json")
-    r = subprocess.run([sys.executable, BOOT, "--name", name,
-                        "--log", os.path.join(out, name + ".log"), "--json", js,
-                        "--expect-cmdline-file", cmdline_file,
-                        "--expect-ram", str(MEM_MIB)] + extra + ["--"] + qemu,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tpm = Swtpm(out) if "-tpmdev" in qemu else None
+    try:
+        r = subprocess.run([sys.executable, BOOT, "--name", name,
+                            "--log", os.path.join(out, name + ".log"), "--json", js,
+                            "--expect-cmdline-file", cmdline_file,
+                            "--expect-ram", str(MEM_MIB)] + extra + ["--"] + qemu,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    finally:
+        if tpm:
+            tpm.close()
     res = json.load(open(js))
+    if r.returncode and tpm and NO_DRIVER_LINE in open(os.path.join(out, name + ".log"),
+                                                       errors="replace").read():
+        return None
     if r.returncode or not res.get("time_to_report"):
         sys.exit(f"bench: {name} failed:\n{r.stdout}")
     return res
@@ -151,8 +215,14 @@ def main():
     results = {k: [] for k in ways}
     for i in range(a.runs):
         # Alternate, so drift in machine load hits every path alike.
-        for n, (label, (qemu, extra)) in enumerate(ways.items()):
-            results[label].append(boot(f"run{i}-{n}", qemu, extra, a.out, expected))
+        for n, (label, (qemu, extra)) in enumerate(list(ways.items())):
+            res = boot(f"run{i}-{n}", qemu, extra, a.out, expected)
+            if res is None:
+                print(f"bench: this shim.rom has no TPM driver ('{NO_DRIVER_LINE}'): "
+                      f"no '{label}' row", file=sys.stderr)
+                del ways[label], results[label]
+                continue
+            results[label].append(res)
 
     def med(label, f):
         return statistics.median(f(r) for r in results[label])
@@ -174,6 +244,16 @@ def main():
                if k in shims else "n/a | n/a")
         print(f"| {k} | {total[k]:.2f} s | {pre[k]:.3f} s | {own} |")
     print()
+    if MEASURED in labels:
+        plain, measured = "shim.rom (-bios)", MEASURED
+        jump = {k: med(k, lambda r: r["shim_us"]) / 1000 for k in (plain, measured)}
+        own = [r["measure_us"] for r in results[measured] if r.get("measure_us") is not None]
+        print(f"measuring (shim.rom): entry-to-jump {jump[measured]:.1f} ms with a TPM, "
+              f"{jump[plain]:.1f} ms without (+{jump[measured] - jump[plain]:.1f} ms"
+              + (f"; the shim's own 'measured boot' time {statistics.median(own) / 1000:.1f} ms"
+                 if own else "") +
+              f"); time to init {total[measured]:.2f} s, {total[plain]:.2f} s "
+              f"(the kernel's TPM driver included)")
     for shim in shims:
         for k in peers[shim]:
             print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "

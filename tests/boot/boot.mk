@@ -90,6 +90,10 @@ $(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35
 
 # ---- x86_64: shim.efi under OVMF, direct hand-off.
 EFI := --efi
+# What OVMF prints when Secure Boot refuses case.sh's ESP (the virtio disk at
+# 00:02.0 of the q35 machine --secure-boot uses), for --expect-refused: not
+# the internal shell's "failed to start ... Security Violation" that follows.
+OVMF_REFUSED := BdsDxe: failed to load Boot[0-9A-F]+ "UEFI Non-Block Boot Device" from PciRoot\(0x0\)/Pci\(0x2,0x0\): Access Denied
 # A virtio-rng device: OVMF's EFI_RNG_PROTOCOL (Debian 12's OVMF has no
 # RDRAND driver); the shim passes 64 bytes of it as SETUP_RNG_SEED, which the
 # guest must see taken (its length wiped by the kernel).

@@ -27,6 +27,8 @@ REPORT_RE = re.compile(r"BOOTSHIM-REPORT (\S+)(?: (.*))?")
 # decompressor).
 INIT_TS_RE = re.compile(r"\[\s*(\d+\.\d+)\] Run /init as init process")
 SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
+# What measuring took, within entry-to-jump (shim/boot.c).
+MEASURE_TIMING_RE = re.compile(r"bootshim: measured boot: (\d+) us$")
 FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
           "memtotal-kib", "cpus", "acpi", "efi", "efivars", "vda-sector0-sha256",
           "vmgenid", "setup-data", "tpm", "pcr-sha256", "eventlog-bytes",
@@ -586,7 +588,7 @@ def main():
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
         log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())
 
-    shim_us = shim_copied = kernel_init_ts = None
+    shim_us = shim_copied = kernel_init_ts = measure_us = None
     for line in run.lines:
         m = INIT_TS_RE.search(line)
         if m and kernel_init_ts is None:
@@ -594,6 +596,9 @@ def main():
         m = SHIM_TIMING_RE.search(line)
         if m:
             shim_us, shim_copied = int(m.group(1)), int(m.group(2))
+        m = MEASURE_TIMING_RE.search(line)
+        if m:
+            measure_us = int(m.group(1))
     if args.json:
         summary = {
             "name": args.name,
@@ -605,6 +610,7 @@ def main():
             "kernel_init_ts": kernel_init_ts,
             "shim_us": shim_us,
             "shim_copied": shim_copied,
+            "measure_us": measure_us,
             "reasons": reasons,
         }
         with open(args.json, "w") as f:

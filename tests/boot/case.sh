@@ -145,6 +145,10 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
+if [ -n "$patch_signed" ] && [ -z "$sb" ]; then
+	echo "case.sh: --patch-signed needs --secure-boot (it damages the signed shim.efi)" >&2
+	exit 2
+fi
 # --expect-pcr: @pcr11 is the case's own build's prediction.
 for e in "${pcr_expect[@]}"; do
 	case $e in
