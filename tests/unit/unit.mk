@@ -38,7 +38,7 @@ UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c
 # Measured boot: the shim's own sources, and OpenSSL's SHA-256 objects
 # from the host's libcrypto.a (the Makefile's HOST_SHA256_OBJS).
 MEASURE_HOST_SRCS := $(MEASURE_SRCS) shim/sha256_host.c
-UNIT_SRCS += $(MEASURE_HOST_SRCS)
+UNIT_SRCS += $(MEASURE_HOST_SRCS) shim/measure_boot.c
 $(HOST)/unit-tests: shim/linux_arm64.c $(wildcard arch/aarch64/*.h)
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
