@@ -15,13 +15,14 @@
 /* The longest value, in characters with the NUL ("bootshim <version>"). */
 #define BLI_VALUE_MAX 64
 
-/* At the start: LoaderInfo ("bootshim <version>") and LoaderTimeInitUSec
- * (pf->t_entry), unless an earlier boot loader set LoaderInfo. */
-void efi_bli_start(const struct platform *pf);
-/* Just before the hand-off (ExitBootServices or StartImage):
- * StubPcrKernelImage ("11") when the payload was measured, and
- * LoaderTimeExecUSec (now) when efi_bli_start set LoaderInfo. */
+/* Just before the hand-off (the first ExitBootServices or StartImage):
+ * unless an earlier boot loader set LoaderInfo, LoaderInfo ("bootshim
+ * <version>"), LoaderTimeInitUSec (pf->t_entry) and LoaderTimeExecUSec
+ * (now); StubPcrKernelImage ("11") when the payload was measured. A
+ * SetVariable that fails is a warning. */
 void efi_bli_handoff(const struct platform *pf);
+/* Error returns: delete what efi_bli_handoff set. */
+void efi_bli_release(void);
 /* ticks of arch_ticks() in microseconds; 0 when the frequency is unknown. */
 uint64_t efi_bli_usec(uint64_t ticks);
 

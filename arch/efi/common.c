@@ -65,6 +65,7 @@ static void efi_release(void)
 {
 	efi_stub_release();
 	efi_tcg2_release();
+	efi_bli_release();
 	while (n_claimed) {
 		n_claimed--;
 		give_back_status("pages", uefi_call_wrapper(BS->FreePages, 2,
@@ -363,7 +364,6 @@ static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platfor
 	pf->efi.secure_boot = sb ? 3 : 2;
 	pf->efi.systab = (uintptr_t)systab;
 	efi_tcg2_init(pf);
-	efi_bli_start(pf);
 	return efi_cmdline(pf, sb, err);
 }
 

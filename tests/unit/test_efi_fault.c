@@ -711,6 +711,14 @@ static EFI_STATUS EFIAPI fake_set_variable(CHAR16 *name, EFI_GUID *guid, UINT32 
 		return EFI_WRITE_PROTECTED;
 	char a[32];
 	ascii_name(name, a, sizeof(a));
+	if (!size) {
+		/* "If ... DataSize is zero, then the variable is deleted." */
+		struct fake_var *v = (struct fake_var *)fake_var_find(F.r, a, guid);
+		if (!v)
+			return EFI_NOT_FOUND;
+		*v = F.r->var[--F.r->n_var];
+		return EFI_SUCCESS;
+	}
 	var_put(a, guid, attr, data, size);
 	return EFI_SUCCESS;
 }

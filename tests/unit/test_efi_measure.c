@@ -41,6 +41,12 @@ static void expect_returned(const struct fake_result *r, const char *what)
 			 "%zu configuration tables\n%s", what, r->pages_held, r->pools_held,
 			 r->handles_held, r->images_held, r->tables_held, r->con);
 	assert_int_equal(r->ebs_calls, 0);
+	/* No Boot Loader Interface variable of this boot left behind. */
+	static const char *const bli[] = { "LoaderInfo", "LoaderTimeInitUSec",
+					   "LoaderTimeExecUSec", "StubPcrKernelImage" };
+	for (size_t i = 0; i < ARRAY_SIZE(bli); i++)
+		if (fake_var_find(r, bli[i], &loader_guid))
+			fail_msg("%s: %s left set\n%s", what, bli[i], r->con);
 }
 
 /* The three payload events, in order, over the bytes pcr11.txt predicts:
