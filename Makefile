@@ -38,7 +38,7 @@ ifeq ($(origin CMDLINE),undefined)
 CMDLINE := console=$(CONSOLE) panic=-1
 endif
 
-all: $(SHIMS)
+all: $(SHIMS) $(B)/pcr11.txt $(B)/pcr11.checked
 
 # ---------------------------------------------------------------- deps
 # Install missing Debian packages once per set (scripts/deps.sh).
@@ -96,6 +96,32 @@ else
 KERNEL_PAYLOAD := $(KERNEL)
 endif
 
+# SHA-256 from Debian's OpenSSL (shim/openssl_sha256.h): two objects taken
+# with ar x from libssl-dev's libcrypto.a, the C part (SHA256_Init/Update/
+# Final) and the arch's block function (for arm64 with the ARMv8 SHA-2
+# instructions), linked into every flavour as they are. The host's
+# libcrypto.a (x86_64) gives the same objects to tools and tests.
+LIBSSL_ARM64 := $(O)/debian/arm64/libssl
+$(LIBSSL_ARM64)/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh arm64 libssl-dev $(LIBSSL_ARM64)
+	@touch $@
+LIBCRYPTO_x86_64 := /usr/lib/x86_64-linux-gnu/libcrypto.a
+LIBCRYPTO_aarch64 := $(LIBSSL_ARM64)/usr/lib/aarch64-linux-gnu/libcrypto.a
+LIBCRYPTO_STAMP_aarch64 := $(LIBSSL_ARM64)/.stamp
+SHA256_OBJ_NAMES_x86_64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-x86_64.o
+SHA256_OBJ_NAMES_aarch64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-armv8.o
+SHA256_OBJS := $(addprefix $(B)/openssl/,$(SHA256_OBJ_NAMES_$(ARCH)))
+HOST_SHA256_OBJS := $(addprefix $(HOST)/openssl/,$(SHA256_OBJ_NAMES_x86_64))
+# (the grouped target &: needs make 4.3, Debian 12 has 4.3)
+$(SHA256_OBJS) &: $(LIBCRYPTO_STAMP_$(ARCH)) | $(O)/.deps-build
+	@mkdir -p $(B)/openssl
+	cd $(B)/openssl && ar x $(abspath $(LIBCRYPTO_$(ARCH))) $(SHA256_OBJ_NAMES_$(ARCH))
+	@touch $(SHA256_OBJS)
+$(HOST_SHA256_OBJS) &: | $(O)/.deps-build
+	@mkdir -p $(HOST)/openssl
+	cd $(HOST)/openssl && ar x $(LIBCRYPTO_x86_64) $(SHA256_OBJ_NAMES_x86_64)
+	@touch $(HOST_SHA256_OBJS)
+
 HOSTCC := gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
 
@@ -105,6 +131,13 @@ CORE_HOST_SRCS := shim/x86_boot.c shim/arm64_image.c shim/error.c shim/fmt.c shi
 $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c -lfdt
+
+# The PCR 11 prediction (tools/pcr11.c) with the shim's own measure.c and
+# OpenSSL objects: from any built shim, through its payload index.
+PCR11_SRCS := tools/pcr11.c tools/shim_image.c shim/measure.c shim/sha256.c shim/sha256_host.c
+$(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h tools/*.h) | $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(PCR11_SRCS) $(HOST_SHA256_OBJS)
 
 # Validates the payload with the shim's own parser and writes payload.h,
 # payload.ld and cmdline.bin (only when their contents change).
@@ -178,31 +211,6 @@ CFLAGS += -I$(LIBFDT_ARM64)/usr/include
 $(SHIM_OBJS): $(LIBFDT_ARM64)/.stamp
 endif
 
-# SHA-256 from Debian's OpenSSL (shim/openssl_sha256.h): two objects taken
-# with ar x from libssl-dev's libcrypto.a, the C part (SHA256_Init/Update/
-# Final) and the arch's block function (for arm64 with the ARMv8 SHA-2
-# instructions), linked into every flavour as they are. The host's
-# libcrypto.a (x86_64) gives the same objects to tools and tests.
-LIBSSL_ARM64 := $(O)/debian/arm64/libssl
-$(LIBSSL_ARM64)/.stamp: | $(O)/.deps-build
-	scripts/fetch-deb.sh arm64 libssl-dev $(LIBSSL_ARM64)
-	@touch $@
-LIBCRYPTO_x86_64 := /usr/lib/x86_64-linux-gnu/libcrypto.a
-LIBCRYPTO_aarch64 := $(LIBSSL_ARM64)/usr/lib/aarch64-linux-gnu/libcrypto.a
-LIBCRYPTO_STAMP_aarch64 := $(LIBSSL_ARM64)/.stamp
-SHA256_OBJ_NAMES_x86_64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-x86_64.o
-SHA256_OBJ_NAMES_aarch64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-armv8.o
-SHA256_OBJS := $(addprefix $(B)/openssl/,$(SHA256_OBJ_NAMES_$(ARCH)))
-HOST_SHA256_OBJS := $(addprefix $(HOST)/openssl/,$(SHA256_OBJ_NAMES_x86_64))
-# (the grouped target &: needs make 4.3, Debian 12 has 4.3)
-$(SHA256_OBJS) &: $(LIBCRYPTO_STAMP_$(ARCH)) | $(O)/.deps-build
-	@mkdir -p $(B)/openssl
-	cd $(B)/openssl && ar x $(abspath $(LIBCRYPTO_$(ARCH))) $(SHA256_OBJ_NAMES_$(ARCH))
-	@touch $(SHA256_OBJS)
-$(HOST_SHA256_OBJS) &: | $(O)/.deps-build
-	@mkdir -p $(HOST)/openssl
-	cd $(HOST)/openssl && ar x $(LIBCRYPTO_x86_64) $(SHA256_OBJ_NAMES_x86_64)
-	@touch $(HOST_SHA256_OBJS)
 # Every image links them (the link rules take all their .o prerequisites).
 $(B)/shim.elf $(B)/shim.rom.elf $(B)/shim.img.elf $(B)/shim.efi.so: $(SHA256_OBJS)
 
@@ -258,6 +266,23 @@ $(B)/shim.rom: $(B)/shim.rom.elf
 	$(OBJCOPY) -O binary -j .text -j .text16 -j .rodata -j .data -j .reset -j '.payload.*' \
 		$< $@
 	@echo "bootshim: wrote $@"
+
+# ---------------------------------------------------------------- PCR 11
+# pcr11.txt: PCR 11 after a boot of this payload from a reset TPM, read
+# out of the built image itself (the first flavour: every flavour embeds
+# the same payload.S), so that prediction and image cannot disagree.
+# pcr11.checked: every flavour's file gives that same value.
+$(B)/pcr11.txt: $(firstword $(SHIMS)) $(HOST)/bootshim-pcr11
+	$(HOST)/bootshim-pcr11 $< >$@.tmp
+	@mv $@.tmp $@
+	@echo "bootshim: wrote $@: $$(cat $@)"
+$(B)/pcr11.checked: $(B)/pcr11.txt $(SHIMS) $(HOST)/bootshim-pcr11
+	@for f in $(SHIMS); do \
+		v=$$($(HOST)/bootshim-pcr11 $$f) || exit 1; \
+		[ "$$v" = "$$(cat $<)" ] || { echo "bootshim: error: $$f: PCR 11 $$v, but $< says" \
+			"$$(cat $<)" >&2; exit 1; }; \
+	done
+	@touch $@
 
 # ---------------------------------------------------------------- UEFI
 # shim.efi: the same core, built position-independent for gnu-efi, linked

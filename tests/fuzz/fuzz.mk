@@ -26,7 +26,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
 	-iquote shim -iquote tests/unit -iquote tests/fuzz
-FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader efi_memmap
+FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader efi_memmap tpm2
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
@@ -45,6 +45,9 @@ $(O)/fuzz/fuzz_table_loader: $(FUZZ_EXTRA_table_loader)
 # fuzz_efi_memmap: shim/efi_memmap.c is not in CORE_HOST_SRCS either.
 FUZZ_EXTRA_efi_memmap := shim/efi_memmap.c
 $(O)/fuzz/fuzz_efi_memmap: $(FUZZ_EXTRA_efi_memmap)
+# fuzz_tpm2: the TPM response parsers and the TIS driver (measured boot).
+FUZZ_EXTRA_tpm2 := shim/tpm2.c shim/tpm_tis.c
+$(O)/fuzz/fuzz_tpm2: $(FUZZ_EXTRA_tpm2)
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
 $(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk tests/fuzz/nocov.txt | $(O)/.deps-check

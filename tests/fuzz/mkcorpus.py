@@ -12,6 +12,8 @@ as arm64_image/real-<name>; without one that file is left as it is. The
 fdt corpus wraps the unit tests' DTBs (tests/unit/dtb/, written by
 tests/unit/dtb/mkdtbs.sh). The table_loader corpus wraps QEMU's recorded
 fw_cfg blobs (tests/unit/fw_cfg/, written by tests/unit/fw_cfg/record.py).
+The tpm2 corpus wraps swtpm's recorded responses (tests/unit/tpm2/
+recorded.h, written by tests/unit/tpm2/record.py).
 """
 import argparse
 import glob
@@ -383,6 +385,35 @@ def efi_memmap_corpus():
     }
 
 
+# ------------------------------------------------------------ tpm2
+
+def recorded_responses(path):
+    """The C arrays of tests/unit/tpm2/recorded.h (swtpm's answers, written
+    by tests/unit/tpm2/record.py), by name."""
+    import re
+    text = open(path).read()
+    return {m.group(1): bytes(int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", m.group(2)))
+            for m in re.finditer(r"static const uint8_t (\w+)\[\] = \{([^}]*)\}", text)}
+
+
+def tpm2_corpus(recorded):
+    """Byte 0 the target (see fuzz_tpm2.c), then swtpm's response; for the
+    TIS target a burstCount byte before it."""
+    r = recorded_responses(recorded)
+    return {
+        "pcrs-default-banks": b"\x00" + r["rsp_getcap_default_banks"],
+        "pcrs-sha256-only": b"\x00" + r["rsp_getcap_sha256_only"],
+        "pcrs-before-startup": b"\x00" + r["rsp_getcap_before_startup"],
+        "extend": b"\x01" + r["rsp_pcr_extend"],
+        "extend-bad-pcr": b"\x01" + r["rsp_pcr_extend_bad_pcr"],
+        "header-startup-again": b"\x02" + r["rsp_startup_again"],
+        "header-pcr-read": b"\x02" + r["rsp_pcr_read_11"],
+        "tis-extend-burst-4": b"\x03\x03" + r["rsp_pcr_extend"],
+        "tis-extend-burst-64": b"\x03\x3f" + r["rsp_pcr_extend"],
+        "tis-startup-burst-1": b"\x03\x00" + r["rsp_startup"],
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -394,6 +425,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(here, "corpus"))
     ap.add_argument("--dtb-dir", default=os.path.join(here, "..", "unit", "dtb"))
     ap.add_argument("--fw-cfg-dir", default=os.path.join(here, "..", "unit", "fw_cfg"))
+    ap.add_argument("--tpm2-recorded",
+                    default=os.path.join(here, "..", "unit", "tpm2", "recorded.h"))
     args = ap.parse_args()
     corpora = {
         "x86_header": x86_header(args.kernel),
@@ -404,6 +437,7 @@ def main():
         "fdt": fdt_corpus(args.dtb_dir),
         "table_loader": table_loader_corpus(args.fw_cfg_dir),
         "efi_memmap": efi_memmap_corpus(),
+        "tpm2": tpm2_corpus(args.tpm2_recorded),
     }
     # QEMU's virt DTBs are about 8 KiB; a table-loader input with QEMU's
     # ACPI tables as its file contents up to 15 KiB.

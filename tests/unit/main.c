@@ -30,9 +30,9 @@ int eprintf(const char *fmt, ...)
 /* tests/unit/test_boot_place.c */
 extern const struct unit_suite boot_place_suite;
 /* Measured boot: tests/unit/test_sha256.c, test_measure.c, test_tpm2.c,
- * test_tpm_tis.c, test_tcg_log.c, test_tpm_measure.c */
+ * test_tpm_tis.c, test_tcg_log.c, test_tpm_measure.c, test_shim_image.c */
 extern const struct unit_suite sha256_suite, measure_suite, tpm2_suite, tpm_tis_suite,
-	tcg_log_suite, tpm_measure_suite;
+	tcg_log_suite, tpm_measure_suite, shim_image_suite;
 
 int main(void)
 {
@@ -42,7 +42,7 @@ int main(void)
 		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
 		&sha256_suite, &measure_suite, &tpm2_suite, &tpm_tis_suite,
-		&tcg_log_suite, &tpm_measure_suite,
+		&tcg_log_suite, &tpm_measure_suite, &shim_image_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

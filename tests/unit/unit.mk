@@ -38,7 +38,7 @@ UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c
 # Measured boot: the shim's own sources, and OpenSSL's SHA-256 objects
 # from the host's libcrypto.a (the Makefile's HOST_SHA256_OBJS).
 MEASURE_HOST_SRCS := $(MEASURE_SRCS) shim/sha256_host.c
-UNIT_SRCS += $(MEASURE_HOST_SRCS) shim/measure_boot.c
+UNIT_SRCS += $(MEASURE_HOST_SRCS) shim/measure_boot.c tools/shim_image.c
 $(HOST)/unit-tests: shim/linux_arm64.c $(wildcard arch/aarch64/*.h)
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
@@ -46,7 +46,7 @@ BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
 # $(O)/.deps-check: the Makefile's rule installs libcmocka-dev (and zlib1g-dev,
 # for test_arm64.c's Image.gz) if missing;
 # $(O)/.deps-build, libfdt-dev.
-$(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_HOST_SRCS) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check $(O)/.deps-build
+$(HOST)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h tools/*.h) $(CORE_HOST_SRCS) $(wildcard shim/*.h) tests/unit/unit.mk | $(O)/.deps-check $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_HOST_SRCS) $(HOST_SHA256_OBJS) \
 		-lcmocka -lfdt -lz
