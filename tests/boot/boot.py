@@ -409,10 +409,15 @@ def check_tpm(args, fields):
                 bad.append("event log: the guest reports no SHA-256 PCRs to replay against")
             else:
                 for i in sorted(touched):
-                    if i >= PCR_COUNT or replayed.get(i) != pcrs[i]:
-                        bad.append(f"event log replay: PCR {i} replays to "
-                                   f"{replayed.get(i)}, the guest has "
-                                   f"{pcrs[i] if i < PCR_COUNT else 'no such PCR'}")
+                    if i >= PCR_COUNT:
+                        bad.append(f"event log: an event extends PCR {i}, beyond PCR "
+                                   f"{PCR_COUNT - 1}")
+                    elif i not in replayed:
+                        bad.append(f"event log replay: no SHA-256 value for PCR {i} "
+                                   f"(its events carry no SHA-256 digest)")
+                    elif replayed[i] != pcrs[i]:
+                        bad.append(f"event log replay: PCR {i} replays to {replayed[i]}, "
+                                   f"the guest has {pcrs[i]}")
 
     for spec in args.expect_efivar:
         name, _, rx = spec.partition("=")
