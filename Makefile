@@ -405,6 +405,10 @@ $(B)/shim.efi.so: $(call efiobjs,$(EFI_SRCS)) $(B)/obj-efi/arch/payload.S.o $(EF
 ifneq ($(if $(SB_KEY),1)$(if $(SB_CERT),1),$(if $(SB_KEY)$(SB_CERT),11))
 $(error sign with both SB_KEY= and SB_CERT=, or neither)
 endif
+ifneq ($(SB_KEY),)
+$(SB_KEY) $(SB_CERT):
+	@echo "bootshim: error: SB_KEY/SB_CERT: $@: no such file" >&2; exit 1
+endif
 EFI_SIGN := $(abspath $(SB_KEY)) $(abspath $(SB_CERT))
 $(call remember,$(B)/efi-sign.txt,EFI_SIGN)
 EFI_PE_SECTIONS := .text .reloc .sbat .allow .data .dynamic .rela .dynsym

@@ -103,3 +103,26 @@ boot-efi-pe-x86_64 boot-efi-pe-aarch64: boot-efi-pe-%: $(CASE_DEPS)
 		END {exit bad}' || \
 		{ echo "FAIL efi-pe-$*: a writable code section or an unaligned one"; exit 1; }; \
 	echo "PASS efi-pe-$* (.sbat, .allow, NX_COMPAT, 4 KiB sections, W^X)"
+
+# ---- make SB_KEY= SB_CERT=: signed and verified by the build; a key that
+# does not match the certificate fails the build; without them, unsigned.
+BOOT_CASES += boot-efi-sign
+boot-efi-sign: $(CASE_DEPS)
+	@d=$(TESTS)/efi-sign; rm -rf $$d && mkdir -p $$d && \
+	openssl rsa -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+		-out $$d/snakeoil.key 2>/dev/null && \
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=other -days 1 \
+		-keyout $$d/other.key -out $$d/other.pem 2>/dev/null && \
+	m="env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(MAKE) --no-print-directory O=$$d/o"; \
+	$$m $$d/o/x86_64/shim.efi >$$d/unsigned.log 2>&1 && \
+	! sbverify --list $$d/o/x86_64/shim.efi 2>&1 | grep -q '^signature 1' || \
+		{ echo "FAIL efi-sign: the default build is not unsigned"; exit 1; }; \
+	$$m SB_KEY=$$d/snakeoil.key SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem \
+		$$d/o/x86_64/shim.efi >$$d/signed.log 2>&1 && \
+	grep -q 'Signature verification OK' $$d/signed.log && \
+	sbverify --cert /usr/share/ovmf/PkKek-1-snakeoil.pem $$d/o/x86_64/shim.efi >/dev/null 2>&1 || \
+		{ tail -n 5 $$d/signed.log; echo "FAIL efi-sign: signing with snakeoil"; exit 1; }; \
+	! $$m SB_KEY=$$d/snakeoil.key SB_CERT=$$d/other.pem $$d/o/x86_64/shim.efi \
+		>$$d/mismatch.log 2>&1 && grep -q 'does not match' $$d/mismatch.log || \
+		{ echo "FAIL efi-sign: a key that does not match the certificate was accepted"; exit 1; }; \
+	echo "PASS efi-sign (unsigned by default, signed and verified, a mismatched key refused)"
