@@ -74,6 +74,9 @@
 #   --efi-loader FILE --load-options TEXT  UEFI: FILE (tests/boot/efi-loader.c,
 #                     signed too with --secure-boot) at the removable path
 #                     starts \shim.efi with TEXT as its load options
+#   --efi-firmware 'CODE VARS [smm]'  UEFI: these firmware images instead of
+#                     Debian 12's OVMF/AAVMF (smm: a Secure Boot build, which
+#                     needs q35 with SMM and a secure flash)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -83,7 +86,7 @@ patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 code_patches=() jump_unit=us
 x0_dtb= within=180 table_loader=
 tpm= tpm_banks=sha256 pcr_expect=() tpm_checks=() refused= patch_signed= want_pcr11=
-make_args=() efi_loader= load_options=
+make_args=() efi_loader= load_options= efi_firmware=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -134,6 +137,7 @@ while [ $# -gt 0 ]; do
 	--make-arg) make_args+=("$2"); shift ;;
 	--efi-loader) efi_loader=$2; shift ;;
 	--load-options) load_options=$2; shift ;;
+	--efi-firmware) efi_firmware=$2; shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -295,8 +299,9 @@ fi
 
 efi_err=()
 efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
-	local a=$1 ovmf=$2 vars=$3 bootname=$4
+	local a=$1 ovmf=$2 vars=$3 bootname=$4 fw_smm=
 	shift 4
+	[ -n "$efi_firmware" ] && read -r ovmf vars fw_smm <<<"$efi_firmware"
 	shim=$out/o/$a/shim.efi
 	if [ -n "$patch_efi" ]; then
 		# shellcheck disable=SC2086
@@ -342,7 +347,7 @@ efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
 		mcopy -i "$out/esp.img" "$shim" "::/EFI/BOOT/$bootname"
 	fi
 	# OVMF's Secure Boot build needs SMM, so q35 with a secure flash.
-	[ -n "$sb" ] && set -- "$@" -M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
+	[ -n "$sb$fw_smm" ] && set -- "$@" -M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
 	# -nic none: no network boot options to wait for before the shell.
 	qemu=("$@" -nic none
 		-drive "if=pflash,format=raw,readonly=on,file=$ovmf"
