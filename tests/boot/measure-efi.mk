@@ -126,3 +126,23 @@ boot-efi-sign: $(CASE_DEPS)
 		>$$d/mismatch.log 2>&1 && grep -q 'does not match' $$d/mismatch.log || \
 		{ echo "FAIL efi-sign: a key that does not match the certificate was accepted"; exit 1; }; \
 	echo "PASS efi-sign (unsigned by default, signed and verified, a mismatched key refused)"
+
+# ---- Debian 13's edk2 (2025.02), strict-NX builds: EFI_MEMORY_ATTRIBUTE_PROTOCOL
+# is there, and the NX_COMPAT shim must load and make the kernel's pages
+# executable through it (Debian 12's firmware has no such protocol; the
+# unit tests cover the calls). Downloaded by scripts/fetch-firmware.sh.
+FW13 := $(abspath $(O))/debian13/firmware
+$(FW13)/ovmf/.stamp $(FW13)/aavmf/.stamp: $(FW13)/%/.stamp: | $(O)/.deps-build
+	scripts/fetch-firmware.sh trixie $(if $(filter ovmf,$*),ovmf,qemu-efi-aarch64) $(@D)
+	@touch $@
+OVMF13 := $(FW13)/ovmf/usr/share/OVMF
+AAVMF13 := $(FW13)/aavmf/usr/share/AAVMF
+MEMATTR := --expect-console 'bootshim: \[0x[0-9a-f]+\.\.0x[0-9a-f]+\] made executable \(EFI_MEMORY_ATTRIBUTE_PROTOCOL\)'
+$(eval $(call boot_case,efi-x86-d13fw-strictnx,--efi --kernel $(CLOUD) --mem 512M \
+	--efi-firmware '$(OVMF13)/OVMF_CODE_4M.secboot.strictnx.fd $(OVMF13)/OVMF_VARS_4M.fd smm' \
+	$(MEMATTR)))
+$(eval $(call boot_case,efi-arm-d13fw-strictnx,$(ARM) --efi --kernel $(ARM_CLOUD) --mem 512M \
+	--efi-firmware '$(AAVMF13)/AAVMF_CODE.secboot.strictnx.fd $(AAVMF13)/AAVMF_VARS.fd' \
+	$(MEMATTR)))
+boot-efi-x86-d13fw-strictnx: $(FW13)/ovmf/.stamp
+boot-efi-arm-d13fw-strictnx: $(FW13)/aavmf/.stamp
