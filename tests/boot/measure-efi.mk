@@ -32,6 +32,7 @@ $(eval $(call boot_case,efi-x86-no-tpm,--efi --kernel $(CLOUD) --mem 512M $(BLI_
 	--expect-console 'bootshim: measured boot: off \(no EFI_TCG2_PROTOCOL\)'))
 # Debian 12's AAVMF has TCG2 and drives QEMU's tpm-tis-device.
 $(eval $(call boot_case,efi-arm-tpm,$(ARM) --efi --kernel $(ARM_CLOUD) --mem 512M $(MEASURED)))
+$(eval $(call boot_case,efi-arm-stub-tpm,$(ARM) --stub --kernel $(ARM_CLOUD) --mem 512M $(MEASURED)))
 
 # ---- Secure Boot (case.sh --secure-boot: signed with the snakeoil key,
 # OVMF's snakeoil variables).
