@@ -54,6 +54,13 @@ $(shell mkdir -p $(B))
 ifneq ($(file <$(CMDLINE_TXT)),$(value CMDLINE))
 $(file >$(CMDLINE_TXT),$(value CMDLINE))
 endif
+# Which files are embedded, remembered the same way: naming another file
+# rebuilds even when it is older than the last build.
+PAYLOAD_FILES_TXT := $(B)/payload-files.txt
+PAYLOAD_FILES := $(abspath $(KERNEL) $(INITRD) $(DTB))
+ifneq ($(file <$(PAYLOAD_FILES_TXT)),$(PAYLOAD_FILES))
+$(file >$(PAYLOAD_FILES_TXT),$(PAYLOAD_FILES))
+endif
 
 # A user's KERNEL or INITRD that does not exist: say so plainly rather
 # than "No rule to make target".
@@ -90,7 +97,7 @@ $(O)/debian13/arm64/vmlinuz-%: | $(O)/.deps-build
 # Image.gz is decompressed.
 ifeq ($(ARCH),aarch64)
 KERNEL_PAYLOAD := $(B)/Image
-$(B)/Image: $(KERNEL)
+$(B)/Image: $(KERNEL) $(PAYLOAD_FILES_TXT)
 	scripts/kernel-image.sh $< $@
 else
 KERNEL_PAYLOAD := $(KERNEL)
@@ -141,7 +148,8 @@ $(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h to
 
 # Validates the payload with the shim's own parser and writes payload.h,
 # payload.ld and cmdline.bin (only when their contents change).
-$(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(HOST)/bootshim-payload
+$(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(PAYLOAD_FILES_TXT) \
+		$(HOST)/bootshim-payload
 	$(HOST)/bootshim-payload $(ARCH) $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(B) $(DTB)
 	@touch $@
 

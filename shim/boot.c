@@ -81,9 +81,9 @@ void boot_report_time(const struct platform *pf, uint64_t copied)
 /* What measuring cost (hashing and the TPM), for users and the bench. */
 static void report_measure_time(const struct platform *pf, uint64_t ticks)
 {
-	uint64_t hz, us = ticks_us(ticks, &hz);
 	if (!pf->measurer)
 		return;
+	uint64_t hz, us = ticks_us(ticks, &hz);
 	if (hz)
 		con_printf("bootshim: measured boot: %llu us\n", (unsigned long long)us);
 	else

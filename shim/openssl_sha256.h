@@ -48,4 +48,25 @@ extern unsigned int OPENSSL_armcap_P;
 #define ARMCAP_NEON (1u << 0)
 #define ARMCAP_SHA256 (1u << 4)
 
+/* arm64's word from ID_AA64ISAR0_EL1 and ID_AA64PFR0_EL1 (Arm ARM, D19):
+ * NEON when FP (bits 19:16) and AdvSIMD (23:20) are implemented (not
+ * 0xF), and the SHA-2 instructions when also ISAR0.SHA2 (15:12) is 1
+ * (SHA256*) or 2 (SHA512* too). A pure function, for the host tests;
+ * arch/aarch64/sha256_cpu.c reads the registers. */
+#define ID_AA64ISAR0_SHA2_SHIFT 12
+#define ID_AA64PFR0_FP_SHIFT 16
+#define ID_AA64PFR0_ADVSIMD_SHIFT 20
+#define ID_AA64_FIELD_MASK 0xfu
+#define ID_AA64_NOT_IMPLEMENTED 0xfu
+
+static inline unsigned openssl_armcap(uint64_t isar0, uint64_t pfr0)
+{
+	unsigned fp = (unsigned)(pfr0 >> ID_AA64PFR0_FP_SHIFT) & ID_AA64_FIELD_MASK;
+	unsigned simd = (unsigned)(pfr0 >> ID_AA64PFR0_ADVSIMD_SHIFT) & ID_AA64_FIELD_MASK;
+	unsigned sha2 = (unsigned)(isar0 >> ID_AA64ISAR0_SHA2_SHIFT) & ID_AA64_FIELD_MASK;
+	if (fp == ID_AA64_NOT_IMPLEMENTED || simd == ID_AA64_NOT_IMPLEMENTED)
+		return 0;
+	return ARMCAP_NEON | (sha2 >= 1 ? ARMCAP_SHA256 : 0);
+}
+
 #endif

@@ -103,10 +103,24 @@ static uint32_t burst(struct tpm_tis *tis, uint32_t *s)
 
 /* PTP 6.5.2.7.2 "Command Send": commandReady, then the command in bursts
  * of at most burstCount bytes; Expect stays set until the last byte. */
+/* Into the Ready state. PTP 6.5.2.7.1 (the FIFO state machine): writing
+ * commandReady moves Idle to Ready, but Completion or Reception (a
+ * response nobody read, a command cut short by an earlier owner) to
+ * Idle; the second write then readies it. */
+static int command_ready(struct tpm_tis *tis, struct error *e)
+{
+	if (sts(tis) & TIS_STS_COMMAND_READY)
+		return 0;
+	sts_write(tis, TIS_STS_COMMAND_READY);
+	if (sts(tis) & TIS_STS_COMMAND_READY)
+		return 0;
+	sts_write(tis, TIS_STS_COMMAND_READY);
+	return wait_sts(tis, TIS_STS_COMMAND_READY, TIS_STS_COMMAND_READY, "commandReady", e);
+}
+
 static int send(struct tpm_tis *tis, const uint8_t *cmd, size_t len, struct error *e)
 {
-	sts_write(tis, TIS_STS_COMMAND_READY);
-	if (wait_sts(tis, TIS_STS_COMMAND_READY, TIS_STS_COMMAND_READY, "commandReady", e))
+	if (command_ready(tis, e))
 		return -1;
 	size_t off = 0;
 	while (off < len - 1) {

@@ -20,10 +20,7 @@
 #include "aarch64.h"
 
 #define CURRENTEL_SHIFT 2
-#define ID_AA64ISAR0_SHA2 12	/* 1: SHA256*, 2: also SHA512* */
-#define ID_AA64PFR0_FP 16	/* 0xf: no FP */
-#define ID_AA64PFR0_ADVSIMD 20	/* 0xf: no Advanced SIMD */
-#define ID_FIELD_NONE 0xf
+#define CURRENTEL_MASK 3
 #define HCR_EL2_E2H BIT(34)
 
 #define MRS(reg) ({ uint64_t v_; __asm__ volatile("mrs %0, " reg : "=r"(v_)); v_; })
@@ -34,7 +31,7 @@ unsigned int OPENSSL_armcap_P;
 
 void sha256_cpu_setup(void)
 {
-	unsigned el = (unsigned)(MRS("CurrentEL") >> CURRENTEL_SHIFT) & 3;
+	unsigned el = (unsigned)(MRS("CurrentEL") >> CURRENTEL_SHIFT) & CURRENTEL_MASK;
 	if (el == 3) {
 		MSR("cptr_el3", MRS("cptr_el3") & ~(uint64_t)CPTR_EL3_TFP);
 	} else {
@@ -49,15 +46,7 @@ void sha256_cpu_setup(void)
 		MSR("cpacr_el1", MRS("cpacr_el1") | CPACR_EL1_FPEN);
 	}
 
-	uint64_t isar0 = MRS("id_aa64isar0_el1"), pfr0 = MRS("id_aa64pfr0_el1");
-	unsigned cap = 0;
-	if (ID_FIELD(pfr0, ID_AA64PFR0_FP) != ID_FIELD_NONE &&
-	    ID_FIELD(pfr0, ID_AA64PFR0_ADVSIMD) != ID_FIELD_NONE) {
-		cap |= ARMCAP_NEON;
-		if (ID_FIELD(isar0, ID_AA64ISAR0_SHA2) >= 1)
-			cap |= ARMCAP_SHA256;
-	}
-	OPENSSL_armcap_P = cap;
+	OPENSSL_armcap_P = openssl_armcap(MRS("id_aa64isar0_el1"), MRS("id_aa64pfr0_el1"));
 }
 
 const char *sha256_cpu_name(void)

@@ -141,7 +141,25 @@ static void test_sha256_padding_edges(void **state)
 	each_path(edges);
 }
 
+/* arm64's capability word from the ID registers, as QEMU 7.2's CPUs
+ * report them (read at boot): -cpu max (ID_AA64ISAR0_EL1
+ * 0x1221111110212120, SHA2 = 2; ID_AA64PFR0_EL1 0x1201001120110022, FP
+ * and AdvSIMD 1, FP16) and -cpu cortex-a57 (0x11120, SHA2 = 1; 0x22);
+ * then made-up ones: SHA2 0 (a core without the Crypto extension), no
+ * AdvSIMD, no FP. */
+static void test_sha256_armcap(void **state)
+{
+	(void)state;
+	assert_int_equal(openssl_armcap(0x1221111110212120ull, 0x1201001120110022ull),
+			 ARMCAP_NEON | ARMCAP_SHA256);
+	assert_int_equal(openssl_armcap(0x11120ull, 0x22ull), ARMCAP_NEON | ARMCAP_SHA256);
+	assert_int_equal(openssl_armcap(0x10120ull, 0x22ull), ARMCAP_NEON);
+	assert_int_equal(openssl_armcap(0x11120ull, 0xf00022ull), 0);
+	assert_int_equal(openssl_armcap(0x11120ull, 0x0f0022ull), 0);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_sha256_armcap),
 	cmocka_unit_test(test_sha256_nist),
 	cmocka_unit_test(test_sha256_padding_edges),
 };

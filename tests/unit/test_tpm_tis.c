@@ -103,9 +103,13 @@ static void sim_write8(uint64_t a, uint8_t v)
 	case 0x18:
 		assert_true(sim.active);
 		if (v == 0x40) {
+			/* PTP's state machine: Idle or Ready to Ready; from
+			 * Reception, Execution or Completion to Idle (abort). */
 			sim.ready_writes++;
-			if (!sim.never_ready)
-				sim.st = READY, sim.cmd_len = 0;
+			if (sim.never_ready)
+				return;
+			sim.st = sim.st == IDLE || sim.st == READY ? READY : IDLE;
+			sim.cmd_len = 0;
 		} else if (v == 0x20) {
 			assert_int_equal(sim.st, RECEPTION);
 			assert_int_equal(sim.cmd_len, cmd_size());
@@ -180,11 +184,27 @@ static void test_tis_submit(void **state)
 		assert_int_equal(sim.sent_len, 65);
 		assert_memory_equal(sim.sent, want, 65);
 		assert_int_equal(sim.rsp_off, sizeof(rsp_pcr_extend));
-		/* Back to idle and the locality released. */
-		assert_int_equal(sim.st, READY);
+		/* Back to Idle and the locality released. */
+		assert_int_equal(sim.st, IDLE);
 		assert_false(sim.active);
 		assert_int_equal(sim.releases, 1);
 	}
+	/* A TPM left in Completion (a response nobody read) or Reception:
+	 * the first commandReady aborts to Idle, the second readies it. */
+	static const enum tis_state stale[] = { RECEPTION, COMPLETION };
+	for (size_t i = 0; i < ARRAY_SIZE(stale); i++) {
+		sim_reset();
+		sim.st = stale[i];
+		uint8_t d[32] = { 1 };
+		assert_ok(tpm2_pcr_extend_sha256(&t.t, 11, d, &err), &err);
+		assert_int_equal(sim.ready_writes, 3); /* two, and the one at the end */
+	}
+	/* From Idle: one write. */
+	sim_reset();
+	uint8_t d1[32] = { 1 };
+	assert_ok(tpm2_pcr_extend_sha256(&t.t, 11, d1, &err), &err);
+	assert_int_equal(sim.ready_writes, 2);
+
 	/* The recorded GetCapability through the FIFO. */
 	sim_reset();
 	sim.rsp = rsp_getcap_default_banks, sim.rsp_avail = sizeof(rsp_getcap_default_banks);
