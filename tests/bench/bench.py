@@ -12,8 +12,8 @@ time and bytes copied.
   aarch64: shim.img, shim.rom (-bios)  vs  QEMU -kernel/-initrd/-append
                                        vs  U-Boot booti of the same Image and initrd
            shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
-  both:    shim.rom (-bios) again with a TPM (swtpm, a fresh one per boot),
-           where it measures the payload: what measuring costs
+  both:    shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
+           boot), where they measure the payload: what measuring costs
 
 usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
                 --cmdline-file F --out DIR"""
@@ -82,27 +82,36 @@ def efi_ways(a, q, cmdline):
     uefi = ["--expect-efi", "1", "--ram-slack", "48"]
     return {
         "shim.efi (UEFI)": (q + fw + disk(shim_esp), uefi),
+        # Through the firmware's EFI_TCG2_PROTOCOL, which hashes.
+        MEASURED_EFI: (q + fw + disk(shim_esp) + tpm_args(a),
+                       uefi + ["--expect-console", "^" + MEASURED_LINE]),
         "UKI on systemd-stub (UEFI)": (q + fw + disk(uki_esp), uefi),
     }
+
+
 SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
-# The measured row: shim.rom with a TPM, which must say it measured.
+# The measured rows: shim.rom and shim.efi again with a TPM, each of which
+# must say it measured; each is compared with its unmeasured twin.
 MEASURED = "shim.rom (-bios), measuring into a TPM"
+MEASURED_EFI = "shim.efi (UEFI), measuring into a TPM"
+TWIN = {MEASURED: "shim.rom (-bios)", MEASURED_EFI: "shim.efi (UEFI)"}
 MEASURED_LINE = "bootshim: measured boot: PCR 11 via"
 TPM_DEVICE = {"x86_64": "tpm-tis", "aarch64": "tpm-tis-device"}
-
-
-# What the core prints when shim.rom's entry has no TPM driver (shim.rom
-# built before measured boot reached its architecture): no such row then.
+# What the core prints when the entry has no TPM driver (a shim built
+# before measured boot reached that flavour): no such row then.
 NO_DRIVER_LINE = "bootshim: measured boot: off (no TPM driver for this entry)"
+
+
+def tpm_args(a):
+    """QEMU's TPM, on the socket of the swtpm that boot() starts (Swtpm)."""
+    return ["-chardev", f"socket,id=chrtpm,path={os.path.join(a.out, 'swtpm.sock')}",
+            "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+            "-device", f"{TPM_DEVICE[a.arch]},tpmdev=tpm0"]
 
 
 def measured_way(a, q, rom):
     """The TPM row for shim.rom."""
-    sock = os.path.join(a.out, "swtpm.sock")
-    tpm = ["-chardev", f"socket,id=chrtpm,path={sock}",
-           "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
-           "-device", f"{TPM_DEVICE[a.arch]},tpmdev=tpm0"]
-    return {MEASURED: (q + ["-bios", rom] + tpm,
+    return {MEASURED: (q + ["-bios", rom] + tpm_args(a),
                        NO_UEFI + ["--expect-console", "^" + MEASURED_LINE])}
 
 
@@ -220,7 +229,7 @@ def main():
         for n, (label, (qemu, extra)) in enumerate(list(ways.items())):
             res = boot(f"run{i}-{n}", qemu, extra, a.out, expected)
             if res is None:
-                print(f"bench: this shim.rom has no TPM driver ('{NO_DRIVER_LINE}'): "
+                print(f"bench: this shim has no TPM driver ('{NO_DRIVER_LINE}'): "
                       f"no '{label}' row", file=sys.stderr)
                 del ways[label], results[label]
                 continue
@@ -238,7 +247,7 @@ def main():
     shims = [k for k in labels if k.startswith("shim.")]
     # Each shim against the alternatives of its own start mode.
     peers = {k: [x for x in labels if x not in shims and ("UEFI" in x) == ("UEFI" in k)]
-             for k in shims if k != MEASURED}
+             for k in shims if k not in TWIN}
     print(f"\n{a.arch}: median of {a.runs} runs under TCG, from QEMU's start to the guest init's report\n")
     print("| boot path | time to init | before the kernel | shim entry-to-jump | bytes copied |")
     print("|---|---|---|---|---|")
@@ -247,12 +256,13 @@ def main():
                if k in shims else "n/a | n/a")
         print(f"| {k} | {total[k]:.2f} s | {pre[k]:.3f} s | {own} |")
     print()
-    if MEASURED in labels:
-        plain, measured = "shim.rom (-bios)", MEASURED
+    for measured, plain in TWIN.items():
+        if measured not in labels or plain not in labels:
+            continue
         jump = {k: med(k, lambda r: r["shim_us"]) / 1000 for k in (plain, measured)}
         own = [r["measure_us"] for r in results[measured] if r.get("measure_us") is not None]
-        print(f"measuring (shim.rom): entry-to-jump {jump[measured]:.1f} ms with a TPM, "
-              f"{jump[plain]:.1f} ms without (+{jump[measured] - jump[plain]:.1f} ms"
+        print(f"measuring ({plain.split()[0]}): entry-to-jump {jump[measured]:.1f} ms with a "
+              f"TPM, {jump[plain]:.1f} ms without (+{jump[measured] - jump[plain]:.1f} ms"
               + (f"; the shim's own 'measured boot' time {statistics.median(own) / 1000:.1f} ms"
                  if own else "") +
               f"); time to init {total[measured]:.2f} s, {total[plain]:.2f} s "

@@ -649,6 +649,7 @@ static void report_cpus(void)
 
 #define TPM_DIR "/sys/class/tpm/tpm0"
 #define PCR_COUNT 24 /* TCG PC Client PFP: PCRs 0-23 */
+#define PCR_HEX_MAX (2 * 64) /* the longest bank's digest in hex: SHA-512 */
 /* The event log as the kernel got it from the firmware (ACPI TPM2 LASA,
  * the DTB's linux,sml-base, or the EFI stub's copy), through securityfs. */
 #define EVENTLOG_PATH "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -663,20 +664,19 @@ static void report_cpus(void)
 static void report_tpm(void)
 {
 	static const char *const banks[] = { "sha1", "sha256", "sha384", "sha512" };
-	char *v = slurp(TPM_DIR "/tpm_version_major", NULL);
 
 	if (!exists(TPM_DIR)) {
 		report("tpm", "none");
 		report("pcr-sha256", "none");
-		free(v);
 		return;
 	}
+	char *v = slurp(TPM_DIR "/tpm_version_major", NULL);
 	if (v)
 		v[strcspn(v, "\n")] = 0;
 	report("tpm", "%s", v && *v ? v : "unknown");
 	free(v);
 	for (size_t b = 0; b < sizeof(banks) / sizeof(banks[0]); b++) {
-		char dir[64], line[PCR_COUNT * 130 + 1];
+		char dir[64], line[PCR_COUNT * (PCR_HEX_MAX + 1) + 1]; /* values, spaces, NUL */
 		size_t used = 0;
 		snprintf(dir, sizeof(dir), TPM_DIR "/pcr-%s", banks[b]);
 		if (!exists(dir)) {
