@@ -132,10 +132,11 @@ static int get(struct reader *r, const char *field, size_t bytes, uint32_t *v)
 }
 
 /* Whether rc is the format-one error fmt1 about any handle, parameter or
- * session (Part 2, 6.6: the position bits masked off). */
+ * session (Part 2, 6.6: the position bits masked off; the mask keeps
+ * RC_FMT1, so a format-zero code never matches). */
 static bool rc_is(uint32_t rc, uint32_t fmt1)
 {
-	return (rc & TPM2_RC_FMT1) && (rc & TPM2_RC_FMT1_ERROR) == fmt1;
+	return (rc & TPM2_RC_FMT1_ERROR) == fmt1;
 }
 
 static const char *rc_name(uint32_t rc)
