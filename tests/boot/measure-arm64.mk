@@ -12,7 +12,8 @@ MEASURE_OFF = 'bootshim: measured boot: off \($(1)\)$$$$'
 # PCR 0, the payload into PCR 11, and an event log the kernel finds
 # through the TPM node's linux,sml-base/-size. The guest's PCR 11 must be
 # the build's pcr11.txt, and its event log must replay to its PCRs.
-MROM := $(ROM) --tpm --expect-pcr 11=@pcr11 --expect-eventlog --expect-console $(TPM_VIA)
+MROM := $(ROM) --tpm --expect-pcr 11=@pcr11 --expect-eventlog --expect-console $(TPM_VIA) \
+	--expect-console 'bootshim: measured boot: platform hierarchy disabled$$$$'
 # At EL1, with the quoted command line (so another PCR 11 than the rows
 # below, predicted and measured alike).
 $(eval $(call boot_case,rom-tpm-el1,$(MROM) --kernel $(ARM_CLOUD) --mem 512M \
