@@ -411,6 +411,9 @@ def tpm2_corpus(recorded):
         "tis-extend-burst-4": b"\x03\x03" + r["rsp_pcr_extend"],
         "tis-extend-burst-64": b"\x03\x3f" + r["rsp_pcr_extend"],
         "tis-startup-burst-1": b"\x03\x00" + r["rsp_startup"],
+        "ph-off": b"\x04" + r["rsp_ph_disable"],
+        "ph-off-already": b"\x04" + r["rsp_ph_disable_again"],
+        "ph-off-bad-auth": b"\x04" + r["rsp_ph_disable_bad_auth"],
     }
 
 
