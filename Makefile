@@ -298,7 +298,10 @@ $(B)/pcr11.checked: $(B)/pcr11.txt $(SHIMS) $(HOST)/bootshim-pcr11
 
 # ---------------------------------------------------------------- UEFI
 # shim.efi: the same core, built position-independent for gnu-efi, linked
-# as a shared object and converted to PE/COFF.
+# as a shared object with the project's own linker script
+# (arch/efi/elf_<arch>.lds: 4 KiB sections, W^X, .sbat, .allow) and
+# converted to PE/COFF by objcopy; then NX_COMPAT is set and the result
+# checked (scripts/pe-nx.sh, scripts/check-pe.sh), and signed if asked.
 # Debian's gnu-efi: the host's for x86_64, downloaded for arm64.
 GNUEFI_ARM64 := $(O)/debian/arm64/gnu-efi
 $(GNUEFI_ARM64)/.stamp: | $(O)/.deps-build
@@ -312,17 +315,17 @@ EFI_ARCH_CFLAGS := -DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args
 EFI_ARCH_SRCS := arch/x86_64/cpu.c arch/x86_64/efi.c arch/x86_64/efi_cpu.c \
 	arch/x86_64/entropy.c
 # (libefi brings its own memcpy and memset, so no arch/x86_64/string.c)
-EFI_TARGET := --target efi-app-x86_64 --subsystem=10
+EFI_CRT0 := $(GNUEFI)/lib/crt0-efi-x86_64.o
 else
 GNUEFI := $(GNUEFI_ARM64)/usr
 GNUEFI_STAMP := $(GNUEFI_ARM64)/.stamp $(LIBFDT_ARM64)/.stamp
 EFI_ARCH_CFLAGS := -I$(LIBFDT_ARM64)/usr/include
-EFI_ARCH_SRCS := arch/aarch64/cpu.c arch/aarch64/el.S arch/aarch64/vectors.S arch/aarch64/efi.c
-# gnu-efi's arm64 crt0 carries its own PE header: a flat copy is the PE.
-EFI_TARGET := -O binary
+# gnu-efi's arm64 crt0 carries a hand-made PE header with no room for
+# .sbat: our own entry, and objcopy writes the PE as on x86_64.
+EFI_ARCH_SRCS := arch/aarch64/cpu.c arch/aarch64/el.S arch/aarch64/vectors.S arch/aarch64/efi.c \
+	arch/efi/crt0-aarch64.S
+EFI_CRT0 :=
 EFI_LIBS := $(LIBFDT_A)
-# the PE header in that crt0 takes its subsystem from here: 10, an application
-EFI_LDFLAGS := --defsym=EFI_SUBSYSTEM=10
 endif
 # gnu-efi: -fpic (the firmware relocates the image), 2-byte wchar_t for
 # CHAR16 strings
@@ -341,8 +344,48 @@ ifeq ($(EFI_HANDOFF),stub)
 EFI_CFLAGS += -DEFI_HANDOFF_STUB
 endif
 $(B)/obj-efi/arch/efi/common.c.o $(B)/obj-efi/arch/$(ARCH)/efi.c.o: $(B)/efi-handoff.txt
+
+# remember FILE,VARIABLE: write the variable's value to FILE only when it
+# differs (or FILE is missing), so that FILE's time says when the value
+# last changed. Equal: each contains the other.
+remember = $(if $(and $(wildcard $(1)),$(findstring x$(value $(2))x,x$(file <$(1))x),$\
+	$(findstring x$(file <$(1))x,x$(value $(2))x)),,$(file >$(1),$(value $(2))))
+
+# CMDLINE_ALLOW: the words UEFI load options may append to the embedded
+# command line under Secure Boot (README, "Load options"), exact words and
+# ^prefixes. Checked (scripts/cmdline-allow.sh) and embedded in .allow.
+CMDLINE_ALLOW ?=
+$(call remember,$(B)/cmdline-allow.txt,CMDLINE_ALLOW)
+$(B)/cmdline-allow.bin: $(B)/cmdline-allow.txt scripts/cmdline-allow.sh
+	scripts/cmdline-allow.sh $< $@
+$(B)/obj-efi/arch/efi/allow.S.o: $(B)/cmdline-allow.bin
+$(B)/obj-efi/arch/efi/allow.S.o: EFI_CFLAGS += -DCMDLINE_ALLOW_FILE='"$(B)/cmdline-allow.bin"'
+
+# .sbat (rhboot shim's SBAT.md): the format line and bootshim's component
+# line. SBAT_GENERATION goes up by one when a security fix must revoke the
+# older binaries; SBAT_URL names where to learn about this build (a
+# distributor sets theirs; the default names none).
+BOOTSHIM_VERSION := $(shell sed -n 's/^\#define BOOTSHIM_VERSION "\(.*\)"$$/\1/p' shim/version.h)
+SBAT_GENERATION ?= 1
+SBAT_URL ?= https://bootshim.invalid/
+ifeq ($(shell echo '$(SBAT_GENERATION)' | grep -Ex '[1-9][0-9]*'),)
+$(error SBAT_GENERATION=$(SBAT_GENERATION): a positive decimal number)
+endif
+efi_comma := ,
+ifneq ($(findstring $(efi_comma),$(SBAT_URL))$(findstring ",$(SBAT_URL)),)
+$(error SBAT_URL=$(SBAT_URL): a CSV field, no comma or quote)
+endif
+define SBAT_CSV :=
+sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md
+bootshim,$(SBAT_GENERATION),bootshim,bootshim,$(BOOTSHIM_VERSION),$(SBAT_URL)
+endef
+$(call remember,$(B)/sbat.csv,SBAT_CSV)
+$(B)/obj-efi/arch/efi/sbat.S.o: $(B)/sbat.csv
+$(B)/obj-efi/arch/efi/sbat.S.o: EFI_CFLAGS += -DSBAT_FILE='"$(B)/sbat.csv"'
+
 EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c arch/efi/stub.c \
-	$(EFI_ARCH_SRCS)
+	arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c arch/efi/allow.c arch/efi/allow.S \
+	arch/efi/sbat.S $(EFI_ARCH_SRCS)
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 
 $(B)/obj-efi/%.c.o: %.c | $(O)/.deps-build $(GNUEFI_STAMP)
@@ -357,18 +400,43 @@ $(B)/obj-efi/arch/payload.S.o: arch/payload.S $(B)/payload.stamp
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) -DPAYLOAD_IN_RODATA -I$(B) -c -o $@ $<
 
-$(B)/shim.efi.so: $(call efiobjs,$(EFI_SRCS)) $(B)/obj-efi/arch/payload.S.o
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic $(EFI_LDFLAGS) \
-		-T $(GNUEFI)/lib/elf_$(ARCH)_efi.lds --no-warn-rwx-segments \
-		-L $(GNUEFI)/lib -o $@.tmp $(GNUEFI)/lib/crt0-efi-$(ARCH).o $^ $(EFI_LIBS) \
-		-lefi -lgnuefi
+# -z text: no relocation may patch code (the image's code pages stay
+# read+execute while gnu-efi's _relocate runs).
+EFI_LDS := arch/efi/elf_$(ARCH).lds
+$(B)/shim.efi.so: $(call efiobjs,$(EFI_SRCS)) $(B)/obj-efi/arch/payload.S.o $(EFI_LDS)
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -z text -T $(EFI_LDS) \
+		--no-warn-rwx-segments -L $(GNUEFI)/lib -o $@.tmp $(EFI_CRT0) $(filter %.o,$^) \
+		$(EFI_LIBS) -lefi -lgnuefi
 	@scripts/check-elf.sh efi $@.tmp
 	@mv $@.tmp $@
 
-$(B)/shim.efi: $(B)/shim.efi.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
-		-j .rel.* -j .rela.* -j .reloc $(EFI_TARGET) $< $@
-	@echo "bootshim: wrote $@"
+# Signing: make SB_KEY=key.pem SB_CERT=cert.pem signs shim.efi with sbsign
+# and checks it with sbverify against that certificate (the build fails if
+# it does not verify); without them shim.efi stays unsigned. Remembered,
+# so that adding or dropping them rebuilds shim.efi.
+ifneq ($(if $(SB_KEY),1)$(if $(SB_CERT),1),$(if $(SB_KEY)$(SB_CERT),11))
+$(error sign with both SB_KEY= and SB_CERT=, or neither)
+endif
+ifneq ($(SB_KEY),)
+$(SB_KEY) $(SB_CERT):
+	@echo "bootshim: error: SB_KEY/SB_CERT: $@: no such file" >&2; exit 1
+endif
+EFI_SIGN := $(abspath $(SB_KEY)) $(abspath $(SB_CERT))
+$(call remember,$(B)/efi-sign.txt,EFI_SIGN)
+EFI_PE_SECTIONS := .text .reloc .sbat .allow .data .dynamic .rela .dynsym
+$(B)/shim.efi: $(B)/shim.efi.so $(B)/efi-sign.txt $(SB_KEY) $(SB_CERT) scripts/pe-nx.sh \
+		scripts/check-pe.sh
+	$(OBJCOPY) $(addprefix -j ,$(EFI_PE_SECTIONS)) --target efi-app-$(ARCH) --subsystem=10 \
+		$< $@.tmp
+	scripts/pe-nx.sh $@.tmp
+	scripts/check-pe.sh $@.tmp
+ifneq ($(SB_KEY),)
+	sbsign --key $(SB_KEY) --cert $(SB_CERT) --output $@.signed $@.tmp
+	sbverify --cert $(SB_CERT) $@.signed
+	@mv $@.signed $@.tmp
+endif
+	@mv $@.tmp $@
+	@echo "bootshim: wrote $@$(if $(SB_KEY), (signed with $(SB_CERT)))"
 
 # A FAT image with the shim at the removable-media path, for a VM's disk
 # or a USB stick.

@@ -50,6 +50,17 @@ static size_t end(struct writer *w)
 	return w->n;
 }
 
+/* The authorisation area for one handle: authorizationSize, then a
+ * TPMS_AUTH_COMMAND of the password session with the empty password. */
+static void put_pw_auth(struct writer *w)
+{
+	put32(w, TPM2_PW_AUTH_BYTES); /* authorizationSize */
+	put32(w, TPM2_RS_PW);	      /* sessionHandle: the password session */
+	put16(w, 0);		      /* nonceCaller: empty */
+	put8(w, 0);		      /* sessionAttributes */
+	put16(w, 0);		      /* hmac: the password, empty */
+}
+
 size_t tpm2_marshal_startup(uint8_t *cmd, uint16_t su)
 {
 	struct writer w = { cmd, 0 };
@@ -74,15 +85,26 @@ size_t tpm2_marshal_pcr_extend_sha256(uint8_t *cmd, uint32_t pcr,
 	struct writer w = { cmd, 0 };
 	header(&w, TPM2_ST_SESSIONS, TPM2_CC_PCR_EXTEND);
 	put32(&w, pcr); /* @pcrHandle: a PCR's handle is its index (Part 2, 7.4) */
-	put32(&w, TPM2_PW_AUTH_BYTES); /* authorizationSize */
-	put32(&w, TPM2_RS_PW);	       /* sessionHandle: the password session */
-	put16(&w, 0);		       /* nonceCaller: empty */
-	put8(&w, 0);		       /* sessionAttributes */
-	put16(&w, 0);		       /* hmac: the empty password (PCR auth) */
-	put32(&w, 1);		       /* TPML_DIGEST_VALUES.count */
-	put16(&w, TPM2_ALG_SHA256);    /* TPMT_HA.hashAlg */
+	put_pw_auth(&w);	    /* a PCR's authValue is empty */
+	put32(&w, 1);		    /* TPML_DIGEST_VALUES.count */
+	put16(&w, TPM2_ALG_SHA256); /* TPMT_HA.hashAlg */
 	memcpy(w.p + w.n, digest, SHA256_BYTES);
 	w.n += SHA256_BYTES;
+	return end(&w);
+}
+
+size_t tpm2_marshal_platform_hierarchy_off(uint8_t *cmd)
+{
+	struct writer w = { cmd, 0 };
+	header(&w, TPM2_ST_SESSIONS, TPM2_CC_HIERARCHY_CONTROL);
+	/* @authHandle: platformAuth, which TPM2_Startup(CLEAR) sets to the
+	 * Empty Buffer and nobody before the shim has changed. */
+	put32(&w, TPM2_RH_PLATFORM);
+	put_pw_auth(&w);
+	/* enable: TPM_RH_PLATFORM is phEnable; TPM_RH_PLATFORM_NV, which
+	 * would hide platform NV indices such as EK certificates, stays. */
+	put32(&w, TPM2_RH_PLATFORM);
+	put8(&w, 0); /* state: NO (TPMI_YES_NO) */
 	return end(&w);
 }
 
@@ -109,6 +131,14 @@ static int get(struct reader *r, const char *field, size_t bytes, uint32_t *v)
 	return 0;
 }
 
+/* Whether rc is the format-one error fmt1 about any handle, parameter or
+ * session (Part 2, 6.6: the position bits masked off; the mask keeps
+ * RC_FMT1, so a format-zero code never matches). */
+static bool rc_is(uint32_t rc, uint32_t fmt1)
+{
+	return (rc & TPM2_RC_FMT1_ERROR) == fmt1;
+}
+
 static const char *rc_name(uint32_t rc)
 {
 	switch (rc) {
@@ -116,8 +146,12 @@ static const char *rc_name(uint32_t rc)
 	case 0x101: return " (TPM_RC_FAILURE: the TPM is in failure mode)";
 	case 0x922: return " (TPM_RC_RETRY)";
 	case 0x90a: return " (TPM_RC_TESTING)";
-	default: return "";
 	}
+	if (rc_is(rc, TPM2_RC_HIERARCHY))
+		return " (TPM_RC_HIERARCHY: the hierarchy is disabled)";
+	if (rc_is(rc, TPM2_RC_BAD_AUTH))
+		return " (TPM_RC_BAD_AUTH: the authorisation value is not the empty one sent)";
+	return "";
 }
 
 static int parse_header(struct reader *r, uint32_t *rc)
@@ -143,18 +177,23 @@ int tpm2_parse_response(const uint8_t *rsp, size_t len, uint32_t *rc, struct err
 	return parse_header(&r, rc);
 }
 
-/* The header, then success with the tag it must carry. */
-static int parse_success(struct reader *r, uint16_t want_tag)
+/* Success, with the tag it must carry, of a response whose header
+ * parse_header() has read. */
+static int check_success(struct reader *r, uint32_t rc, uint16_t want_tag)
 {
-	uint32_t rc;
-	if (parse_header(r, &rc))
-		return -1;
 	if (rc != TPM2_RC_SUCCESS)
 		return fail(r->e, r->what, "response code 0x%x%s", rc, rc_name(rc));
 	uint16_t tag = (uint16_t)(r->p[0] << 8 | r->p[1]);
 	if (tag != want_tag)
 		return fail(r->e, r->what, "response tag 0x%04x, expected 0x%04x", tag, want_tag);
 	return 0;
+}
+
+/* The header, then success with the tag it must carry. */
+static int parse_success(struct reader *r, uint16_t want_tag)
+{
+	uint32_t rc;
+	return parse_header(r, &rc) || check_success(r, rc, want_tag) ? -1 : 0;
 }
 
 static int parse_end(struct reader *r)
@@ -206,31 +245,62 @@ int tpm2_parse_pcrs(const uint8_t *rsp, size_t len, uint16_t *alg, size_t cap, s
 	return parse_end(&r);
 }
 
+/* After a successful header, the rest of a TPM_ST_SESSIONS response to a
+ * command with one password-authorised handle and no response parameters
+ * (TPM2_PCR_Extend, TPM2_HierarchyControl: Part 3, 22.2 and 24.8):
+ * parameterSize, the parameters (none, skipped if any), then one
+ * TPMS_AUTH_RESPONSE (nonceTPM, sessionAttributes, hmac), whose sizes are
+ * 0 for a password session. */
+static int parse_auth_response(struct reader *r)
+{
+	uint32_t param_size, nonce, attrs, hmac;
+	if (get(r, "parameterSize", 4, &param_size))
+		return -1;
+	if (param_size > r->len - r->off)
+		return fail(r->e, r->what, "parameterSize %u exceeds the %zu bytes left", param_size,
+			    r->len - r->off);
+	r->off += param_size;
+	if (get(r, "nonceTPM.size", 2, &nonce))
+		return -1;
+	if (nonce > r->len - r->off)
+		return fail(r->e, r->what, "nonceTPM.size %u exceeds the %zu bytes left", nonce,
+			    r->len - r->off);
+	r->off += nonce;
+	if (get(r, "sessionAttributes", 1, &attrs) || get(r, "hmac.size", 2, &hmac))
+		return -1;
+	if (hmac > r->len - r->off)
+		return fail(r->e, r->what, "hmac.size %u exceeds the %zu bytes left", hmac,
+			    r->len - r->off);
+	r->off += hmac;
+	return parse_end(r);
+}
+
 int tpm2_parse_pcr_extend(const uint8_t *rsp, size_t len, struct error *e)
 {
-	/* Part 3, 22.2: a TPM_ST_SESSIONS response carries parameterSize,
-	 * no parameters, then one TPMS_AUTH_RESPONSE (nonceTPM, attributes,
-	 * hmac), which for a password session is empty nonces. */
 	struct reader r = { rsp, len, 0, "TPM2_PCR_Extend", e };
-	uint32_t param_size, nonce, attrs, hmac;
-	if (parse_success(&r, TPM2_ST_SESSIONS) || get(&r, "parameterSize", 4, &param_size))
+	return parse_success(&r, TPM2_ST_SESSIONS) || parse_auth_response(&r) ? -1 : 0;
+}
+
+int tpm2_parse_platform_hierarchy_off(const uint8_t *rsp, size_t len, bool *already,
+				      struct error *e)
+{
+	struct reader r = { rsp, len, 0, "TPM2_HierarchyControl(TPM_RH_PLATFORM, NO)", e };
+	uint32_t rc;
+	*already = false;
+	if (parse_header(&r, &rc))
 		return -1;
-	if (param_size > len - r.off)
-		return fail(e, r.what, "parameterSize %u exceeds the %zu bytes left", param_size,
-			    len - r.off);
-	r.off += param_size;
-	if (get(&r, "nonceTPM.size", 2, &nonce))
-		return -1;
-	if (nonce > len - r.off)
-		return fail(e, r.what, "nonceTPM.size %u exceeds the %zu bytes left", nonce,
-			    len - r.off);
-	r.off += nonce;
-	if (get(&r, "sessionAttributes", 1, &attrs) || get(&r, "hmac.size", 2, &hmac))
-		return -1;
-	if (hmac > len - r.off)
-		return fail(e, r.what, "hmac.size %u exceeds the %zu bytes left", hmac, len - r.off);
-	r.off += hmac;
-	return parse_end(&r);
+	/* With phEnable clear, TPM_RH_PLATFORM is a handle of a disabled
+	 * hierarchy: the TPM refuses authHandle with TPM_RC_HIERARCHY
+	 * (swtpm: 0x185, handle 1) and only a TPM2_Startup(CLEAR) sets
+	 * phEnable again (Part 3, 24.8). An error response is its header
+	 * alone. */
+	if (rc_is(rc, TPM2_RC_HIERARCHY)) {
+		if (parse_end(&r))
+			return -1;
+		*already = true;
+		return 0;
+	}
+	return check_success(&r, rc, TPM2_ST_SESSIONS) || parse_auth_response(&r) ? -1 : 0;
 }
 
 /* ---- commands */
@@ -297,6 +367,18 @@ int tpm2_pcr_extend_sha256(struct tpm2_transport *t, uint32_t pcr,
 	_Static_assert(sizeof(cmd) == 65, "TPM2_PCR_Extend with one SHA-256 digest is 65 bytes");
 	return submit(t, cmd, tpm2_marshal_pcr_extend_sha256(cmd, pcr, digest), rsp, &len, e) ||
 			       tpm2_parse_pcr_extend(rsp, len, e)
+		       ? -1
+		       : 0;
+}
+
+int tpm2_disable_platform_hierarchy(struct tpm2_transport *t, bool *already, struct error *e)
+{
+	uint8_t cmd[TPM2_HEADER_BYTES + 4 + 4 + TPM2_PW_AUTH_BYTES + 4 + 1];
+	uint8_t rsp[TPM2_MAX_BUFFER];
+	size_t len;
+	_Static_assert(sizeof(cmd) == 32, "TPM2_HierarchyControl is 32 bytes");
+	return submit(t, cmd, tpm2_marshal_platform_hierarchy_off(cmd), rsp, &len, e) ||
+			       tpm2_parse_platform_hierarchy_off(rsp, len, already, e)
 		       ? -1
 		       : 0;
 }

@@ -20,6 +20,32 @@ static int tpm_extend(struct measurer *m, const struct measure_event *ev, struct
 	return 0;
 }
 
+/* The platform hierarchy belongs to the firmware, and the shim provides
+ * no platform services once the OS runs (no Physical Presence Interface:
+ * its ACPI table says every operation is unimplemented). Left enabled with
+ * the empty platformAuth, it would let root in the OS TPM2_Clear the TPM,
+ * reallocate PCR banks, or define and delete platform NV indices. So it is
+ * disabled now, right after TPM2_Startup and whether or not the TPM is then
+ * used for measuring; the next TPM2_Startup(CLEAR) (a reset) enables it
+ * again for the next firmware. A failure is a warning and the boot and its
+ * measurements go on: TPM_RC_HIERARCHY means it is disabled already (a
+ * warm reset the TPM did not see, after a shim that disabled it), and any
+ * other refusal (an earlier firmware set a platformAuth the shim does not
+ * know) cannot be repaired by the shim; refusing to boot would protect
+ * nothing, and the PCRs still record what runs (platformAuth resets no
+ * PCR). */
+static void disable_platform_hierarchy(struct tpm2_transport *t)
+{
+	struct error e;
+	bool already;
+	if (tpm2_disable_platform_hierarchy(t, &already, &e))
+		con_printf("bootshim: warning: measured boot: %s: the platform hierarchy stays "
+			   "enabled\n", e.msg);
+	else
+		con_printf("bootshim: measured boot: platform hierarchy disabled%s\n",
+			   already ? " (already: TPM_RC_HIERARCHY)" : "");
+}
+
 int tpm_measurer_init(struct tpm_measurer *tm, struct tpm2_transport *t, struct tcg_log *log,
 		      bool firmware, const struct blob *self, const char *name,
 		      const char **why_not, struct error *e)
@@ -38,6 +64,7 @@ int tpm_measurer_init(struct tpm_measurer *tm, struct tpm2_transport *t, struct 
 		if (already)
 			con_printf("bootshim: warning: measured boot: the TPM was started already "
 				   "(TPM_RC_INITIALIZE): PCRs hold earlier measurements\n");
+		disable_platform_hierarchy(t);
 	} else {
 		/* After another firmware: only a TPM it started, whose PCRs
 		 * then hold its measurements before ours. */

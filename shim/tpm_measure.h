@@ -15,8 +15,9 @@ struct tpm_measurer {
 };
 
 /* Fill tm for a TPM reached through t. firmware: the shim is the first
- * code (send TPM2_Startup(CLEAR), then measure `self` into PCR 0 as
- * EV_POST_CODE); otherwise measure only if someone started the TPM. On
+ * code (send TPM2_Startup(CLEAR), disable the platform hierarchy, then
+ * measure `self` into PCR 0 as EV_POST_CODE); otherwise measure only if
+ * someone started the TPM. On
  * success tm->m is ready; otherwise *why_not says why (for the console) and
  * 1 is returned: the boot goes on unmeasured. -1: the TPM misbehaved (e). */
 int tpm_measurer_init(struct tpm_measurer *tm, struct tpm2_transport *t, struct tcg_log *log,

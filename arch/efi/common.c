@@ -11,7 +11,11 @@
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
 #include "../../shim/efi_memmap.h"
+#include "../../shim/payload.h"
+#include "allow.h"
+#include "bli.h"
 #include "efi.h"
+#include "tcg2.h"
 
 EFI_HANDLE efi_image;
 bool efi_left_boot_services;
@@ -60,6 +64,8 @@ static void give_back_status(const char *what, EFI_STATUS st)
 static void efi_release(void)
 {
 	efi_stub_release();
+	efi_tcg2_release();
+	efi_bli_release();
 	while (n_claimed) {
 		n_claimed--;
 		give_back_status("pages", uefi_call_wrapper(BS->FreePages, 2,
@@ -184,6 +190,12 @@ int arch_claim(const struct place_item *item, size_t n, struct error *e)
 
 int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *e)
 {
+	/* The last boot services calls before leaving: the kernel's pages
+	 * executable, the event log for the kernel, the hand-off time. */
+	if (efi_kernel_executable(&bp->item[ITEM_KERNEL], e))
+		return -1;
+	efi_tcg2_install_log();
+	efi_bli_handoff(pf);
 	/* Refresh the zero page for the final map, then leave; a map that
 	 * changed in between (an event ran) means trying again. Nothing may
 	 * print here: console output can allocate. */
@@ -248,8 +260,10 @@ static uint8_t efi_var_u8(CHAR16 *name)
  * shell carries the program name first, a boot entry just the arguments.
  * Printable ASCII only. */
 static char options[2048];
+/* The embedded command line with the allowed words appended. */
+static char appended[4096];
 
-static const char *efi_load_options(bool secure_boot)
+static const char *efi_load_options(void)
 {
 	EFI_LOADED_IMAGE *li;
 	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, efi_image, &LoadedImageProtocol,
@@ -278,17 +292,40 @@ static const char *efi_load_options(bool secure_boot)
 		while (*p == ' ')
 			p++;
 	}
-	if (!*p)
-		return NULL;
-	if (secure_boot) {
-		con_printf("bootshim: Secure Boot is on: ignoring the load options, booting the "
-			   "embedded command line\n");
-		return NULL;
-	}
-	con_printf("bootshim: command line from the load options: %s\n", p);
-	return p;
+	return *p ? p : NULL;
 }
 
+/* The command line rule: while Secure Boot is off, load options replace
+ * the embedded command line. Under Secure Boot the embedded one is part of
+ * what was signed: without CMDLINE_ALLOW the load options are ignored;
+ * with it, they may append the words it allows, and any other word
+ * refuses the boot (arch/efi/allow.c). pf->cmdline is then the whole
+ * command line the kernel gets, which measure_boot puts into PCR 12. */
+static int efi_cmdline(struct platform *pf, bool secure_boot, struct error *e)
+{
+	const char *opts = efi_load_options();
+	if (!opts)
+		return 0;
+	if (!secure_boot) {
+		con_printf("bootshim: command line from the load options: %s\n", opts);
+		pf->cmdline = opts;
+		return 0;
+	}
+	if (!cmdline_allow[0]) {
+		con_printf("bootshim: Secure Boot is on: ignoring the load options, booting the "
+			   "embedded command line\n");
+		return 0;
+	}
+	struct payload pl;
+	payload_get(&pl);
+	if (allow_append(cmdline_allow, (const char *)pl.cmdline.start, pl.cmdline.len, opts,
+			 appended, sizeof(appended), e))
+		return -1;
+	con_printf("bootshim: Secure Boot is on: load options appended (CMDLINE_ALLOW): %s\n",
+		   appended);
+	pf->cmdline = appended;
+	return 0;
+}
 
 /* Entropy for the kernel (x86: SETUP_RNG_SEED; arm64: /chosen/rng-seed). */
 size_t efi_rng(uint8_t *out, size_t len)
@@ -326,8 +363,8 @@ static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platfor
 	/* enum efi_secureboot_mode: 2 disabled, 3 enabled. */
 	pf->efi.secure_boot = sb ? 3 : 2;
 	pf->efi.systab = (uintptr_t)systab;
-	pf->cmdline = efi_load_options(sb);
-	return 0;
+	efi_tcg2_init(pf);
+	return efi_cmdline(pf, sb, err);
 }
 
 /* Last, the memory that is free now, for the placement. */

@@ -42,6 +42,28 @@ uint64_t efi_find_rsdp(void);
 /* Up to len bytes of entropy from EFI_RNG_PROTOCOL; 0 if it has none. */
 size_t efi_rng(uint8_t *out, size_t len);
 
+/* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, 37.7), which gnu-efi 3.0.15
+ * lacks. */
+#define EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID \
+	{ 0xf4560cf6, 0x40ec, 0x4b4a, { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 } }
+struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL;
+typedef EFI_STATUS(EFIAPI *EFI_MEMORY_ATTRIBUTE_FN)(struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL *This,
+						    EFI_PHYSICAL_ADDRESS BaseAddress,
+						    UINT64 Length, UINT64 Attributes);
+typedef EFI_STATUS(EFIAPI *EFI_GET_MEMORY_ATTRIBUTES_FN)(
+	struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL *This, EFI_PHYSICAL_ADDRESS BaseAddress,
+	UINT64 Length, UINT64 *Attributes);
+typedef struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL {
+	EFI_GET_MEMORY_ATTRIBUTES_FN GetMemoryAttributes;
+	EFI_MEMORY_ATTRIBUTE_FN SetMemoryAttributes;
+	EFI_MEMORY_ATTRIBUTE_FN ClearMemoryAttributes;
+} EFI_MEMORY_ATTRIBUTE_PROTOCOL;
+
+/* The direct hand-off: clear EFI_MEMORY_XP over the kernel's placed pages
+ * where the firmware has EFI_MEMORY_ATTRIBUTE_PROTOCOL (arch/efi/memattr.c);
+ * without the protocol, nothing to do. */
+int efi_kernel_executable(const struct place_item *kernel, struct error *e);
+
 /* The stub hand-off (arch/efi/stub.c): LoadImage/StartImage of the
  * kernel's EFI stub. */
 __attribute__((noreturn)) void efi_stub_boot(struct platform *pf);

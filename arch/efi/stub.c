@@ -9,6 +9,8 @@
 
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
+#include "../../shim/measure.h"
+#include "bli.h"
 #include "efi.h"
 
 #define LINUX_EFI_INITRD_MEDIA_GUID \
@@ -103,6 +105,10 @@ static int stub_options_set(const struct blob *cmdline, struct error *e)
 static int stub_load(const struct payload *pl, const struct blob *kernel, struct error *e)
 {
 	stub_initrd = pl->initrd;
+	/* A new handle ("*Handle is NULL", UEFI 2.10, 7.3), also when a
+	 * host test runs the shim again after a hand-off. */
+	initrd_handle = NULL;
+	kernel_image = NULL;
 	EFI_STATUS st = uefi_call_wrapper(BS->InstallMultipleProtocolInterfaces, 6, &initrd_handle,
 					  &DevicePathProtocol, &initrd_path, &lf2_guid,
 					  &initrd_lf2, NULL);
@@ -140,6 +146,10 @@ void efi_stub_boot(struct platform *pf)
 	struct blob kernel;
 	con_printf("bootshim: started by %s\n", pf->entry_name);
 	payload_get(&pl);
+	/* As the direct hand-off (shim/boot.c): measured before the kernel's
+	 * stub is loaded, the embedded payload into PCR 11 and a command
+	 * line from the load options into PCR 12. */
+	measure_boot(pf, &pl);
 	if (pf->cmdline)
 		pl.cmdline = (struct blob){ (const uint8_t *)pf->cmdline, strlen(pf->cmdline) };
 	if (stub_kernel(&pl, &kernel, &err) || stub_options_set(&pl.cmdline, &err) ||
@@ -151,6 +161,7 @@ void efi_stub_boot(struct platform *pf)
 	con_printf("bootshim: initrd of 0x%llx bytes through LoadFile2, command line through "
 		   "the load options\n", (unsigned long long)pl.initrd.len);
 	boot_report_time(pf, 0);
+	efi_bli_handoff(pf);
 	EFI_STATUS st = uefi_call_wrapper(BS->StartImage, 3, kernel_image, NULL, NULL);
 	fail(&err, "kernel", "StartImage returned: status 0x%llx", (unsigned long long)st);
 	fatal(&err);

@@ -75,6 +75,14 @@
 #                     with no bootshim or kernel line before it
 #   --patch-signed 'OFFSET SIZE VALUE'  --secure-boot: like --patch-efi, but
 #                     on the signed shim.efi, after signing
+#   --make-arg 'NAME=VALUE'  one more variable for the shim's build (repeatable),
+#                     e.g. CMDLINE_ALLOW
+#   --efi-loader FILE --load-options TEXT  UEFI: FILE (tests/boot/efi-loader.c,
+#                     signed too with --secure-boot) at the removable path
+#                     starts \shim.efi with TEXT as its load options
+#   --efi-firmware 'CODE VARS [smm]'  UEFI: these firmware images instead of
+#                     Debian 12's OVMF/AAVMF (smm: a Secure Boot build, which
+#                     needs q35 with SMM and a secure flash)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -84,6 +92,7 @@ patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 code_patches=() jump_unit=us uboot_cmds=()
 x0_dtb= within=180 table_loader=
 tpm= tpm_banks=sha256 pcr_expect=() tpm_checks=() refused= patch_signed= want_pcr11=
+make_args=() efi_loader= load_options= efi_firmware=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -136,6 +145,10 @@ while [ $# -gt 0 ]; do
 	--expect-efivar) tpm_checks+=(--expect-efivar "$2"); shift ;;
 	--expect-refused) refused=$2; shift ;;
 	--patch-signed) patch_signed=$2; shift ;;
+	--make-arg) make_args+=("$2"); shift ;;
+	--efi-loader) efi_loader=$2; shift ;;
+	--load-options) load_options=$2; shift ;;
+	--efi-firmware) efi_firmware=$2; shift ;;
 	*) echo "case.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -277,7 +290,8 @@ flavour=shim.elf
 [ -n "$efi" ] && flavour=shim.efi
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CMDLINE="$cmdline" \
 	make -C "$repo" ARCH="$arch" O="$out/o" KERNEL="$kernel" INITRD="$initrd" \
-	EFI_HANDOFF="$handoff" ${dtb_arg:+"$dtb_arg"} "$out/o/$arch/$flavour" $want_pcr11 \
+	EFI_HANDOFF="$handoff" ${dtb_arg:+"$dtb_arg"} "${make_args[@]}" "$out/o/$arch/$flavour" \
+	$want_pcr11 \
 	>"$out/build.log" 2>&1
 rc=$?
 set -e
@@ -298,8 +312,9 @@ fi
 
 efi_err=()
 efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
-	local a=$1 ovmf=$2 vars=$3 bootname=$4
+	local a=$1 ovmf=$2 vars=$3 bootname=$4 fw_smm=
 	shift 4
+	[ -n "$efi_firmware" ] && read -r ovmf vars fw_smm <<<"$efi_firmware"
 	shim=$out/o/$a/shim.efi
 	if [ -n "$patch_efi" ]; then
 		# shellcheck disable=SC2086
@@ -314,6 +329,11 @@ efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
 		sbsign --key "$out/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
 			--output "$shim.signed" "$shim" >"$out/sbsign.log" 2>&1
 		shim=$shim.signed
+		if [ -n "$efi_loader" ]; then
+			sbsign --key "$out/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
+				--output "$out/loader.efi" "$efi_loader" >>"$out/sbsign.log" 2>&1
+			efi_loader=$out/loader.efi
+		fi
 		if [ -n "$patch_signed" ]; then
 			# shellcheck disable=SC2086
 			python3 "$here/patch-efi.py" "$kernel" "$shim" $patch_signed
@@ -325,7 +345,13 @@ efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
 	size_kib=$(( $(stat -c %s "$shim") / 1024 + 4096 ))
 	dd if=/dev/zero of="$out/esp.img" bs=1024 count="$size_kib" status=none
 	mformat -i "$out/esp.img" ::
-	if [ -n "$efi_shell" ]; then
+	if [ -n "$efi_loader" ]; then
+		mcopy -i "$out/esp.img" "$shim" ::/shim.efi
+		printf '%s' "$load_options" >"$out/options.txt"
+		mcopy -i "$out/esp.img" "$out/options.txt" ::/options.txt
+		mmd -i "$out/esp.img" ::/EFI ::/EFI/BOOT
+		mcopy -i "$out/esp.img" "$efi_loader" "::/EFI/BOOT/$bootname"
+	elif [ -n "$efi_shell" ]; then
 		mcopy -i "$out/esp.img" "$shim" ::/shim.efi
 		printf 'fs0:\\shim.efi %s\r\n' "$efi_shell" >"$out/startup.nsh"
 		mcopy -i "$out/esp.img" "$out/startup.nsh" ::/startup.nsh
@@ -334,7 +360,7 @@ efi_setup() { # ARCH FIRMWARE_CODE FIRMWARE_VARS BOOTNAME QEMU...
 		mcopy -i "$out/esp.img" "$shim" "::/EFI/BOOT/$bootname"
 	fi
 	# OVMF's Secure Boot build needs SMM, so q35 with a secure flash.
-	[ -n "$sb" ] && set -- "$@" -M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
+	[ -n "$sb$fw_smm" ] && set -- "$@" -M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
 	# -nic none: no network boot options to wait for before the shell.
 	qemu=("$@" -nic none
 		-drive "if=pflash,format=raw,readonly=on,file=$ovmf"

@@ -12,7 +12,8 @@ MEASURE_OFF = 'bootshim: measured boot: off \($(1)\)$$$$'
 # PCR 0, the payload into PCR 11, and an event log the kernel finds
 # through the TPM node's linux,sml-base/-size. The guest's PCR 11 must be
 # the build's pcr11.txt, and its event log must replay to its PCRs.
-MROM := $(ROM) --tpm --expect-pcr 11=@pcr11 --expect-eventlog --expect-console $(TPM_VIA)
+MROM := $(ROM) --tpm --expect-pcr 11=@pcr11 --expect-eventlog --expect-console $(TPM_VIA) \
+	--expect-console 'bootshim: measured boot: platform hierarchy disabled$$$$'
 # At EL1, with the quoted command line (so another PCR 11 than the rows
 # below, predicted and measured alike).
 $(eval $(call boot_case,rom-tpm-el1,$(MROM) --kernel $(ARM_CLOUD) --mem 512M \
@@ -55,7 +56,8 @@ $(eval $(call boot_case,rom-tpm-sha1-sha256,$(MROM) --kernel $(ARM_CLOUD) --mem 
 	--tpm-banks sha1$(comma)sha256 \
 	--expect-console 'bootshim: warning: measured boot: PCR bank SHA-1 \(0x0004\) is active but only SHA-256 is extended'))
 $(eval $(call boot_case,rom-tpm-sha1-only,$(ROM) --tpm --tpm-banks sha1 --kernel $(ARM_CLOUD) \
-	--mem 512M --expect-console $(call MEASURE_OFF,the TPM has no active SHA-256 PCR bank)))
+	--mem 512M --expect-console $(call MEASURE_OFF,the TPM has no active SHA-256 PCR bank) \
+	--expect-console 'bootshim: measured boot: platform hierarchy disabled$$$$'))
 
 # A DTB (-dtb: QEMU's own for 512 MiB) whose TPM node points at nothing,
 # 1 MiB into the empty platform bus: the first read aborts, the abort is

@@ -27,7 +27,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
 	-iquote shim -iquote tests/unit -iquote tests/fuzz
 FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader efi_memmap tpm2 \
-	shim_image smbios
+	shim_image fwlog
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
@@ -43,9 +43,6 @@ $(O)/fuzz/fuzz_fdt: $(FUZZ_EXTRA_fdt) | $(O)/.deps-build
 # tests/unit/test_fw_cfg.c's test_loader_bug_* tests make (see the source).
 FUZZ_EXTRA_table_loader := shim/fw_cfg.c
 $(O)/fuzz/fuzz_table_loader: $(FUZZ_EXTRA_table_loader)
-# fuzz_smbios: shim.rom's SMBIOS entry point from QEMU's files (fw_cfg.c).
-FUZZ_EXTRA_smbios := shim/fw_cfg.c
-$(O)/fuzz/fuzz_smbios: $(FUZZ_EXTRA_smbios)
 # fuzz_efi_memmap: shim/efi_memmap.c is not in CORE_HOST_SRCS either.
 FUZZ_EXTRA_efi_memmap := shim/efi_memmap.c
 $(O)/fuzz/fuzz_efi_memmap: $(FUZZ_EXTRA_efi_memmap)
@@ -55,6 +52,11 @@ $(O)/fuzz/fuzz_tpm2: $(FUZZ_EXTRA_tpm2)
 # fuzz_shim_image: the host tools' reader of built shims (tools/).
 FUZZ_EXTRA_shim_image := tools/shim_image.c
 $(O)/fuzz/fuzz_shim_image: $(FUZZ_EXTRA_shim_image) tools/shim_image.h
+
+# fuzz_fwlog: the previous firmware's ACPI TPM2 table and event log, as
+# shim.elf reads them (arch/x86_64/fwlog.c, pure).
+FUZZ_EXTRA_fwlog := arch/x86_64/fwlog.c
+$(O)/fuzz/fuzz_fwlog: $(FUZZ_EXTRA_fwlog) arch/x86_64/fwlog.h
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
 $(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk tests/fuzz/nocov.txt | $(O)/.deps-check

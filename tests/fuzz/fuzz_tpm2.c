@@ -8,9 +8,11 @@
  *   3  one TPM2_PCR_Extend through tis_submit, against a simulated TIS
  *      whose FIFO holds the response (byte 1: burstCount - 1, then the
  *      response)
- * 0 and 1 are judged against reference parsers written here from the
+ *   4  tpm2_parse_platform_hierarchy_off (TPM2_HierarchyControl)
+ * 0, 1 and 4 are judged against reference parsers written here from the
  * TPM 2.0 Library's Part 2 and 3 tables, independently of shim/tpm2.c:
- * the same bytes must be accepted or refused alike, with the same banks.
+ * the same bytes must be accepted or refused alike, with the same banks
+ * and the same "disabled already".
  * 3 must give back exactly responseSize bytes of the FIFO, never read
  * the FIFO past its data and never overrun the response buffer. */
 #include "tpm2.h"
@@ -67,6 +69,17 @@ MM_NOCOV static int ref_extend(const uint8_t *b, size_t n)
 		return -1;
 	p += 3 + be(b + p + 1, 2); /* attributes, hmac */
 	return p == n ? 0 : -1;
+}
+
+/* TPM2_HierarchyControl: the PCR_Extend shape on success, or a bare
+ * header with TPM_RC_HIERARCHY: format one (bit 7) and error number 5 in
+ * bits 0-5, whatever the position bits 6 and 8-11 say. */
+MM_NOCOV static int ref_ph_off(const uint8_t *b, size_t n, bool *already)
+{
+	uint32_t rc = n >= 10 ? be(b + 6, 4) : 0;
+	*already = n == 10 && (be(b, 2) == 0x8001 || be(b, 2) == 0x8002) && be(b + 2, 4) == 10 &&
+		   (rc >> 7 & 1) && (rc & 0x3f) == 5;
+	return *already ? 0 : ref_extend(b, n);
 }
 
 /* The simulated TIS for target 3: commands are swallowed, the FIFO holds
@@ -157,6 +170,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		MM_CHECK(r == (tis.len >= 10 && be(tis.rsp + 2, 4) == tis.len &&
 				       ref_extend(tis.rsp, tis.len) == 0 ? 0 : -1) ||
 			 (r == -1 && tis.len > TPM2_MAX_BUFFER));
+		break;
+	}
+	case 4: {
+		bool already, ralready;
+		r = tpm2_parse_platform_hierarchy_off(b, n, &already, &e);
+		MM_CHECK(r == ref_ph_off(b, n, &ralready));
+		MM_CHECK(r || already == ralready);
 		break;
 	}
 	default:

@@ -411,6 +411,9 @@ def tpm2_corpus(recorded):
         "tis-extend-burst-4": b"\x03\x03" + r["rsp_pcr_extend"],
         "tis-extend-burst-64": b"\x03\x3f" + r["rsp_pcr_extend"],
         "tis-startup-burst-1": b"\x03\x00" + r["rsp_startup"],
+        "ph-off": b"\x04" + r["rsp_ph_disable"],
+        "ph-off-already": b"\x04" + r["rsp_ph_disable_again"],
+        "ph-off-bad-auth": b"\x04" + r["rsp_ph_disable_bad_auth"],
     }
 
 
@@ -456,6 +459,53 @@ def shim_image_corpus():
     return {"raw": bytes(raw), "elf-two-segments": bytes(elf), "pe-two-sections": bytes(pe)}
 
 
+# ------------------------------------------------------------ fwlog
+
+def acpi_sum(b):
+    return (-sum(b)) & 0xFF
+
+
+def acpi_table(sig, body):
+    h = bytearray(sig + struct.pack("<IBB6s8sI4sI", 36 + len(body), 1, 0, b"BOCHS ",
+                                    b"BXPC    ", 1, b"BXPC", 1) + body)
+    h[9] = acpi_sum(h)
+    return bytes(h)
+
+
+def crypto_agile_log(events, algs=((0x0B, 32),)):
+    """A TCG crypto-agile log: the Spec ID event (SHA-1 format), then
+    TCG_PCR_EVENT2s (pcr, type, data) with zero digests of each bank."""
+    spec = b"Spec ID Event03\0" + struct.pack("<IBBBBI", 0, 0, 2, 0, 2, len(algs))
+    spec += b"".join(struct.pack("<HH", a, n) for a, n in algs) + b"\0"
+    log = struct.pack("<II", 0, 3) + bytes(20) + struct.pack("<I", len(spec)) + spec
+    for pcr, typ, data in events:
+        log += struct.pack("<III", pcr, typ, len(algs))
+        log += b"".join(struct.pack("<H", a) + bytes(n) for a, n in algs)
+        log += struct.pack("<I", len(data)) + data
+    return log
+
+
+def fwlog_corpus():
+    """Event logs as SeaBIOS leaves them, and ACPI memory at 0x1000: an
+    RSDP (2.0) at its start, an XSDT, a TPM2 table with LAML/LASA."""
+    base = 0x1000
+    tpm2 = acpi_table(b"TPM2", struct.pack("<HHQI12sIQ", 0, 0, 0, 6, bytes(12), 0x10000,
+                                           0x7FFF0000))
+    xsdt = acpi_table(b"XSDT", struct.pack("<Q", base + 0x80))
+    rsdp = bytearray(b"RSD PTR " + b"\0" + b"BOCHS " + b"\2" + struct.pack("<I", 0) +
+                     struct.pack("<IQ", 36, base + 0x40) + b"\0\0\0\0")
+    rsdp[8] = acpi_sum(rsdp[:20])
+    rsdp[32] = acpi_sum(rsdp)
+    mem = bytearray(0x80 + len(tpm2))
+    mem[0:36], mem[0x40:0x40 + len(xsdt)], mem[0x80:] = rsdp, xsdt, tpm2
+    return {
+        "acpi-tpm2": bytes(mem),
+        "log-seabios": crypto_agile_log([(0, 8, b"SeaBIOS"), (4, 0xD, b"Booting BCV")]),
+        "log-sha1-sha256": crypto_agile_log([(0, 8, b"SeaBIOS")], ((4, 20), (0x0B, 32))),
+        "log-empty": crypto_agile_log([]),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -481,6 +531,7 @@ def main():
         "efi_memmap": efi_memmap_corpus(),
         "tpm2": tpm2_corpus(args.tpm2_recorded),
         "shim_image": shim_image_corpus(),
+        "fwlog": fwlog_corpus(),
     }
     # QEMU's virt DTBs are about 8 KiB; a table-loader input with QEMU's
     # ACPI tables as its file contents up to 15 KiB.

@@ -10,6 +10,8 @@
 #include "boot.h"
 #include "x86_boot.h"
 #include "../../arch/efi/efi.h"
+#include "../../arch/efi/bli.h"
+#include "../../arch/efi/tcg2.h"
 
 #include <efilib.h>
 
@@ -41,6 +43,9 @@ enum fake_call {
 	FAKE_HANDLE_PROTOCOL_KERNEL, /* the kernel image's LoadedImage */
 	FAKE_START_IMAGE,
 	FAKE_EXIT_BOOT_SERVICES,
+	FAKE_HASH_LOG_EXTEND,	/* EFI_TCG2_PROTOCOL, when the config has one */
+	FAKE_CLEAR_MEMORY_ATTRIBUTES, /* EFI_MEMORY_ATTRIBUTE_PROTOCOL, likewise */
+	FAKE_INSTALL_CONFIG_TABLE,
 	FAKE_CALLS
 };
 
@@ -61,6 +66,39 @@ struct fake_config {
 	bool load_violation;	/* LoadImage loads, then says EFI_SECURITY_VIOLATION */
 	size_t event_descs;	/* descriptors an event adds once pages are claimed */
 	bool stub;		/* run the stub hand-off */
+	/* Measured boot and Secure Boot (test_efi_measure.c): */
+	enum { FAKE_TCG2_NONE, FAKE_TCG2_NO_TPM, FAKE_TCG2_TPM } tcg2;
+	UINT32 tcg2_banks;	/* ActivePcrBanks; 0: SHA-256 only */
+	bool memattr;		/* EFI_MEMORY_ATTRIBUTE_PROTOCOL present */
+	bool split_kernel;	/* the bzImage's two parts not contiguous */
+	bool secure_boot;	/* SecureBoot 1, SetupMode 0 */
+	const char *load_options; /* the shim's own LoadOptions (ASCII) */
+	const char *allow;	/* CMDLINE_ALLOW as built in; NULL: empty */
+	bool loader_info_set;	/* an earlier loader set LoaderInfo */
+	const char *stub_cmdline; /* the stub's load options; NULL: the embedded */
+	bool log_bad_last;	/* GetEventLog's last entry is no TCG_PCR_EVENT2 */
+};
+
+/* What EFI_TCG2_PROTOCOL was asked to measure, and a fingerprint (FNV-1a)
+ * of the bytes it was given to hash, taken at the call. */
+struct fake_event {
+	UINT32 pcr, type;
+	char desc[64];
+	uint64_t len, fnv;
+	bool pool;		/* the data was a pool buffer of the shim's */
+};
+
+struct fake_var {
+	char name[32];		/* ASCII copy of the CHAR16 name */
+	EFI_GUID guid;
+	UINT32 attr;
+	UINTN size;
+	uint8_t data[128];
+};
+
+struct fake_memattr_call {
+	EFI_PHYSICAL_ADDRESS base;
+	UINT64 len, attr;
 };
 
 struct fake_result {
@@ -74,6 +112,14 @@ struct fake_result {
 	char misuse_what[64];
 	UINTN reset_type;
 	const struct handoff *h;	/* FAKE_HANDOFF, direct */
+	struct fake_event ev[8];
+	size_t n_ev;
+	struct fake_var var[16];
+	size_t n_var;
+	struct fake_memattr_call clear[4];
+	size_t n_clear;
+	size_t tables_held;		/* configuration tables the shim installed */
+	const struct linux_efi_tpm_eventlog *tpm_log; /* LINUX_EFI_TPM_EVENT_LOG */
 	char con[8192];			/* ConOut text */
 	char uart[2048];		/* after ExitBootServices */
 };
@@ -91,7 +137,20 @@ extern uint8_t fake_initrd[8192];
 /* Fill a bzImage setup part at b (FAKE_KERNEL_SETUP bytes). */
 void fake_setup_header(uint8_t *b);
 
-extern const struct CMUnitTest efi_fault_tests[], efi_zero_page_tests[];
-extern const size_t efi_fault_count, efi_zero_page_count;
+extern uint8_t fake_kernel_head_apart[FAKE_KERNEL_SETUP]; /* split_kernel */
+extern const char fake_cmdline[];
+/* The firmware's event log GetEventLog hands out: a spec ID event in the
+ * TCG 1.2 format, then two TCG_PCR_EVENT2 with a SHA-256 digest. */
+extern uint8_t fake_event_log[];
+extern const size_t fake_event_log_size, fake_event_log_last;
+
+uint64_t fake_fnv(const void *p, size_t n, uint64_t h);
+#define FAKE_FNV_INIT 0xcbf29ce484222325ull
+/* The variable a run left, by ASCII name and GUID; NULL if none. */
+const struct fake_var *fake_var_find(const struct fake_result *r, const char *name,
+				     const EFI_GUID *guid);
+
+extern const struct CMUnitTest efi_fault_tests[], efi_zero_page_tests[], efi_measure_tests[];
+extern const size_t efi_fault_count, efi_zero_page_count, efi_measure_count;
 
 #endif

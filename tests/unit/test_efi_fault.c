@@ -12,12 +12,18 @@
 const char *const fake_call_name[FAKE_CALLS] = {
 	"GetMemoryMap", "AllocatePool", "AllocatePages", "InstallMultipleProtocolInterfaces",
 	"LoadImage", "HandleProtocol(kernel)", "StartImage", "ExitBootServices",
+	"HashLogExtendEvent", "ClearMemoryAttributes", "InstallConfigurationTable",
 };
 
 /* ---- the payload */
 uint8_t fake_kernel[FAKE_KERNEL_SETUP + FAKE_KERNEL_BODY];
 uint8_t fake_initrd[8192];
-static const char fake_cmdline[] = "console=ttyS0 from=fake";
+uint8_t fake_kernel_head_apart[FAKE_KERNEL_SETUP];
+const char fake_cmdline[] = "console=ttyS0 from=fake";
+/* CMDLINE_ALLOW as arch/efi/allow.S would embed it (allow.h declares it
+ * const; the fake writes it per run). */
+char cmdline_allow[128];
+static bool split_kernel;
 
 void fake_setup_header(uint8_t *b)
 {
@@ -44,7 +50,8 @@ void fake_setup_header(uint8_t *b)
 void payload_get(struct payload *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->kernel_head = (struct blob){ fake_kernel, FAKE_KERNEL_SETUP };
+	p->kernel_head = (struct blob){ split_kernel ? fake_kernel_head_apart : fake_kernel,
+					FAKE_KERNEL_SETUP };
 	p->kernel = (struct blob){ fake_kernel + FAKE_KERNEL_SETUP, FAKE_KERNEL_BODY };
 	p->initrd = (struct blob){ fake_initrd, sizeof(fake_initrd) };
 	p->cmdline = (struct blob){ (const uint8_t *)fake_cmdline, sizeof(fake_cmdline) - 1 };
@@ -73,6 +80,7 @@ static struct {
 	void *pool[16];
 	struct fake_handle handles[4];
 	struct fake_image images[2];
+	CHAR16 self_options[512];
 	bool exited;		/* ExitBootServices succeeded */
 	bool claimed;		/* pages were claimed: the event may run */
 	uint8_t *ram;
@@ -386,8 +394,9 @@ static void check_stub_handoff(struct fake_image *im)
 	assert_non_null(w);
 	for (size_t i = 0; i + 1 < sizeof(opts) && w[i]; i++)
 		opts[i] = (char)w[i];
-	assert_string_equal(opts, fake_cmdline);
-	assert_int_equal(im->li.LoadOptionsSize, (sizeof(fake_cmdline)) * 2);
+	const char *want = F.c.stub_cmdline ? F.c.stub_cmdline : fake_cmdline;
+	assert_string_equal(opts, want);
+	assert_int_equal(im->li.LoadOptionsSize, (strlen(want) + 1) * 2);
 	struct fake_handle *h = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(F.handles); i++)
 		if (F.handles[i].live)
@@ -461,14 +470,175 @@ static EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE gop_mode = {
 };
 static EFI_GRAPHICS_OUTPUT_PROTOCOL fake_gop = { .Mode = &gop_mode };
 
+/* ---- EFI_TCG2_PROTOCOL and EFI_MEMORY_ATTRIBUTE_PROTOCOL */
+uint64_t fake_fnv(const void *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const uint8_t *)p)[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static bool is_pool(const void *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(F.pool); i++)
+		if (p && F.pool[i] == p)
+			return true;
+	return false;
+}
+
+static EFI_STATUS EFIAPI fake_tcg2_get_capability(EFI_TCG2_PROTOCOL *this,
+						  EFI_TCG2_BOOT_SERVICE_CAPABILITY *cap)
+{
+	(void)this;
+	not_after_exit("GetCapability");
+	if (cap->Size < sizeof(*cap))
+		return EFI_BUFFER_TOO_SMALL;
+	memset(cap, 0, sizeof(*cap));
+	cap->Size = sizeof(*cap);
+	cap->StructureVersion = (EFI_TCG2_VERSION){ 1, 1 };
+	cap->HashAlgorithmBitmap = 0x1f;
+	cap->TPMPresentFlag = F.c.tcg2 == FAKE_TCG2_TPM;
+	cap->ActivePcrBanks = F.c.tcg2_banks ? F.c.tcg2_banks : EFI_TCG2_BOOT_HASH_ALG_SHA256;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI fake_tcg2_extend(EFI_TCG2_PROTOCOL *this, UINT64 flags,
+					  EFI_PHYSICAL_ADDRESS data, UINT64 len, EFI_TCG2_EVENT *ev)
+{
+	(void)this;
+	not_after_exit("HashLogExtendEvent");
+	if (inject(FAKE_HASH_LOG_EXTEND))
+		return EFI_DEVICE_ERROR;
+	/* What the specification requires of the caller (6.6.5). */
+	assert_int_equal(flags, 0);
+	assert_int_equal(ev->Header.HeaderSize, sizeof(EFI_TCG2_EVENT_HEADER));
+	assert_int_equal(ev->Header.HeaderVersion, EFI_TCG2_EVENT_HEADER_VERSION);
+	assert_true(ev->Size >= sizeof(EFI_TCG2_EVENT));
+	size_t dlen = ev->Size - sizeof(EFI_TCG2_EVENT);
+	assert_true(F.r->n_ev < ARRAY_SIZE(F.r->ev) && dlen < sizeof(F.r->ev[0].desc));
+	struct fake_event *e = &F.r->ev[F.r->n_ev++];
+	e->pcr = ev->Header.PCRIndex;
+	e->type = ev->Header.EventType;
+	memcpy(e->desc, ev->Event, dlen);
+	e->desc[dlen] = 0;
+	e->len = len;
+	e->fnv = fake_fnv((const void *)(uintptr_t)data, len, FAKE_FNV_INIT);
+	e->pool = is_pool((const void *)(uintptr_t)data);
+	return EFI_SUCCESS;
+}
+
+/* A spec ID event (TCG_PCClientPCREvent, 32 bytes of header and a
+ * 37-byte body), then two TCG_PCR_EVENT2 of one SHA-256 digest each with
+ * 5 and 3 bytes of data. */
+#define SPEC_ID_BYTES (32 + 37)
+#define EVENT2_BYTES(data) (8 + 4 + 2 + 32 + 4 + (data))
+uint8_t fake_event_log[SPEC_ID_BYTES + EVENT2_BYTES(5) + EVENT2_BYTES(3)];
+const size_t fake_event_log_size = sizeof(fake_event_log);
+const size_t fake_event_log_last = SPEC_ID_BYTES + EVENT2_BYTES(5);
+
+static size_t put_event2(uint8_t *p, uint32_t pcr, const char *data)
+{
+	uint32_t n = (uint32_t)strlen(data), one = 1, type = 0xd; /* EV_IPL */
+	uint16_t sha256 = 0x000b;
+	memcpy(p, &pcr, 4), memcpy(p + 4, &type, 4), memcpy(p + 8, &one, 4);
+	memcpy(p + 12, &sha256, 2);
+	memset(p + 14, 0x5a, 32);
+	memcpy(p + 46, &n, 4);
+	memcpy(p + 50, data, n);
+	return 50 + n;
+}
+
+static void fake_event_log_fill(void)
+{
+	memset(fake_event_log, 0, SPEC_ID_BYTES);
+	uint32_t body = 37;
+	memcpy(fake_event_log + 28, &body, 4);
+	memcpy(fake_event_log + 32, "Spec ID Event03", 16);
+	size_t at = SPEC_ID_BYTES;
+	at += put_event2(fake_event_log + at, 0, "first");
+	put_event2(fake_event_log + at, 11, "two");
+	if (F.c.log_bad_last) {
+		uint16_t unknown = 0x0099;
+		memcpy(fake_event_log + at + 12, &unknown, 2);
+	}
+}
+
+static EFI_STATUS EFIAPI fake_tcg2_get_event_log(EFI_TCG2_PROTOCOL *this,
+						 EFI_TCG2_EVENT_LOG_FORMAT format,
+						 EFI_PHYSICAL_ADDRESS *first, EFI_PHYSICAL_ADDRESS *last,
+						 BOOLEAN *truncated)
+{
+	(void)this;
+	not_after_exit("GetEventLog");
+	if (format != EFI_TCG2_EVENT_LOG_FORMAT_TCG_2)
+		return EFI_INVALID_PARAMETER;
+	fake_event_log_fill();
+	*first = (uintptr_t)fake_event_log;
+	*last = (uintptr_t)fake_event_log + fake_event_log_last;
+	*truncated = FALSE;
+	return EFI_SUCCESS;
+}
+
+static EFI_TCG2_PROTOCOL fake_tcg2 = {
+	.GetCapability = fake_tcg2_get_capability,
+	.GetEventLog = fake_tcg2_get_event_log,
+	.HashLogExtendEvent = fake_tcg2_extend,
+};
+
+/* Configuration tables: the fixed ones, then what the shim installs. */
+static EFI_STATUS EFIAPI fake_install_config_table(EFI_GUID *guid, VOID *table)
+{
+	not_after_exit("InstallConfigurationTable");
+	EFI_GUID log = LINUX_EFI_TPM_EVENT_LOG_GUID;
+	if (memcmp(guid, &log, sizeof(log)))
+		return EFI_INVALID_PARAMETER;
+	if (!table) {
+		if (!F.r->tpm_log)
+			return EFI_NOT_FOUND;
+		F.r->tpm_log = NULL;
+		F.r->tables_held--;
+		return EFI_SUCCESS;
+	}
+	if (inject(FAKE_INSTALL_CONFIG_TABLE))
+		return EFI_OUT_OF_RESOURCES;
+	if (!F.r->tpm_log)
+		F.r->tables_held++;
+	F.r->tpm_log = table;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI fake_clear_attributes(EFI_MEMORY_ATTRIBUTE_PROTOCOL *this,
+					       EFI_PHYSICAL_ADDRESS base, UINT64 len, UINT64 attr)
+{
+	(void)this;
+	not_after_exit("ClearMemoryAttributes");
+	if (inject(FAKE_CLEAR_MEMORY_ATTRIBUTES))
+		return EFI_UNSUPPORTED;
+	/* "BaseAddress and Length must be aligned on EFI_PAGE_SIZE" (37.7). */
+	if ((base | len) & 0xfff || !len)
+		return EFI_INVALID_PARAMETER;
+	assert_true(F.r->n_clear < ARRAY_SIZE(F.r->clear));
+	F.r->clear[F.r->n_clear++] = (struct fake_memattr_call){ base, len, attr };
+	return EFI_SUCCESS;
+}
+
+static EFI_MEMORY_ATTRIBUTE_PROTOCOL fake_memattr = {
+	.ClearMemoryAttributes = fake_clear_attributes,
+};
+
 static EFI_STATUS EFIAPI fake_locate_protocol(EFI_GUID *guid, VOID *reg, VOID **iface)
 {
 	(void)reg;
 	not_after_exit("LocateProtocol");
 	EFI_GUID rng = EFI_RNG_PROTOCOL_GUID, gop = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
-	if (F.c.optional_fail)
+	EFI_GUID tcg2 = EFI_TCG2_PROTOCOL_GUID, memattr = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
+	if (!memcmp(guid, &tcg2, sizeof(tcg2)) && F.c.tcg2 != FAKE_TCG2_NONE)
+		*iface = &fake_tcg2;
+	else if (!memcmp(guid, &memattr, sizeof(memattr)) && F.c.memattr)
+		*iface = &fake_memattr;
+	else if (F.c.optional_fail)
 		return EFI_NOT_FOUND;
-	if (!memcmp(guid, &rng, sizeof(rng)))
+	else if (!memcmp(guid, &rng, sizeof(rng)))
 		*iface = &fake_rng;
 	else if (!memcmp(guid, &gop, sizeof(gop)))
 		*iface = &fake_gop;
@@ -477,17 +647,79 @@ static EFI_STATUS EFIAPI fake_locate_protocol(EFI_GUID *guid, VOID *reg, VOID **
 	return EFI_SUCCESS;
 }
 
+/* ---- variables: a store, with SecureBoot and SetupMode preset */
+static void ascii_name(const CHAR16 *w, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; w[i] && i + 1 < n; i++)
+		out[i] = (char)w[i];
+	out[i] = 0;
+}
+
+const struct fake_var *fake_var_find(const struct fake_result *r, const char *name,
+				     const EFI_GUID *guid)
+{
+	for (size_t i = 0; i < r->n_var; i++)
+		if (!strcmp(r->var[i].name, name) && !memcmp(&r->var[i].guid, guid, sizeof(*guid)))
+			return &r->var[i];
+	return NULL;
+}
+
+static void var_put(const char *name, const EFI_GUID *guid, UINT32 attr, const void *data,
+		    UINTN size)
+{
+	struct fake_var *v = (struct fake_var *)fake_var_find(F.r, name, guid);
+	if (!v) {
+		assert_true(F.r->n_var < ARRAY_SIZE(F.r->var));
+		v = &F.r->var[F.r->n_var++];
+	}
+	assert_true(size <= sizeof(v->data));
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	v->guid = *guid;
+	v->attr = attr;
+	v->size = size;
+	memcpy(v->data, data, size);
+}
+
 static EFI_STATUS EFIAPI fake_get_variable(CHAR16 *name, EFI_GUID *guid, UINT32 *attr,
 					   UINTN *size, VOID *data)
 {
-	(void)name, (void)guid, (void)attr;
 	not_after_exit("GetVariable");
 	if (F.c.optional_fail)
 		return EFI_NOT_FOUND;
-	if (*size < 1)
+	char a[32];
+	ascii_name(name, a, sizeof(a));
+	const struct fake_var *v = fake_var_find(F.r, a, guid);
+	if (!v)
+		return EFI_NOT_FOUND;
+	if (attr)
+		*attr = v->attr;
+	if (*size < v->size || !data) {
+		*size = v->size;
 		return EFI_BUFFER_TOO_SMALL;
-	*(UINT8 *)data = 0;
-	*size = 1;
+	}
+	memcpy(data, v->data, v->size);
+	*size = v->size;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI fake_set_variable(CHAR16 *name, EFI_GUID *guid, UINT32 attr,
+					   UINTN size, VOID *data)
+{
+	not_after_exit("SetVariable");
+	if (F.c.optional_fail)
+		return EFI_WRITE_PROTECTED;
+	char a[32];
+	ascii_name(name, a, sizeof(a));
+	if (!size) {
+		/* "If ... DataSize is zero, then the variable is deleted." */
+		struct fake_var *v = (struct fake_var *)fake_var_find(F.r, a, guid);
+		if (!v)
+			return EFI_NOT_FOUND;
+		*v = F.r->var[--F.r->n_var];
+		return EFI_SUCCESS;
+	}
+	var_put(a, guid, attr, data, size);
 	return EFI_SUCCESS;
 }
 
@@ -526,10 +758,12 @@ static EFI_BOOT_SERVICES boot_services = {
 	.ExitBootServices = fake_exit_boot_services,
 	.LocateProtocol = fake_locate_protocol,
 	.InstallMultipleProtocolInterfaces = fake_install,
+	.InstallConfigurationTable = fake_install_config_table,
 	.UninstallMultipleProtocolInterfaces = fake_uninstall,
 };
 static EFI_RUNTIME_SERVICES runtime_services = {
 	.GetVariable = fake_get_variable,
+	.SetVariable = fake_set_variable,
 	.ResetSystem = fake_reset_system,
 };
 static uint8_t rsdp[36] = "RSD PTR ";
@@ -627,9 +861,29 @@ void fake_boot(const struct fake_config *c, struct fake_result *r)
 	F.key = 0x1000;
 	memset(r, 0, sizeof(*r));
 	memset(&self_li, 0, sizeof(self_li));
+	if (c->load_options) {
+		size_t n = strlen(c->load_options);
+		assert_true(n < ARRAY_SIZE(F.self_options));
+		for (size_t i = 0; i <= n; i++)
+			F.self_options[i] = (CHAR16)c->load_options[i];
+		self_li.LoadOptions = F.self_options;
+		self_li.LoadOptionsSize = (UINT32)((n + 1) * sizeof(CHAR16));
+	}
+	snprintf(cmdline_allow, sizeof(cmdline_allow), "%s", c->allow ? c->allow : "");
+	split_kernel = c->split_kernel;
+	{
+		EFI_GUID global = EFI_GLOBAL_VARIABLE, loader = EFI_BLI_LOADER_GUID;
+		const UINT32 bs_rt = EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS;
+		UINT8 sb = c->secure_boot, setup = 0;
+		var_put("SecureBoot", &global, bs_rt, &sb, 1);
+		var_put("SetupMode", &global, bs_rt, &setup, 1);
+		if (c->loader_info_set)
+			var_put("LoaderInfo", &loader, bs_rt, L"systemd-boot 252", 34);
+	}
 	fake_setup_header(fake_kernel);
 	for (size_t i = 0; i < FAKE_KERNEL_BODY; i++)
 		fake_kernel[FAKE_KERNEL_SETUP + i] = (uint8_t)(i * 7 + 1);
+	memcpy(fake_kernel_head_apart, fake_kernel, FAKE_KERNEL_SETUP);
 	for (size_t i = 0; i < sizeof(fake_initrd); i++)
 		fake_initrd[i] = (uint8_t)(i * 13 + 5);
 	rng_byte = 0;
@@ -920,12 +1174,14 @@ const size_t efi_fault_count = ARRAY_SIZE(efi_fault_tests);
 
 int main(void)
 {
-	size_t n = efi_fault_count + efi_zero_page_count;
+	size_t n = efi_fault_count + efi_zero_page_count + efi_measure_count;
 	struct CMUnitTest *all = calloc(n, sizeof(*all));
 	if (!all)
 		return 1;
 	memcpy(all, efi_fault_tests, efi_fault_count * sizeof(*all));
 	memcpy(all + efi_fault_count, efi_zero_page_tests, efi_zero_page_count * sizeof(*all));
+	memcpy(all + efi_fault_count + efi_zero_page_count, efi_measure_tests,
+	       efi_measure_count * sizeof(*all));
 	int failed = _cmocka_run_group_tests("bootshim-efi", all, n, NULL, NULL);
 	free(all);
 	return failed ? 1 : 0;

@@ -33,6 +33,14 @@ static void test_tpm2_marshal(void **state)
 	assert_int_equal(tpm2_marshal_pcr_extend_sha256(c, 11, d), 65);
 	assert_memory_equal(c, extend, sizeof(extend));
 	assert_memory_equal(c + 33, d, 32);
+	/* TPM_CC_HierarchyControl: TPM_ST_SESSIONS, 32 bytes, authHandle
+	 * TPM_RH_PLATFORM, the same password session, enable TPM_RH_PLATFORM
+	 * (phEnable, not TPM_RH_PLATFORM_NV 0x4000000d), state NO. */
+	static const uint8_t ph_off[] = { 0x80, 0x02, 0, 0, 0, 32, 0, 0, 0x01, 0x21,
+					  0x40, 0, 0, 0x0c, 0, 0, 0, 9, 0x40, 0, 0, 0x09,
+					  0, 0, 0, 0, 0, 0x40, 0, 0, 0x0c, 0 };
+	assert_int_equal(tpm2_marshal_platform_hierarchy_off(c), sizeof(ph_off));
+	assert_memory_equal(c, ph_off, sizeof(ph_off));
 }
 
 static void test_tpm2_recorded(void **state)
@@ -68,6 +76,34 @@ static void test_tpm2_recorded(void **state)
 	assert_ok(tpm2_parse_response(rsp_startup_again, sizeof(rsp_startup_again), &rc, &err),
 		  &err);
 	assert_int_equal(rc, TPM2_RC_INITIALIZE);
+
+	/* TPM2_HierarchyControl: done; refused with TPM_RC_HIERARCHY on
+	 * handle 1 (0x185) the second time, which counts as done already;
+	 * with a platformAuth set before, TPM_RC_BAD_AUTH on session 1. */
+	bool already = true;
+	assert_ok(tpm2_parse_platform_hierarchy_off(rsp_ph_disable, sizeof(rsp_ph_disable),
+						    &already, &err), &err);
+	assert_false(already);
+	assert_ok(tpm2_parse_platform_hierarchy_off(rsp_ph_disable_again,
+						    sizeof(rsp_ph_disable_again), &already, &err),
+		  &err);
+	assert_true(already);
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(rsp_ph_disable_bad_auth,
+								  sizeof(rsp_ph_disable_bad_auth),
+								  &already, &err),
+				&err, "TPM2_HierarchyControl(TPM_RH_PLATFORM, NO): response code "
+				      "0x9a2 (TPM_RC_BAD_AUTH");
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(rsp_startup_again,
+								  sizeof(rsp_startup_again),
+								  &already, &err),
+				&err, "response code 0x100 (TPM_RC_INITIALIZE");
+	/* The two responses share a shape: each parser takes the other's. */
+	assert_ok(tpm2_parse_pcr_extend(rsp_ph_disable, sizeof(rsp_ph_disable), &err), &err);
+	assert_ok(tpm2_parse_platform_hierarchy_off(rsp_pcr_extend, sizeof(rsp_pcr_extend),
+						    &already, &err), &err);
+	assert_fails_mentioning(tpm2_parse_pcr_extend(rsp_ph_disable_again,
+						      sizeof(rsp_ph_disable_again), &err),
+				&err, "TPM2_PCR_Extend: response code 0x185 (TPM_RC_HIERARCHY");
 
 	/* swtpm's PCR 11 after the recorded extend is pcr_extend's value. */
 	uint8_t pcr[32] = { 0 }, digest[32];
@@ -106,6 +142,23 @@ static void test_tpm2_commands(void **state)
 	assert_int_equal(tpm2_fake_cc(&f, 4), TPM2_CC_PCR_EXTEND);
 	assert_int_equal(f.cmd_len[4], 65);
 	assert_memory_equal(f.cmd[4] + 33, d, 32);
+
+	/* TPM2_HierarchyControl: the marshalled bytes, what each answer means. */
+	const struct fake_rsp ph[] = { FAKE_RSP(rsp_ph_disable), FAKE_RSP(rsp_ph_disable_again),
+				       FAKE_RSP(rsp_ph_disable_bad_auth), { NULL, 0, 1 } };
+	uint8_t c[TPM2_MAX_BUFFER];
+	tpm2_fake_init(&f, ph, ARRAY_SIZE(ph));
+	assert_ok(tpm2_disable_platform_hierarchy(&f.t, &b, &err), &err);
+	assert_false(b);
+	assert_int_equal(f.cmd_len[0], tpm2_marshal_platform_hierarchy_off(c));
+	assert_memory_equal(f.cmd[0], c, f.cmd_len[0]);
+	assert_ok(tpm2_disable_platform_hierarchy(&f.t, &b, &err), &err);
+	assert_true(b);
+	assert_fails_mentioning(tpm2_disable_platform_hierarchy(&f.t, &b, &err), &err,
+				"TPM2_HierarchyControl(TPM_RH_PLATFORM, NO): response code 0x9a2");
+	assert_fails_mentioning(tpm2_disable_platform_hierarchy(&f.t, &b, &err), &err,
+				"submit fails");
+	assert_int_equal(tpm2_fake_cc(&f, 3), TPM2_CC_HIERARCHY_CONTROL);
 
 	/* A transport error is passed on; Startup refused otherwise. */
 	const struct fake_rsp broken[] = { { NULL, 0, 1 }, FAKE_RSP(rsp_pcr_extend_bad_pcr) };
@@ -147,6 +200,74 @@ static void test_tpm2_hostile(void **state)
 			assert_int_equal(tpm2_parse_pcr_extend(b, len, &err), -1);
 		}
 	}
+	/* The same for TPM2_HierarchyControl's success and TPM_RC_HIERARCHY. */
+	bool already;
+	const struct {
+		const uint8_t *rsp;
+		size_t len;
+	} ph[] = { { rsp_ph_disable, sizeof(rsp_ph_disable) },
+		   { rsp_ph_disable_again, sizeof(rsp_ph_disable_again) } };
+	for (size_t i = 0; i < ARRAY_SIZE(ph); i++) {
+		for (size_t len = 0; len < ph[i].len; len++) {
+			memcpy(b, ph[i].rsp, ph[i].len);
+			assert_int_equal(tpm2_parse_platform_hierarchy_off(b, len, &already, &err),
+					 -1);
+			if (len >= 6) {
+				be32(b + 2, (uint32_t)len);
+				assert_int_equal(tpm2_parse_platform_hierarchy_off(b, len, &already,
+										   &err), -1);
+			}
+		}
+	}
+	/* TPM_RC_HIERARCHY: the spec's masking (Part 2, 6.6), and nothing
+	 * after the header. */
+	static const uint32_t hierarchy[] = { 0x085, 0x185, 0x1c5, 0x985 };
+	for (size_t i = 0; i < ARRAY_SIZE(hierarchy); i++) {
+		memcpy(b, rsp_ph_disable_again, 10);
+		be32(b + 6, hierarchy[i]);
+		already = false;
+		assert_ok(tpm2_parse_platform_hierarchy_off(b, 10, &already, &err), &err);
+		assert_true(already);
+	}
+	/* Format zero (bit 7 clear) with the same low bits; format one with
+	 * another error: TPM_RC_VALUE on handle 1 and on parameter 1,
+	 * TPM_RC_AUTH_TYPE, TPM_RC_BAD_AUTH on session 1. */
+	static const uint32_t not_hierarchy[] = { 0x005, 0x105, 0x045, 0x184, 0x1c4, 0x0a4, 0x9a2 };
+	for (size_t i = 0; i < ARRAY_SIZE(not_hierarchy); i++) {
+		memcpy(b, rsp_ph_disable_again, 10);
+		be32(b + 6, not_hierarchy[i]);
+		assert_int_equal(tpm2_parse_platform_hierarchy_off(b, 10, &already, &err), -1);
+		assert_non_null(strstr(err.msg, "response code 0x"));
+	}
+	memcpy(b, rsp_ph_disable_again, 10);
+	b[10] = 0;
+	be32(b + 2, 11);
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(b, 11, &already, &err), &err,
+				"TPM2_HierarchyControl(TPM_RH_PLATFORM, NO): 1 bytes left after");
+	be32(b + 2, 12);
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(b, 11, &already, &err), &err,
+				"responseSize 12, but 11 bytes came");
+	/* Success with the wrong tag, and the sizes inside, named for it. */
+	const size_t pl = sizeof(rsp_ph_disable);
+	memcpy(b, rsp_ph_disable, pl);
+	b[1] = 0x01;
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(b, pl, &already, &err), &err,
+				"TPM2_HierarchyControl(TPM_RH_PLATFORM, NO): response tag 0x8001, "
+				"expected 0x8002");
+	memcpy(b, rsp_ph_disable, pl);
+	be32(b + 10, 0xffffffff);
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(b, pl, &already, &err), &err,
+				"TPM2_HierarchyControl(TPM_RH_PLATFORM, NO): parameterSize "
+				"4294967295 exceeds the 5 bytes left");
+	memcpy(b, rsp_ph_disable, pl);
+	b[14] = 0, b[15] = 4;
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(b, pl, &already, &err), &err,
+				"nonceTPM.size 4 exceeds the 3 bytes left");
+	memcpy(b, rsp_ph_disable, pl);
+	b[17] = 0x80;
+	assert_fails_mentioning(tpm2_parse_platform_hierarchy_off(b, pl, &already, &err), &err,
+				"hmac.size 32768 exceeds the 0 bytes left");
+
 	/* A size field that lies either way. */
 	memcpy(b, rsp_pcr_extend, sizeof(rsp_pcr_extend));
 	be32(b + 2, sizeof(rsp_pcr_extend) + 1);

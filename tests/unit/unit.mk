@@ -21,7 +21,8 @@
 # <fdt.h> is libfdt's own header, not shim/fdt.h.
 
 UNIT_CC ?= gcc
-EFI_UNIT_TESTS := tests/unit/test_efi_fault.c tests/unit/test_efi_zero_page.c
+EFI_UNIT_TESTS := tests/unit/test_efi_fault.c tests/unit/test_efi_zero_page.c \
+	tests/unit/test_efi_measure.c
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -iquote shim -iquote tests/unit
 # shim/fw_cfg.c and shim/efi_memmap.c are not in CORE_HOST_SRCS (only the
@@ -58,7 +59,8 @@ $(HOST)/unit-tests: $(HOST_SHA256_OBJS)
 # host's gnu-efi headers (gnu-efi, x86_64 only) with the x86 core under it.
 EFI_UNIT_CFLAGS := $(UNIT_CFLAGS) -fshort-wchar -DGNU_EFI_USE_MS_ABI \
 	-I/usr/include/efi -I/usr/include/efi/x86_64
-EFI_UNIT_CODE := arch/efi/common.c arch/efi/stub.c arch/x86_64/efi.c shim/boot.c \
+EFI_UNIT_CODE := arch/efi/common.c arch/efi/stub.c arch/efi/tcg2.c arch/efi/bli.c \
+	arch/efi/memattr.c arch/efi/allow.c arch/x86_64/efi.c shim/boot.c \
 	shim/console.c shim/efi_memmap.c shim/linux_x86.c shim/x86_boot.c shim/error.c \
 	shim/fmt.c shim/memmap.c shim/place.c shim/measure_boot.c $(MEASURE_HOST_SRCS)
 $(HOST)/efi-unit-tests: $(HOST_SHA256_OBJS)

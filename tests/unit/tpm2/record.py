@@ -7,9 +7,11 @@ for tests/unit/test_tpm2.c and seeds for tests/fuzz/corpus/tpm2.
 Starts `swtpm socket --tpm2 --flags not-need-init` twice on a fresh state
 directory each time: once as swtpm creates it (libtpms' default banks:
 SHA-1, SHA-256, SHA-384, SHA-512 all active), once after
-`swtpm_setup --tpm2 --pcr-banks sha256` (SHA-256 alone active). The
-commands are built here independently of the shim (struct.pack), and
-each PCR extend is checked against hashlib and TPM2_PCR_Read."""
+`swtpm_setup --tpm2 --pcr-banks sha256` (SHA-256 alone active), and a
+third time for a platform hierarchy with an authorisation value. The
+commands are built here independently of the shim (struct.pack); each
+PCR extend is checked against hashlib and TPM2_PCR_Read, and each
+TPM2_HierarchyControl against TPM2_GetCapability(TPM_PT_STARTUP_CLEAR)."""
 import hashlib
 import os
 import socket
@@ -22,6 +24,10 @@ import time
 ST_NO_SESSIONS, ST_SESSIONS = 0x8001, 0x8002
 TPM_RS_PW = 0x40000009
 ALG_SHA256 = 0x000B
+TPM_RH_PLATFORM = 0x4000000C
+TPM_CAP_TPM_PROPERTIES, TPM_PT_STARTUP_CLEAR = 6, 0x201
+# TPMA_STARTUP_CLEAR (Part 2, 8.7): bit 0 phEnable, bit 3 phEnableNV.
+PH_ENABLE, PH_ENABLE_NV = 1 << 0, 1 << 3
 
 
 def cmd(tag, cc, body):
@@ -32,10 +38,37 @@ STARTUP_CLEAR = cmd(ST_NO_SESSIONS, 0x144, struct.pack(">H", 0))
 GETCAP_PCRS = cmd(ST_NO_SESSIONS, 0x17A, struct.pack(">III", 5, 0, 1))
 
 
+def password(pw=b""):
+    """A password session's TPMS_AUTH_COMMAND, with its size before it."""
+    auth = struct.pack(">IHBH", TPM_RS_PW, 0, 0, len(pw)) + pw
+    return struct.pack(">I", len(auth)) + auth
+
+
 def pcr_extend(pcr, digest):
-    auth = struct.pack(">IHBH", TPM_RS_PW, 0, 0, 0)
-    body = struct.pack(">II", pcr, len(auth)) + auth + struct.pack(">IH", 1, ALG_SHA256) + digest
+    body = struct.pack(">I", pcr) + password() + struct.pack(">IH", 1, ALG_SHA256) + digest
     return cmd(ST_SESSIONS, 0x182, body)
+
+
+# TPM2_HierarchyControl(authHandle TPM_RH_PLATFORM, enable TPM_RH_PLATFORM,
+# state NO) with the empty platformAuth (Part 3, 24.8).
+PH_OFF = cmd(ST_SESSIONS, 0x121, struct.pack(">I", TPM_RH_PLATFORM) + password() +
+             struct.pack(">IB", TPM_RH_PLATFORM, 0))
+GETCAP_STARTUP_CLEAR = cmd(ST_NO_SESSIONS, 0x17A,
+                           struct.pack(">III", TPM_CAP_TPM_PROPERTIES, TPM_PT_STARTUP_CLEAR, 1))
+
+
+def change_platform_auth(new):
+    """TPM2_HierarchyChangeAuth(TPM_RH_PLATFORM, newAuth) (Part 3, 24.10)."""
+    body = struct.pack(">I", TPM_RH_PLATFORM) + password() + struct.pack(">H", len(new)) + new
+    return cmd(ST_SESSIONS, 0x129, body)
+
+
+def startup_clear_flags(rsp):
+    """TPMA_STARTUP_CLEAR from a TPM2_GetCapability(TPM_PT_STARTUP_CLEAR)
+    response: header, moreData, capability, count 1, property, value."""
+    tag, size, rc, more, cap, count, prop, value = struct.unpack(">HIIBIIII", rsp)
+    assert (rc, cap, count, prop) == (0, TPM_CAP_TPM_PROPERTIES, 1, TPM_PT_STARTUP_CLEAR), rsp
+    return value
 
 
 def pcr_read_sha256(pcr):
@@ -104,6 +137,14 @@ def main():
                           "TPM2_PCR_Read(SHA-256 PCR 11) after that extend: the value ends it"))
         out.append(carray("rsp_pcr_extend_bad_pcr", t.send(pcr_extend(30, digest)),
                           "TPM2_PCR_Extend(30, ...): no PCR 30"))
+        flags = startup_clear_flags(t.send(GETCAP_STARTUP_CLEAR))
+        assert flags & PH_ENABLE and flags & PH_ENABLE_NV, hex(flags)
+        out.append(carray("rsp_ph_disable", t.send(PH_OFF),
+                          "TPM2_HierarchyControl(TPM_RH_PLATFORM, enable TPM_RH_PLATFORM, NO)"))
+        flags = startup_clear_flags(t.send(GETCAP_STARTUP_CLEAR))
+        assert not flags & PH_ENABLE and flags & PH_ENABLE_NV, hex(flags)
+        out.append(carray("rsp_ph_disable_again", t.send(PH_OFF),
+                          "The same a second time: phEnable is clear (phEnableNV still set)"))
         t.close()
     with tempfile.TemporaryDirectory() as d:
         subprocess.run(["swtpm_setup", "--tpm2", "--tpmstate", d, "--pcr-banks", "sha256",
@@ -112,6 +153,16 @@ def main():
         t.send(STARTUP_CLEAR)
         out.append(carray("rsp_getcap_sha256_only", t.send(GETCAP_PCRS),
                           "TPM2_GetCapability(TPM_CAP_PCRS) after swtpm_setup --pcr-banks sha256"))
+        t.close()
+    with tempfile.TemporaryDirectory() as d:
+        t = Swtpm(d)
+        t.send(STARTUP_CLEAR)
+        rsp = t.send(change_platform_auth(b"bootshim"))
+        assert rsp[6:10] == bytes(4), rsp
+        out.append(carray("rsp_ph_disable_bad_auth", t.send(PH_OFF),
+                          "TPM2_HierarchyControl as above, platformAuth set to \"bootshim\" "
+                          "before"))
+        assert startup_clear_flags(t.send(GETCAP_STARTUP_CLEAR)) & PH_ENABLE
         t.close()
     sys.stdout.write("\n".join(out))
 
