@@ -27,7 +27,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
 	-iquote shim -iquote tests/unit -iquote tests/fuzz
 FUZZ_TARGETS := x86_header arm64_image pvh e820 place fdt table_loader efi_memmap tpm2 \
-	shim_image fwlog
+	shim_image fwlog smbios
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
@@ -43,6 +43,9 @@ $(O)/fuzz/fuzz_fdt: $(FUZZ_EXTRA_fdt) | $(O)/.deps-build
 # tests/unit/test_fw_cfg.c's test_loader_bug_* tests make (see the source).
 FUZZ_EXTRA_table_loader := shim/fw_cfg.c
 $(O)/fuzz/fuzz_table_loader: $(FUZZ_EXTRA_table_loader)
+# fuzz_smbios: shim.rom's SMBIOS entry point from QEMU's files (fw_cfg.c).
+FUZZ_EXTRA_smbios := shim/fw_cfg.c
+$(O)/fuzz/fuzz_smbios: $(FUZZ_EXTRA_smbios)
 # fuzz_efi_memmap: shim/efi_memmap.c is not in CORE_HOST_SRCS either.
 FUZZ_EXTRA_efi_memmap := shim/efi_memmap.c
 $(O)/fuzz/fuzz_efi_memmap: $(FUZZ_EXTRA_efi_memmap)
