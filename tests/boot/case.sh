@@ -243,6 +243,12 @@ modules=
 if [ -n "$disk" ]; then
 	transport="virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci"
 	[[ $machine == ,microvm* ]] && transport=virtio_mmio
+	if [ "$transport" = virtio_mmio ] && [ ! -f "$kernel.modules/virtio_mmio.ko" ] &&
+		grep -q '^CONFIG_VIRTIO_MMIO=m' "$kernel.config" 2>/dev/null; then
+		echo "FAIL $name: --disk on microvm needs $kernel.modules/virtio_mmio.ko (fetched" \
+			"by scripts/fetch-kernel.sh since issue 11: delete $kernel to fetch it again)"
+		exit 1
+	fi
 	for m in virtio_ring virtio $transport virtio_blk; do
 		[ -f "$kernel.modules/$m.ko" ] && modules="$modules $kernel.modules/$m.ko"
 	done
