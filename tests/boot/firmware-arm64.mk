@@ -28,7 +28,3 @@ $(eval $(call boot_case,rom-el3-reboot,$(ROM) --kernel $(ARM_CLOUD) --mem 512M -
 	--machine secure=on --cmdline 'console=ttyAMA0 panic=-1 bootshim.test.reboot=1' \
 	--expect-reboot --expect-console 'bootshim-guest: rebooting' \
 	--expect-console 'reboot: Restarting system'))
-# The embedded DTB (DTB=) is patched like QEMU's: copied to the base of RAM first.
-$(eval $(call boot_case,rom-el3-embedded-dtb,$(ROM) --kernel $(ARM_CLOUD) --mem 512M --smp 2 \
-	--machine secure=on --embed-dtb --expect-console 'Machine model: bootshim embedded DTB' \
-	--expect-console 'bootshim: EL3: PSCI 1.1 for 2 CPUs'))
