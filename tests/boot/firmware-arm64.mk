@@ -28,3 +28,14 @@ $(eval $(call boot_case,rom-el3-reboot,$(ROM) --kernel $(ARM_CLOUD) --mem 512M -
 	--machine secure=on --cmdline 'console=ttyAMA0 panic=-1 bootshim.test.reboot=1' \
 	--expect-reboot --expect-console 'bootshim-guest: rebooting' \
 	--expect-console 'reboot: Restarting system'))
+
+# A CPU the firmware cannot identify (QEMU's DTB, cpu@1's reg made one
+# byte, given with -dtb): named on the UART, and the machine stops.
+$(TESTS)/el3-bad-cpu-reg.dtb:
+	@mkdir -p $(@D)
+	qemu-system-aarch64 -M virt,secure=on,dumpdtb=$@ -cpu max -smp 2 -m 1G -display none \
+		>/dev/null 2>&1
+	fdtput -t s $@ /cpus/cpu@1 reg ''
+boot-rom-el3-bad-cpu-reg: $(TESTS)/el3-bad-cpu-reg.dtb
+$(eval $(call neg,rom-el3-bad-cpu-reg,$(ROM) --kernel $(ARM_CLOUD) --smp 2 --machine secure=on \
+	--qemu-arg -dtb --qemu-arg $(TESTS)/el3-bad-cpu-reg.dtb,dtb: /cpus/cpu@1: reg is 1 bytes$(comma) not an MPIDR of 1 cells))
