@@ -1,12 +1,13 @@
 /* At EL3 the shim is the secure firmware, and a GIC with security
  * extensions starts with every interrupt in the secure Group 0, invisible
  * to a non-secure kernel. Put them all in non-secure Group 1, as firmware
- * does (boot-wrapper-aarch64's gic.c, gic-v3.c), for this (the boot) CPU
- * and the shared distributor. */
+ * does (boot-wrapper-aarch64's gic.c, gic-v3.c), for the shared
+ * distributor and the boot CPU, then for each CPU PSCI starts. */
 #include "../../shim/error.h"
 #include "../../shim/fdt.h"
 #include "aarch64.h"
 #include "cpu.h"
+#include "psci.h"
 
 #include <libfdt.h>
 
@@ -138,5 +139,5 @@ int gic_nonsecure_init(const void *fdt, struct error *e)
 		w32(gic.gicd + GICD_IGROUPR + 4 * i, ~0u);
 	uint64_t mpidr;
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-	return gic_cpu_init(mpidr & 0xff00ffffffull, e);
+	return gic_cpu_init(mpidr & MPIDR_AFF_MASK, e);
 }

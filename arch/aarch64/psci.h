@@ -127,7 +127,6 @@ _Static_assert(sizeof(struct smc_frame) == 256, "psci_entry.S's SMC_FRAME");
 /* psci_rt.c: from rom.c, before the MMU is on: the CPUs, RAM and power
  * controls from the DTB (patched in place to describe the firmware:
  * dt_add_psci), the boot CPU's runtime stack and vectors. 0 or -1. */
-struct platform;
 int psci_init(void *fdt, uint64_t *dtb_size, uint64_t room, struct error *e);
 /* psci_entry.S -> psci_rt.c: an SMC from a lower EL; a released CPU. */
 void psci_smc(struct smc_frame *f);

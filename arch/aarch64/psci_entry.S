@@ -7,6 +7,7 @@
 /* ESR_EL3.EC of an SMC from AArch64 (lower ELs are AArch64 only:
  * SCR_EL3.RW). */
 #define ESR_EC_SHIFT 26
+#define ESR_EC_MASK 0x3f
 #define ESR_EC_SMC64 0x17
 #define SMC_FRAME 256		/* struct smc_frame */
 #define VECTOR_LOWER_SYNC 8	/* lower EL, AArch64, synchronous */
@@ -53,7 +54,7 @@ smc_entry:
 	str	x30, [sp, #240]
 	mrs	x0, esr_el3
 	lsr	x0, x0, #ESR_EC_SHIFT
-	and	x0, x0, #0x3f
+	and	x0, x0, #ESR_EC_MASK
 	cmp	x0, #ESR_EC_SMC64
 	b.eq	1f
 	/* Not an SMC (a trapped instruction, an abort): reported as fatal. */
