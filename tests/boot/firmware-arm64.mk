@@ -16,8 +16,9 @@ $(eval $(call boot_case,rom-el3-psci-gicv2,$(ROM) --kernel $(ARM_CLOUD) --mem 51
 $(eval $(call boot_case,rom-el3-psci-gicv3-d13,$(ROM) --kernel $(D13_ARM_CLOUD) --mem 512M \
 	--machine secure=on$(comma)gic-version=3 $(EL3_HOTPLUG) \
 	--expect-console 'GICv3: CPU3: found redistributor 3 '))
-# Non-secure EL2 (virtualization=on): KVM-capable on every CPU.
-$(eval $(call boot_case,rom-el3-el2-psci-gicv3,$(ROM) --kernel $(ARM_GENERIC) --mem 1G \
+# Non-secure EL2 (virtualization=on): KVM-capable on every CPU; Debian 12
+# cloud, Debian 13 generic.
+$(eval $(call boot_case,rom-el3-el2-psci-gicv3,$(ROM) --kernel $(ARM_CLOUD) --mem 1G \
 	--machine secure=on$(comma)virtualization=on$(comma)gic-version=3 $(EL3_HOTPLUG)))
 $(eval $(call boot_case,rom-el3-el2-psci-gicv2-d13,$(ROM) --kernel $(D13_ARM_GENERIC) --mem 1G \
 	--machine secure=on$(comma)virtualization=on$(comma)gic-version=2 $(EL3_HOTPLUG)))
