@@ -207,7 +207,7 @@ ARCH_SRCS_x86_64 += arch/x86_64/tpm.c
 PVH_SRCS += arch/x86_64/fwlog.c
 IMG_SRCS := arch/aarch64/img_entry.S arch/aarch64/img.c
 ROM_SRCS_aarch64 := arch/aarch64/rom_entry.S arch/aarch64/rom.c arch/aarch64/mmu.c arch/aarch64/gic.c \
-	arch/aarch64/el3.c
+	arch/aarch64/el3.c arch/aarch64/psci.c arch/aarch64/psci_rt.c arch/aarch64/psci_entry.S
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_$(ARCH)) $(ARCH_SRCS_$(ARCH)))

@@ -1,4 +1,5 @@
 #include "fdt.h"
+#include "fmt.h"
 
 #include <libfdt.h>
 
@@ -481,5 +482,201 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 	if (err)
 		return fail(e, "dtb", "patching %s: %s (buffer %llu bytes)", what, fdt_strerror(err),
 			    (unsigned long long)size);
+	return 0;
+}
+
+/* ------------------------------------------- shim.rom at EL3: PSCI */
+
+/* A /cpus child's MPIDR: reg with /cpus's #address-cells (1 or 2). */
+static int cpu_mpidr(const void *fdt, int cpus, int node, uint64_t *mpidr, struct error *e)
+{
+	int ac, len;
+	if (cells(fdt, cpus, "#address-cells", 2, e, &ac))
+		return -1;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (ac < 1 || !reg || len < ac * 4)
+		return fail(e, "dtb", "/cpus/%s: reg is %d bytes, not an MPIDR of %d cells",
+			    node_name(fdt, node), reg ? len : 0, ac);
+	*mpidr = read_cells(reg, ac);
+	return 0;
+}
+
+static bool is_cpu(const void *fdt, int node)
+{
+	int len;
+	const char *t = fdt_getprop(fdt, node, "device_type", &len);
+	return t && len == 4 && !memcmp(t, "cpu", 4);
+}
+
+int dt_cpus(const void *fdt, uint64_t *mpidr, size_t max, size_t *n, struct error *e)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	*n = 0;
+	if (cpus < 0)
+		return fail(e, "dtb", "no /cpus node");
+	fdt_for_each_subnode(node, fdt, cpus) {
+		uint64_t m;
+		if (!is_cpu(fdt, node))
+			continue;
+		if (cpu_mpidr(fdt, cpus, node, &m, e))
+			return -1;
+		if (*n < max)
+			mpidr[*n] = m;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* Node names of what dt_add_psci adds. */
+#define PSCI_NODE "psci"
+#define FW_RESERVED_NAME "bootshim-el3"
+static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
+
+static int add_psci_node(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/" PSCI_NODE);
+	if (node == -FDT_ERR_NOTFOUND)
+		node = fdt_add_subnode(fdt, 0, PSCI_NODE);
+	if (node < 0)
+		return node;
+	int err = fdt_setprop(fdt, node, "compatible", psci_compat, sizeof(psci_compat));
+	if (!err)
+		err = fdt_setprop_string(fdt, node, "method", "smc");
+	/* PSCI 0.1's own function IDs, if some earlier DTB had them: the
+	 * 0.2+ IDs are fixed, and these would be taken instead. */
+	static const char *const old[] = { "cpu_suspend", "cpu_off", "cpu_on", "migrate" };
+	for (size_t i = 0; !err && i < ARRAY_SIZE(old); i++) {
+		err = fdt_delprop(fdt, node, old[i]);
+		if (err == -FDT_ERR_NOTFOUND)
+			err = 0;
+	}
+	return err;
+}
+
+static int set_enable_methods(void *fdt, const uint64_t *psci_cpus, size_t n, struct error *e)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	if (cpus < 0)
+		return fail(e, "dtb", "no /cpus node");
+	fdt_for_each_subnode(node, fdt, cpus) {
+		uint64_t m;
+		if (!is_cpu(fdt, node))
+			continue;
+		if (cpu_mpidr(fdt, cpus, node, &m, e))
+			return -1;
+		bool ours = false;
+		for (size_t i = 0; i < n && !ours; i++)
+			ours = psci_cpus[i] == m;
+		if (!ours)
+			continue;
+		/* Setting a property may move the nodes after it: node stays
+		 * valid (its offset is before the change). */
+		int err = fdt_setprop_string(fdt, node, "enable-method", "psci");
+		if (!err) {
+			err = fdt_delprop(fdt, node, "cpu-release-addr");
+			if (err == -FDT_ERR_NOTFOUND)
+				err = 0;
+		}
+		if (err)
+			return fail(e, "dtb", "/cpus/%s: enable-method: %s", node_name(fdt, node),
+				    fdt_strerror(err));
+	}
+	return 0;
+}
+
+/* /reserved-memory/bootshim-el3@<base> { reg = <base size>; no-map; } */
+static int add_fw_reserved(void *fdt, uint64_t base, uint64_t size, struct error *e)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	int rsv = fdt_path_offset(fdt, "/reserved-memory"), err = 0;
+	if (rsv == -FDT_ERR_NOTFOUND) {
+		rsv = fdt_add_subnode(fdt, 0, "reserved-memory");
+		if (rsv >= 0)
+			err = fdt_setprop_u32(fdt, rsv, "#address-cells", (uint32_t)ac);
+		if (rsv >= 0 && !err)
+			err = fdt_setprop_u32(fdt, rsv, "#size-cells", (uint32_t)sc);
+		/* An empty ranges: the reserved-memory binding requires it. */
+		if (rsv >= 0 && !err)
+			err = fdt_setprop(fdt, rsv, "ranges", NULL, 0);
+	} else if (rsv >= 0) {
+		if (cells(fdt, rsv, "#address-cells", ac, e, &ac) ||
+		    cells(fdt, rsv, "#size-cells", sc, e, &sc))
+			return -1;
+	}
+	if (rsv < 0 || err)
+		return fail(e, "dtb", "/reserved-memory: %s", fdt_strerror(rsv < 0 ? rsv : err));
+	if (ac < 1 || sc < 1 || (ac == 1 && (base >> 32)) || (sc == 1 && (size >> 32)))
+		return fail(e, "dtb", "/reserved-memory: 0x%llx+0x%llx does not fit #address-cells "
+			    "%d, #size-cells %d", (unsigned long long)base,
+			    (unsigned long long)size, ac, sc);
+	char name[48];
+	fmt_snprintf(name, sizeof(name), FW_RESERVED_NAME "@%llx", (unsigned long long)base);
+	int node = fdt_subnode_offset(fdt, rsv, name);
+	if (node == -FDT_ERR_NOTFOUND)
+		node = fdt_add_subnode(fdt, rsv, name);
+	fdt32_t reg[4];
+	int k = 0;
+	if (ac == 2)
+		reg[k++] = cpu_to_fdt32((uint32_t)(base >> 32));
+	reg[k++] = cpu_to_fdt32((uint32_t)base);
+	if (sc == 2)
+		reg[k++] = cpu_to_fdt32((uint32_t)(size >> 32));
+	reg[k++] = cpu_to_fdt32((uint32_t)size);
+	err = node < 0 ? node : fdt_setprop(fdt, node, "reg", reg, k * 4);
+	if (!err)
+		err = fdt_setprop(fdt, node, "no-map", NULL, 0);
+	if (err)
+		return fail(e, "dtb", "/reserved-memory/%s: %s", name, fdt_strerror(err));
+	return 0;
+}
+
+int dt_add_psci(void *fdt, uint64_t bufsize, const uint64_t *psci_cpus, size_t n,
+		uint64_t fw_base, uint64_t fw_size, struct error *e)
+{
+	if (bufsize > DT_MAX_SIZE)
+		bufsize = DT_MAX_SIZE;
+	int err = fdt_open_into(fdt, fdt, (int)bufsize);
+	if (!err)
+		err = add_psci_node(fdt);
+	if (err)
+		return fail(e, "dtb", "adding /psci: %s (buffer %llu bytes)", fdt_strerror(err),
+			    (unsigned long long)bufsize);
+	if (set_enable_methods(fdt, psci_cpus, n, e) || add_fw_reserved(fdt, fw_base, fw_size, e))
+		return -1;
+	err = fdt_pack(fdt);
+	if (!err)
+		err = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (err)
+		return fail(e, "dtb", "after adding /psci: %s", fdt_strerror(err));
+	return 0;
+}
+
+int dt_gpio_line(const void *fdt, const char *compat, uint64_t *pl061, uint32_t *pin,
+		 struct error *e)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, compat), len;
+	if (node == -FDT_ERR_NOTFOUND)
+		return 1;
+	if (node < 0)
+		return fail(e, "dtb", "looking for %s: %s", compat, fdt_strerror(node));
+	/* gpios = <&controller pin flags>: QEMU's PL061 has #gpio-cells 2. */
+	const fdt32_t *g = fdt_getprop(fdt, node, "gpios", &len);
+	if (!g || len != 12)
+		return fail(e, "dtb", "%s: gpios is %d bytes, not <phandle pin flags>",
+			    node_name(fdt, node), g ? len : 0);
+	int ctl = fdt_node_offset_by_phandle(fdt, fdt32_ld(g));
+	if (ctl < 0 || fdt_node_check_compatible(fdt, ctl, "arm,pl061"))
+		return fail(e, "dtb", "%s: gpios phandle 0x%x is not an arm,pl061",
+			    node_name(fdt, node), fdt32_ld(g));
+	int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, ctl));
+	const fdt32_t *reg = fdt_getprop(fdt, ctl, "reg", &len);
+	if (ac < 1 || ac > 2 || !reg || len < ac * 4)
+		return fail(e, "dtb", "%s: no reg to read", node_name(fdt, ctl));
+	/* A PL061 has 8 lines. */
+	if (fdt32_ld(g + 1) > 7)
+		return fail(e, "dtb", "%s: gpio pin %u of a PL061 (0-7)", node_name(fdt, node),
+			    fdt32_ld(g + 1));
+	*pl061 = read_cells(reg, ac);
+	*pin = fdt32_ld(g + 1);
 	return 0;
 }

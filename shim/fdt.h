@@ -73,4 +73,28 @@ int dt_update_uefi_mmap(void *fdt, const struct dt_chosen *c, struct error *e);
 /* Bytes dt_patch may need for `orig` and this /chosen content. */
 uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c);
 
+/* ---- shim.rom as the EL3 firmware (arch/aarch64/psci_rt.c) ---- */
+
+/* The MPIDRs (reg) of the /cpus children whose device_type is "cpu", at
+ * most max of them: *n is how many the DTB has (more than max: the rest
+ * are not listed). -1 on a reg that cannot be read. */
+int dt_cpus(const void *fdt, uint64_t *mpidr, size_t max, size_t *n, struct error *e);
+
+/* Describe the firmware to the kernel, in place in fdt (opened into
+ * bufsize bytes, packed again after): /psci (compatible "arm,psci-1.0",
+ * "arm,psci-0.2", method "smc"); enable-method "psci" on each CPU whose
+ * MPIDR is in psci_cpus (a spin-table's cpu-release-addr removed); and
+ * [fw_base, fw_base+fw_size) as a no-map /reserved-memory child. Running
+ * it again on its own output changes nothing. */
+int dt_add_psci(void *fdt, uint64_t bufsize, const uint64_t *psci_cpus, size_t n,
+		uint64_t fw_base, uint64_t fw_size, struct error *e);
+
+/* The GPIO line of the first node compatible with `compat` (QEMU virt,
+ * secure=on: "gpio-poweroff" and "gpio-restart" on the secure PL061,
+ * enabled for the secure world by secure-status): the PL061's registers
+ * and the pin. 0: found; 1: no such node; -1: a node that does not lead
+ * to an "arm,pl061" (e names what). */
+int dt_gpio_line(const void *fdt, const char *compat, uint64_t *pl061, uint32_t *pin,
+		 struct error *e);
+
 #endif

@@ -54,8 +54,9 @@
 #define PMUVER_IMP_DEF 0xf
 #define PMSVER_V1P4 5
 
-/* SCR_EL3: NS (lower ELs non-secure), RES1 bits 4-5, SMD (no SMC: there is
- * no secure monitor behind the shim), RW (lower ELs AArch64). */
+/* SCR_EL3: NS (lower ELs non-secure), RES1 bits 4-5, RW (lower ELs
+ * AArch64). SMD stays clear: SMC is how the kernel calls the shim's PSCI
+ * (psci.h). */
 #define SCR_EL3_NS BIT(0)
 #define SCR_EL3_RES1 (BIT(4) | BIT(5))
 #define SCR_EL3_SMD BIT(7)
@@ -72,7 +73,7 @@
 #define SCR_EL3_TCR2EN BIT(43)
 #define SCR_EL3_PIEN BIT(45)
 #define SCR_EL3_FGTEN2 BIT(59)
-#define SCR_EL3_BASE (SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_SMD | SCR_EL3_RW)
+#define SCR_EL3_BASE (SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_RW)
 
 #define CPTR_EL3_EZ BIT(8)
 #define CPTR_EL3_TFP BIT(10)
@@ -107,6 +108,10 @@
 /* SPSR for ERET into EL2h / EL1h with DAIF masked. */
 #define SPSR_EL2H 0x3c9
 #define SPSR_EL1H 0x3c5
+
+/* Semihosting SYS_EXIT, with ADP_Stopped_ApplicationExit and a status. */
+#define SEMIHOST_SYS_EXIT 0x18
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 /* Image header flags: little-endian, 4 KiB pages, placement anywhere. */
 #define IMAGE_FLAGS ((1 << 1) | (1 << 3))

@@ -4,6 +4,7 @@
 #include "../../shim/arch.h"
 #include "../../shim/boot.h"
 #include "../../shim/console.h"
+#include "aarch64.h"
 #include "cpu.h"
 #include "dcache.h"
 
@@ -12,8 +13,6 @@
 #define PL011_FR_TXFF (1 << 5)
 
 #define PSCI_SYSTEM_OFF 0x84000008
-#define SEMIHOST_SYS_EXIT 0x18
-#define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 static volatile uint32_t *uart;	/* NULL until the DTB named one */
 static char psci;		/* 'h', 's' or 0 */

@@ -4,6 +4,7 @@
 
 #include "../../shim/memmap.h"
 #include "../../shim/payload.h"
+#include "el3.h"
 
 struct platform;
 
@@ -56,8 +57,15 @@ struct tpm_firmware {
 };
 void aarch64_measure_init(struct platform *pf, const struct tpm_firmware *fw);
 
-/* gic.c (shim.rom at EL3): every interrupt to non-secure group 1. */
+/* gic.c (shim.rom at EL3): every interrupt to non-secure group 1, for
+ * the distributor and the boot CPU; then for each CPU PSCI starts, its
+ * own banked registers or redistributor (found by its MPIDR). */
 int gic_nonsecure_init(const void *fdt, struct error *e);
+int gic_cpu_init(uint64_t mpidr, struct error *e);
+
+/* rom.c: the EL3 set-up booting.rst asks for (el3.c's values), on the
+ * calling CPU: the boot CPU first, each CPU PSCI starts again. */
+struct el3_state el3_cpu_setup(void);
 
 /* img.c, rom.c: the C entries, from img_entry.S and rom_entry.S. */
 __attribute__((noreturn)) void img_main(uint64_t dtb, uint64_t ticks, uint64_t el);

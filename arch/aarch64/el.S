@@ -14,6 +14,7 @@ cpu_setup:
 	adr	x1, vectors_el3
 	msr	vbar_el3, x1
 	isb
+	msr	tpidr_el3, xzr		/* no runtime EL3 stack (psci_rt.c sets one) */
 	b	1f
 2:	cmp	x0, #2
 	b.ne	3f
@@ -36,7 +37,8 @@ cpu_setup:
  * D-cache off; the caller has cleaned everything the kernel reads to the
  * point of coherency. Nothing touches memory once the MMU is off: the
  * stack may hold lines newer than RAM. From EL3 the kernel is entered by
- * ERET at non-secure EL2 (if the CPU has EL2) or EL1. */
+ * ERET at non-secure EL2 (if the CPU has EL2) or EL1, with SP_EL3 at
+ * TPIDR_EL3 when that is set (shim.rom's runtime stack). */
 	.globl jump_to_kernel
 jump_to_kernel:
 	mov	x9, x0
@@ -85,6 +87,13 @@ jump_to_kernel:
 	mov	x13, #SPSR_EL2H
 4:	msr	spsr_el3, x13
 	msr	elr_el3, x9
+	/* shim.rom stays the EL3 firmware (PSCI): SMCs from the kernel run
+	 * on the boot CPU's runtime stack in reserved RAM, not on this one,
+	 * whose cache lines may be newer than RAM. */
+	mrs	x12, tpidr_el3
+	cbz	x12, 5f
+	mov	sp, x12
+5:
 	mov	x0, x10
 	mov	x1, xzr
 	mov	x2, xzr

@@ -8,6 +8,7 @@
 #include "aarch64.h"
 #include "cpu.h"
 #include "el3.h"
+#include "psci.h"
 
 /* QEMU virt: RAM at 1 GiB, where -bios boots find the DTB; the PL011 used
  * only to report that no DTB exists at all. */
@@ -20,9 +21,11 @@ extern const uint8_t __shim_flash_start[], __shim_flash_end[];
 
 /* The TCG event log the shim keeps as the firmware: in its own RAM,
  * reserved in the DTB the kernel gets. 64 KiB holds hundreds of SHA-256
- * events; the shim writes at most six. */
+ * events; the shim writes at most six. Its own section, after the EL3
+ * firmware's no-map reservation (linker/aarch64-rom.ld): the kernel reads
+ * the log through its linear map. */
 #define TPM_LOG_SIZE KiB(64)
-static uint8_t tpm_log_area[TPM_LOG_SIZE] __attribute__((aligned(4096)));
+static uint8_t tpm_log_area[TPM_LOG_SIZE] __attribute__((aligned(4096), section(".tpm_log")));
 
 /* System registers by encoding, for those older assemblers do not name. */
 #define SYSREG_READ(enc) ({ uint64_t v_; __asm__ volatile("mrs %0, " enc : "=r"(v_)); v_; })
@@ -63,8 +66,9 @@ static struct aa64_id read_id_regs(void)
 /* What booting.rst asks of the firmware before a kernel runs below EL3
  * (el3.c has the values and the quotes), before anything else: from here
  * on, code may use FP/SIMD (Debian's libfdt.a), which CPTR_EL3 allows.
- * Returns the registers as read back. */
-static struct el3_state el3_setup(void)
+ * Returns the registers as read back. Every CPU PSCI starts runs it too
+ * (psci_rt.c). */
+struct el3_state el3_cpu_setup(void)
 {
 	struct aa64_id id = read_id_regs();
 	struct el3_config c = el3_config(&id);
@@ -130,7 +134,7 @@ void rom_main(uint64_t ticks, uint64_t el)
 	struct payload pl;
 	struct el3_state el3 = { 0 };
 	if (el == 3)
-		el3 = el3_setup();
+		el3 = el3_cpu_setup();
 	payload_get(&pl);
 
 	const void *fdt = (const void *)(uintptr_t)VIRT_RAM_BASE;
@@ -165,6 +169,17 @@ void rom_main(uint64_t ticks, uint64_t el)
 	 * controller to the non-secure world the kernel will run in. */
 	if (el == 3 && gic_nonsecure_init(fdt, &err))
 		fatal(&err);
+	if (el == 3) {
+		/* The shim stays as the EL3 firmware: PSCI for the kernel,
+		 * described in the DTB, patched in place at the base of RAM
+		 * (2 MiB below the shim's own RAM: booting.rst's DTB limit). */
+		void *rw = (void *)(uintptr_t)VIRT_RAM_BASE;
+		if (fdt != rw)
+			memmove(rw, fdt, dtb_size);
+		fdt = rw;
+		if (psci_init(rw, &dtb_size, DT_MAX_SIZE, &err))
+			fatal(&err);
+	}
 	pf.dtb = fdt;
 	pf.dtb_size = dtb_size;
 	if (dt_memory(fdt, &pf.mem, &err))

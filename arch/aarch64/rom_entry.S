@@ -11,11 +11,18 @@ _start:
 	mrs	x21, CurrentEL
 	lsr	x21, x21, #2
 
-	/* Only the boot CPU (affinity 0.0.0) goes on; others (EL3 entry
-	 * only: otherwise PSCI keeps them off) are parked: see README. */
+	/* Only the boot CPU (affinity 0.0.0) goes on. The others start here
+	 * only at EL3 (otherwise QEMU's PSCI holds them): with the
+	 * exception vectors set, they wait in the hold pen for PSCI CPU_ON
+	 * (psci_entry.S). */
 	mrs	x0, mpidr_el1
 	and	x0, x0, #0xffffff
 	cbz	x0, 2f
+	cmp	x21, #3
+	b.ne	3f
+	mov	x0, x21
+	bl	cpu_setup
+	b	psci_secondary
 3:	wfi
 	b	3b
 

@@ -37,7 +37,10 @@ exc_el\el:
 	.endm
 
 	.text
-	.globl vectors_el1, vectors_el2, vectors_el3
+	/* exc_el3: also the target of shim.rom's runtime EL3 vectors
+	 * (psci_entry.S) for everything but an SMC. */
+	.globl vectors_el1, vectors_el2, vectors_el3, exc_el3
+	.hidden exc_el3
 	/* Hidden: PC-relative references to them must stay valid in the UEFI
 	 * build, which is a shared object. */
 	.hidden vectors_el1, vectors_el2, vectors_el3

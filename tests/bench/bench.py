@@ -13,6 +13,8 @@ time and bytes copied.
   aarch64: shim.img, shim.rom (-bios)  vs  QEMU -kernel/-initrd/-append
                                        vs  U-Boot booti of the same Image and initrd
            shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
+           shim.rom under -M virt,secure=on -smp 4: the shim stays as the EL3
+           PSCI firmware and starts the other three CPUs (issue 11)
   both:    shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
            boot), where they measure the payload: what measuring costs
 
@@ -181,6 +183,10 @@ def microvm_ways(a, q, cmdline):
         "QEMU -kernel/-initrd/-append on microvm (qboot)": (q + MICROVM + [
             "-bios", QBOOT, "-kernel", a.kernel, "-initrd", a.initrd, "-append", line], extra),
     }
+# The EL3 row: shim.rom as the PSCI firmware of four CPUs, compared with
+# shim.rom at EL1 on one (QEMU's own PSCI) only.
+EL3 = "shim.rom (-bios), EL3 PSCI firmware, secure=on, -smp 4"
+EL3_TWIN = {EL3: "shim.rom (-bios)"}
 
 
 def paths(a, cmdline):
@@ -205,10 +211,14 @@ def paths(a, cmdline):
          "-m", f"{MEM_MIB}M", "-smp", "1"] + SERIAL
     size = os.path.getsize(a.initrd)
     rom = a.shim.replace("shim.img", "shim.rom")
+    el3_q = list(q)
+    el3_q[el3_q.index("virt")] = "virt,secure=on"
+    el3_q[el3_q.index("-smp") + 1] = "4"
     ways = {
         "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
         "shim.rom (-bios)": (q + ["-bios", rom], NO_UEFI),
         **measured_way(a, q, rom),
+        EL3: (el3_q + ["-bios", rom], NO_UEFI + ["--expect-cpus", "4"]),
         "QEMU -kernel/-initrd/-append": (q + [
             "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
         "U-Boot booti": (q + [
@@ -282,7 +292,7 @@ def main():
     # Each shim against the alternatives of its own start mode.
     peers = {k: [x for x in labels if x not in shims and ("UEFI" in x) == ("UEFI" in k)
                  and ("microvm" in x) == ("microvm" in k)]
-             for k in shims if k not in TWIN}
+             for k in shims if k not in TWIN and k not in EL3_TWIN}
     print(f"\n{a.arch}: median of {a.runs} runs under TCG, from QEMU's start to the guest init's report\n")
     print("| boot path | time to init | before the kernel | shim entry-to-jump | bytes copied |")
     print("|---|---|---|---|---|")
@@ -305,6 +315,12 @@ def main():
                  if own else "") +
               f"); time to init {total[measured]:.2f} s, {total[plain]:.2f} s "
               f"(the kernel's TPM driver included)")
+    for el3, plain in EL3_TWIN.items():
+        if el3 in labels and plain in labels:
+            print(f"EL3 PSCI firmware, 4 CPUs: time to init {total[el3]:.2f} s, "
+                  f"{total[plain]:.2f} s at EL1 on 1 CPU; entry-to-jump "
+                  f"{med(el3, lambda r: r['shim_us']) / 1000:.1f} ms, "
+                  f"{med(plain, lambda r: r['shim_us']) / 1000:.1f} ms")
     for shim in peers:
         for k in peers[shim]:
             print(f"{shim} / {k}: {total[shim] / total[k]:.3f} (time to init), "

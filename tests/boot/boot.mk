@@ -194,11 +194,12 @@ $(eval $(call boot_case,rom-el2-smp4-4g,$(ROM) --kernel $(ARM_GENERIC) --mem 4G 
 $(eval $(call boot_case,rom-el1-4g-initrd-32m,$(ROM) --kernel $(ARM_CLOUD) --mem 4G \
 	--blob 33554432 --initrd raw --smp 4))
 # secure=on: the shim is the secure firmware at EL3 and boots the kernel
-# at non-secure EL1 (or EL2 with virtualization=on) on the boot CPU only:
-# without PSCI the other CPUs stay parked (README).
+# at non-secure EL1 (or EL2 with virtualization=on); it stays as the PSCI
+# firmware, so every CPU runs and the guest powers the machine off
+# (tests/boot/firmware-arm64.mk has the rest).
 $(eval $(call boot_case,rom-el3,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on))
 $(eval $(call boot_case,rom-el3-smp4,$(ROM) --kernel $(ARM_GENERIC) --mem 512M \
-	--machine secure=on,virtualization=on --smp 4 --expect-cpus 1))
+	--machine secure=on,virtualization=on --smp 4))
 
 # ---- aarch64: shim.efi under AAVMF (its default ACPI configuration: a
 # fresh DTB carries /chosen and the linux,uefi-* properties).
@@ -331,6 +332,9 @@ $(eval $(call neg,img-dtb-memory-only-shim,$(X0) memory-only-shim,dtb: totalsize
 
 # Measured boot and Secure Boot (issue 10), one file per area.
 include tests/boot/measure-x86.mk tests/boot/measure-arm64.mk tests/boot/measure-efi.mk
+# Firmware duties (issue 11): aarch64 shim.rom as the EL3 PSCI firmware;
+# x86_64 shim.rom on pc, q35 and microvm.
+include tests/boot/firmware-arm64.mk
 include tests/boot/firmware-x86.mk
 
 check-boot: $(BOOT_CASES)

@@ -125,7 +125,14 @@ def parse_args(argv):
                         "fails if QEMU ends any other way")
     p.add_argument("--stop-after-report", action="store_true",
                    help="stop QEMU once the report has ended, for machines the guest "
-                        "cannot power off (no PSCI under secure=on)")
+                        "cannot power off")
+    p.add_argument("--expect-hotplug", action="store_true",
+                   help="the guest (bootshim.test.hotplug=1) must have taken cpu1 offline "
+                        "and online again: 'hotplug ok <online after> <online after>'")
+    p.add_argument("--expect-reboot", action="store_true",
+                   help="the guest (bootshim.test.reboot=1) must have rebooted once: two "
+                        "'bootshim: started' banners, and the second boot found the "
+                        "first one's marker")
     p.add_argument("--send", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
                    help="type TEXT (backslash escapes allowed) on QEMU's stdin when the "
                         "output matches REGEX; repeatable, in order")
@@ -563,9 +570,39 @@ def check_report(args, fields):
             bad.append(f"memtotal-kib {ints['memtotal-kib']} ({got / MIB:.2f} MiB) outside "
                        f"[{lo / MIB:.2f}, {hi / MIB:.2f}] MiB for -m {args.expect_ram:g}M")
 
+    if args.expect_hotplug:
+        bad += check_hotplug(fields.get("hotplug"))
+    if args.expect_reboot and fields.get("reboot") != "marker-found":
+        bad.append(f"reboot: expected 'marker-found' (the second boot), got "
+                   f"{fields.get('reboot')!r}")
+
     if args.expect_high_mem and "ram-top" in ints and ints["ram-top"] <= 4 << 30:
         bad.append(f"ram-top {ints['ram-top']:#x} not above 4 GiB")
     return bad + check_tpm(args, fields) + check_firmware_x86(args, fields)
+
+
+def cpu_list(text):
+    """'0,2-3' -> {0, 2, 3}; None if it does not parse."""
+    cpus = set()
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.partition("-")
+            cpus.update(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        return None
+    return cpus
+
+
+def check_hotplug(value):
+    """'ok <online after cpu1 went offline> <online after it came back>'."""
+    words = (value or "").split()
+    if len(words) != 3 or words[0] != "ok":
+        return [f"hotplug: expected 'ok OFF-LIST ON-LIST', got {value!r}"]
+    off, on = cpu_list(words[1]), cpu_list(words[2])
+    if off is None or on is None or 1 in off or 1 not in on or on - off != {1}:
+        return [f"hotplug: cpu1 did not go offline and come back: online {words[1]!r} "
+                f"then {words[2]!r}"]
+    return []
 
 
 def evaluate(args, run):
@@ -586,6 +623,10 @@ def evaluate(args, run):
     for rx in args.expect_console:
         if not re.search(rx, text, re.MULTILINE):
             reasons.append(f"console never matched /{rx}/")
+    banners = len(re.findall(r"^bootshim: started by ", text, re.MULTILINE))
+    if args.expect_reboot and banners != 2:
+        reasons.append(f"--expect-reboot: {banners} 'bootshim: started by' banners, "
+                       f"expected 2 (one boot, one after the guest's reboot)")
 
     if args.expect_refused is not None:
         # The refusal ends the run (--stop-on): before it, neither the

@@ -31,6 +31,11 @@
 #   --secure-boot     ... signed with Debian's snakeoil key, under OVMF's
 #                     snakeoil Secure Boot variables
 #   --expect-cpus N   CPUs the guest must see (default: --smp)
+#   --expect-hotplug  the guest takes cpu1 offline and online again (give it
+#                     bootshim.test.hotplug=1 in --cmdline)
+#   --expect-reboot   the guest reboots once, the second boot powers off
+#                     (bootshim.test.reboot=1 in --cmdline; a marker on --disk,
+#                     QEMU without -no-reboot)
 #   --embed-dtb       aarch64: build with DTB= (QEMU's own DTB, dumped) and check
 #                     the shim uses it
 #   --reserve 'ADDR SIZE [no-map]'  aarch64: a DTB with this range in
@@ -90,7 +95,7 @@ repo=$(cd "$here/../.." && pwd)
 blob=4096 fmt=gz mem=1G smp=1 cmdline= cmdline_len= arch=x86_64 machine= uboot= reserve= rom= cpus= disk= efi= efi_shell= sb= patch_efi= want_cmdline= handoff=direct embed_dtb= dtb_arg=
 patches=() consoles=() extra=() build_err= boot_err= high= initrd_override=
 code_patches=() jump_unit=us uboot_cmds=()
-x0_dtb= within=180 table_loader=
+x0_dtb= within=180 table_loader= reboot=
 tpm= tpm_banks=sha256 pcr_expect=() tpm_checks=() refused= patch_signed= want_pcr11=
 make_args=() efi_loader= load_options= efi_firmware=
 while [ $# -gt 0 ]; do
@@ -114,6 +119,8 @@ while [ $# -gt 0 ]; do
 	--expect-cmdline) want_cmdline=$2; shift ;;
 	--qemu-arg) extra+=("$2"); shift ;;
 	--expect-cpus) cpus=$2; shift ;;
+	--expect-hotplug) consoles+=(--expect-hotplug) ;;
+	--expect-reboot) reboot=1 disk=1; consoles+=(--expect-reboot) ;;
 	--reserve) reserve=$2; shift ;;
 	--embed-dtb) embed_dtb=1 ;;
 	--out) out=$2; shift ;;
@@ -426,6 +433,7 @@ x0_dtb_setup() {
 mem_mib=$(( $(numfmt --from=iec "$mem") / 1048576 ))
 want_efi=0 # the guest must see no UEFI unless efi_setup says so
 common=(-m "$mem" -smp "$smp" -display none -serial stdio -monitor none -no-reboot)
+[ -n "$reboot" ] && unset 'common[-1]' # the guest's reboot must restart the machine
 if [ "$arch" = x86_64 ]; then
 	shim=$out/o/x86_64/shim.elf
 	if [ -z "$rom" ]; then
@@ -499,8 +507,6 @@ else
 	fi
 	expect=(--expect-acpi 0 --expect-console "bootshim: started by $started"
 		--expect-console "CPU: All CPU\\(s\\) started at EL$kel")
-	# secure=on: no PSCI, so the guest cannot power the machine off.
-	[ $el = 3 ] && expect+=(--stop-after-report)
 	if [ -n "$efi" ]; then
 		efi_setup aarch64 /usr/share/AAVMF/AAVMF_CODE.fd /usr/share/AAVMF/AAVMF_VARS.fd \
 			BOOTAA64.EFI "${qemu[@]}"

@@ -645,6 +645,96 @@ static void report_cpus(void)
 }
 
 
+/* ------------------------------------------------ firmware duty tests */
+
+/* Whether the kernel command line has `word` as a whole word. */
+static int cmdline_has(const char *word)
+{
+	char *s = slurp("/proc/cmdline", NULL);
+	int found = 0;
+	size_t n = strlen(word);
+	for (char *p = s; p && (p = strstr(p, word)); p += n)
+		if ((p == s || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			found = 1;
+	free(s);
+	return found;
+}
+
+static int write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, v, strlen(v));
+	close(fd);
+	return n == (ssize_t)strlen(v) ? 0 : -1;
+}
+
+/* bootshim.test.hotplug=1: take cpu1 offline and online again through
+ * the firmware (PSCI CPU_OFF, AFFINITY_INFO, CPU_ON); report the online
+ * lists after each step: "hotplug ok <after-off> <after-on>". */
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+static void report_hotplug(void)
+{
+	if (!cmdline_has("bootshim.test.hotplug=1"))
+		return;
+	if (write_str(CPU1_ONLINE, "0")) {
+		fail("hotplug: offline cpu1: %s", strerror(errno));
+		return;
+	}
+	char *off = slurp("/sys/devices/system/cpu/online", NULL);
+	if (write_str(CPU1_ONLINE, "1")) {
+		fail("hotplug: online cpu1: %s", strerror(errno));
+		free(off);
+		return;
+	}
+	char *on = slurp("/sys/devices/system/cpu/online", NULL);
+	if (off)
+		off[strcspn(off, "\n")] = 0;
+	if (on)
+		on[strcspn(on, "\n")] = 0;
+	report("hotplug", "ok %s %s", off ? off : "?", on ? on : "?");
+	free(off);
+	free(on);
+}
+
+/* bootshim.test.reboot=1: the first boot writes a marker into the second
+ * sector of /dev/vda and reboots; the boot after it finds the marker and
+ * reports "reboot marker-found". The disk is the one thing the guest
+ * writes that a reset keeps. Returns 1 when the machine must reboot now. */
+#define REBOOT_MARKER "bootshim reboot test: rebooted once"
+#define REBOOT_SECTOR 512
+static int reboot_seen; /* reported inside the report */
+static int reboot_test(void)
+{
+	if (!cmdline_has("bootshim.test.reboot=1"))
+		return 0;
+	char buf[sizeof(REBOOT_MARKER)];
+	int fd = open("/dev/vda", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fail("reboot test: open /dev/vda: %s", strerror(errno));
+		return 0;
+	}
+	if (pread(fd, buf, sizeof(buf), REBOOT_SECTOR) != (ssize_t)sizeof(buf)) {
+		fail("reboot test: read /dev/vda: %s", strerror(errno));
+		close(fd);
+		return 0;
+	}
+	if (!memcmp(buf, REBOOT_MARKER, sizeof(buf))) {
+		close(fd);
+		reboot_seen = 1;
+		return 0;
+	}
+	int ok = pwrite(fd, REBOOT_MARKER, sizeof(buf), REBOOT_SECTOR) == (ssize_t)sizeof(buf) &&
+		 fsync(fd) == 0;
+	close(fd);
+	if (!ok) {
+		fail("reboot test: write /dev/vda: %s", strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
 /* ------------------------------------------------------------- TPM */
 
 #define TPM_DIR "/sys/class/tpm/tpm0"
@@ -856,6 +946,15 @@ int main(void)
 	 * is still queued. Emergency messages still get through. */
 	klogctl(6 /* SYSLOG_ACTION_CONSOLE_OFF */, NULL, 0);
 
+	if (reboot_test()) {
+		static const char msg[] = "bootshim-guest: rebooting (bootshim.test.reboot=1)\n";
+		write_all(msg, sizeof(msg) - 1);
+		tcdrain(1);
+		sync();
+		reboot(RB_AUTOBOOT);
+		fail("reboot(RB_AUTOBOOT): %s", strerror(errno));
+	}
+
 	marker("begin");
 	report_cmdline();
 	report_blob();
@@ -871,6 +970,9 @@ int main(void)
 	report_tpm();
 	report_eventlog();
 	report_bli();
+	report_hotplug();
+	if (reboot_seen)
+		report("reboot", "marker-found");
 	report_firmware_x86();
 	marker("end");
 

@@ -10,6 +10,8 @@ extern const struct unit_suite fdt_uefi_suite;
 extern const struct unit_suite fdt_tpm_suite;
 /* tests/unit/test_linux_arm64.c, test_aarch64_cpu.c */
 extern const struct unit_suite linux_arm64_suite, aarch64_cpu_suite;
+/* tests/unit/test_psci.c */
+extern const struct unit_suite psci_suite;
 
 void map_build(struct memmap *m, const struct mem_range *r, size_t n)
 {
@@ -47,7 +49,7 @@ int main(void)
 		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
 		&sha256_suite, &measure_suite, &tpm2_suite, &tpm_tis_suite,
-		&tcg_log_suite, &tpm_measure_suite, &shim_image_suite,
+		&tcg_log_suite, &tpm_measure_suite, &shim_image_suite, &psci_suite,
 		&firmware_x86_suite,
 	};
 	size_t n = 0;

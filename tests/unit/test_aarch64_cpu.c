@@ -101,14 +101,15 @@ static void test_dc_written_ranges(void **state)
 /* A field of an ID register set to v. */
 #define F(shift, v) ((uint64_t)(v) << (shift))
 
-/* No feature at all: only the base (non-secure, AArch64, no SMC), no
- * traps, nothing optional. */
+/* No feature at all: only the base (non-secure, AArch64, SMC enabled for
+ * the shim's PSCI), no traps, nothing optional. */
 static void test_el3_nothing(void **state)
 {
 	(void)state;
 	struct aa64_id id = { 0 };
 	struct el3_config c = el3_config(&id);
-	assert_int_equal(c.scr, SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_SMD | SCR_EL3_RW);
+	assert_int_equal(c.scr, SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_RW);
+	assert_false(c.scr & SCR_EL3_SMD);
 	assert_int_equal(c.cptr, 0);
 	assert_int_equal(c.mdcr, 0);
 	assert_false(c.el2);
@@ -148,7 +149,7 @@ static void test_el3_scr_per_feature(void **state)
 		{ "GCS", { .pfr1 = F(ID_AA64PFR1_GCS, 1) }, SCR_EL3_GCSEN, SCR_EL3_GCSEN },
 		{ "SVE (no SCR bit)", { .pfr0 = F(ID_AA64PFR0_SVE, 1) }, 0, 0 },
 	};
-	const uint64_t base = SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_SMD | SCR_EL3_RW;
+	const uint64_t base = SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_RW;
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		struct aa64_id id = t[i].id;
 		struct el3_config c = el3_config(&id);

@@ -34,7 +34,7 @@ UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) shim/fdt
 # The pure parts of the aarch64 entry code (tests/unit/test_aarch64_cpu.c).
 # (test_linux_arm64.c includes shim/linux_arm64.c itself, renamed beside
 # linux_x86.c's linux_plan.)
-UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c
+UNIT_SRCS += arch/aarch64/dcache.c arch/aarch64/el3.c arch/aarch64/psci.c
 # ... and of shim.rom's x86 firmware tables (tests/unit/test_firmware_x86.c).
 UNIT_SRCS += arch/x86_64/mtrr.c arch/x86_64/mptable.c
 # Measured boot: the shim's own sources, and OpenSSL's SHA-256 objects
