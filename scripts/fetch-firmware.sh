@@ -13,14 +13,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 apt_opts=
 [ "$(id -u)" = 0 ] && apt_opts="-oAPT::Sandbox::User=root"
-mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-	/etc/apt/sources.list.d/*.list 2>/dev/null |
-	sed -n -e 's/^URIs: *\([^ ]*\).*/\1/p' -e 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\).*/\2/p' |
-	grep -v -e security -e '^$' | grep -m1 '/debian/\{0,1\}$' || true)
-if [ -z "$mirror" ]; then
-	echo "fetch-firmware: no Debian mirror in the host's apt sources" >&2
-	exit 1
-fi
+mirror=$("$(dirname "$0")/debian-mirror.sh")
 lists=$out/.apt-lists
 mkdir -p "$lists/partial"
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \

@@ -33,16 +33,7 @@ if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
 fi
 if [ -n "$suite" ]; then
 	private=1
-	# The first Debian archive URI of the host's sources (deb822 .sources
-	# or one-line .list); the security archive is a separate repository.
-	mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list.d/*.list 2>/dev/null |
-		sed -n -e 's/^URIs: *\([^ ]*\).*/\1/p' -e 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\).*/\2/p' |
-		grep -v -e security -e '^$' | grep -m1 '/debian/\{0,1\}$' || true)
-	if [ -z "$mirror" ]; then
-		echo "fetch-kernel: no Debian mirror in /etc/apt/sources.list.d/" >&2
-		exit 1
-	fi
+	mirror=$("$(dirname "$0")/debian-mirror.sh")
 	sources=$dir/apt-sources-$suite-$debarch.list
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
 		>"$sources"
