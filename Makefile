@@ -132,7 +132,7 @@ $(HOST_SHA256_OBJS) &: | $(O)/.deps-build
 HOSTCC := gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
 
-CORE_HOST_SRCS := shim/x86_boot.c shim/arm64_image.c shim/error.c shim/fmt.c shim/memmap.c \
+CORE_HOST_SRCS := shim/x86_64_boot.c shim/aarch64_image.c shim/error.c shim/fmt.c shim/memmap.c \
 	shim/place.c shim/pvh.c
 
 $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
@@ -191,8 +191,8 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 	shim/memmap.c shim/payload.c shim/place.c shim/measure_boot.c $(MEASURE_SRCS)
 # (arch/<arch>/sha256_cpu.c: the CPU side of OpenSSL's SHA-256, which
 # every flavour, UEFI included, links.)
-CORE_SRCS_x86_64 := shim/linux_x86.c shim/x86_boot.c shim/pvh.c arch/x86_64/sha256_cpu.c
-CORE_SRCS_aarch64 := shim/linux_arm64.c shim/arm64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
+CORE_SRCS_x86_64 := shim/linux_x86_64.c shim/x86_64_boot.c shim/pvh.c arch/x86_64/sha256_cpu.c
+CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/aarch64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
 	arch/x86_64/string.c arch/x86_64/exceptions.S arch/x86_64/exceptions.c \
 	arch/x86_64/idmap.c arch/x86_64/entropy.c

@@ -82,7 +82,7 @@ __attribute__((noreturn)) void bootshim_main(struct platform *pf);
  * kernel and say what must be placed; then, once everything is in place,
  * fill the boot information (zero page or DTB) and the hand-off. */
 int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e);
-/* arm64 under UEFI (shim/linux_arm64.c): rewrite the DTB's
+/* arm64 under UEFI (shim/linux_aarch64.c): rewrite the DTB's
  * linux,uefi-mmap-* for the final memory map, in place (no allocation, no
  * output: between GetMemoryMap and ExitBootServices). */
 int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);

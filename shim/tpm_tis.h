@@ -8,7 +8,7 @@
 
 #include "tpm2.h"
 
-#define TIS_BASE_X86 0xfed40000ull	/* PTP 6.5.2: locality 0's registers */
+#define TIS_BASE_X86_64 0xfed40000ull	/* PTP 6.5.2: locality 0's registers */
 
 struct tpm_tis {
 	struct tpm2_transport t;	/* first: tis_submit's transport */

@@ -1,5 +1,5 @@
 /* bootshim-payload: the build-time check of what is about to be embedded.
- * It runs the shim's own parser (shim/x86_boot.c) over the kernel on the
+ * It runs the shim's own parser (shim/x86_64_boot.c) over the kernel on the
  * host, so a payload the shim would refuse at boot is refused here first,
  * and it writes the layout the assembler and linker need:
  *   OUTDIR/payload.h    paths and split offsets for arch/payload.S
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../shim/arm64_image.h"
+#include "../shim/aarch64_image.h"
 #include "../shim/fdt.h"
-#include "../shim/x86_boot.h"
+#include "../shim/x86_64_boot.h"
 
 static const char *kernel_path, *initrd_path, *cmdline_path;
 
@@ -113,16 +113,16 @@ int main(int argc, char **argv)
 
 	size_t klen, clen;
 	uint8_t *kbuf = read_file("KERNEL", kernel_path, &klen);
-	struct x86_kernel k;
-	struct arm64_kernel ak;
+	struct x86_64_kernel k;
+	struct aarch64_kernel ak;
 	struct error err;
 	uint32_t cmdline_max;
 	if (x86) {
-		if (x86_parse_kernel(kbuf, klen, klen, &k, &err))
+		if (x86_64_parse_kernel(kbuf, klen, klen, &k, &err))
 			die("KERNEL=%s: %s", kernel_path, err.msg);
 		cmdline_max = k.cmdline_max;
 	} else {
-		if (arm64_parse_kernel(kbuf, klen, &ak, &err))
+		if (aarch64_parse_kernel(kbuf, klen, &ak, &err))
 			die("KERNEL=%s: %s", kernel_path, err.msg);
 		cmdline_max = 2047; /* arm64 COMMAND_LINE_SIZE 2048, with the NUL */
 	}

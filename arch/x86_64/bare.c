@@ -26,7 +26,7 @@ static __attribute__((noreturn)) void halt(void)
 		__asm__ volatile("cli; hlt");
 }
 
-void x86_debug_exit(void)
+void x86_64_debug_exit(void)
 {
 	isa_debug_exit();
 	halt();

@@ -16,7 +16,7 @@
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
 
-void x86_console_init(void)
+void x86_64_console_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, 0x80);	/* DLAB: divisor follows */
@@ -43,7 +43,7 @@ uint64_t arch_ticks(void)
 
 /* ---- The TSC's frequency, for the entry-to-jump report. Timing must never
  * cost more than it measures: CPUID when it states the frequency; else the
- * PIT, read over the shim's own run (x86_tsc_ref_start at entry), which
+ * PIT, read over the shim's own run (x86_64_tsc_ref_start at entry), which
  * waits for nothing; else, only where that window was not started or has
  * run out, a 1 ms measurement; else none, and the report gives ticks. */
 #define CPUID_VENDOR 0x0
@@ -73,7 +73,7 @@ uint64_t arch_ticks(void)
 #define PIT_POLL_MAX 20000
 
 static struct {
-	bool started;	    /* the window from x86_tsc_ref_start() runs */
+	bool started;	    /* the window from x86_64_tsc_ref_start() runs */
 	bool saved;
 	uint8_t port_b;	    /* as found, restored once measured */
 	uint64_t tsc0;	    /* the first sample after the start */
@@ -162,7 +162,7 @@ static bool pit_start(void)
 	return true;
 }
 
-void x86_tsc_ref_start(void)
+void x86_64_tsc_ref_start(void)
 {
 	pit.started = pit_start();
 }

@@ -43,12 +43,12 @@ int efi_arch_init(struct platform *pf, struct error *e)
 {
 	(void)e;
 	find_gop(&pf->efi);
-	/* The kernel's SETUP_RNG_SEED (shim/linux_x86.c): from EFI_RNG where
+	/* The kernel's SETUP_RNG_SEED (shim/linux_x86_64.c): from EFI_RNG where
 	 * the firmware has it, else from the CPU (RDSEED/RDRAND). */
 	pf->seed_len = efi_rng(pf->seed, sizeof(pf->seed));
 	if (pf->seed_len)
 		con_printf("bootshim: entropy: %zu bytes from EFI_RNG_PROTOCOL\n", pf->seed_len);
 	else
-		pf->seed_len = x86_entropy(pf->seed, sizeof(pf->seed));
+		pf->seed_len = x86_64_entropy(pf->seed, sizeof(pf->seed));
 	return 0;
 }

@@ -14,7 +14,7 @@ void efi_uart_putc(char c)
 
 void efi_uart_init(void)
 {
-	x86_console_init();
+	x86_64_console_init();
 }
 
 void efi_halt(void)

@@ -39,7 +39,7 @@ static bool rdrand64(uint64_t *v)
 	return false;
 }
 
-size_t x86_entropy(uint8_t *seed, size_t size)
+size_t x86_64_entropy(uint8_t *seed, size_t size)
 {
 	uint32_t max, a, b, c, d;
 	cpuid(0, &max, &b, &c, &d);

@@ -12,7 +12,7 @@
 #define TSS_AVAILABLE 0x89	/* present, DPL 0, available 64-bit TSS */
 #define EXC_IST 1		/* TSS.IST1: the exception stack */
 #define EXC_STACK_SIZE 0x4000
-#define X86_EXC_PF 14
+#define X86_64_EXC_PF 14
 
 /* Intel SDM vol. 3, 7.7 (task-state segment in 64-bit mode). */
 struct __attribute__((packed)) tss64 {
@@ -36,11 +36,11 @@ struct idt_gate {
 	uint32_t reserved;
 };
 
-static struct idt_gate idt[X86_EXC_VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[X86_64_EXC_VECTORS] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
 static uint8_t exc_stack[EXC_STACK_SIZE] __attribute__((aligned(16)));
 
-static const char *const exc_name[X86_EXC_VECTORS] = {
+static const char *const exc_name[X86_64_EXC_VECTORS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
 	"#BR bound range", "#UD invalid opcode", "#NM device not available",
 	"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
@@ -56,18 +56,18 @@ static void tss_install(void)
 	tss.ist[EXC_IST - 1] = (uintptr_t)(exc_stack + sizeof(exc_stack));
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 	/* Intel SDM vol. 3, 8.2.3 (TSS descriptor in 64-bit mode). */
-	x86_gdt[BOOT_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+	x86_64_gdt[BOOT_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 |
 				(uint64_t)TSS_AVAILABLE << 40 | ((limit >> 16) & 0xf) << 48 |
 				((base >> 24) & 0xff) << 56;
-	x86_gdt[BOOT_TSS / 8 + 1] = base >> 32;
+	x86_64_gdt[BOOT_TSS / 8 + 1] = base >> 32;
 	__asm__ volatile("ltr %w0" : : "r"(BOOT_TSS) : "memory");
 }
 
-void x86_exceptions_init(void)
+void x86_64_exceptions_init(void)
 {
 	tss_install();
-	for (unsigned v = 0; v < X86_EXC_VECTORS; v++) {
-		uint64_t a = (uintptr_t)(x86_exc_stubs + v * X86_EXC_STUB_SIZE);
+	for (unsigned v = 0; v < X86_64_EXC_VECTORS; v++) {
+		uint64_t a = (uintptr_t)(x86_64_exc_stubs + v * X86_64_EXC_STUB_SIZE);
 		idt[v] = (struct idt_gate){
 			.offset_lo = a & 0xffff,
 			.selector = BOOT_CS,
@@ -84,18 +84,18 @@ void x86_exceptions_init(void)
 	__asm__ volatile("lidt %0" : : "m"(d) : "memory");
 }
 
-void x86_exception(const struct x86_exc_frame *f)
+void x86_64_exception(const struct x86_64_exc_frame *f)
 {
 	static bool reporting;
 	/* A fault while reporting one: stop without a word more. */
 	if (reporting)
-		x86_debug_exit();
+		x86_64_debug_exit();
 	reporting = true;
 
 	struct error e;
-	const char *name = f->vector < X86_EXC_VECTORS && exc_name[f->vector]
+	const char *name = f->vector < X86_64_EXC_VECTORS && exc_name[f->vector]
 				   ? exc_name[f->vector] : "reserved";
-	if (f->vector == X86_EXC_PF) {
+	if (f->vector == X86_64_EXC_PF) {
 		uint64_t cr2;
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		fail(&e, "cpu", "exception %llu at 0x%llx (%s, error code 0x%llx, cr2 0x%llx)",

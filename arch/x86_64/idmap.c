@@ -100,7 +100,7 @@ static uint64_t ram_top(const struct memmap *m)
 	return top;
 }
 
-uint64_t x86_idmap_ram(const struct memmap *m)
+uint64_t x86_64_idmap_ram(const struct memmap *m)
 {
 	bool gib = cpu_has_1g_pages();
 	uint64_t page = gib ? GiB(1) : MiB(2), top = ram_top(m), limit = phys_limit(), a;
@@ -119,7 +119,7 @@ uint64_t x86_idmap_ram(const struct memmap *m)
 	return a;
 }
 
-void x86_idmap_uncached(uint64_t base, uint64_t size)
+void x86_64_idmap_uncached(uint64_t base, uint64_t size)
 {
 	uint64_t end, a;
 	/* Only the low 4 GiB, which long_mode.S maps with 2 MiB pages, all

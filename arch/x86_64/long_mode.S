@@ -63,8 +63,8 @@ enter_long_mode32:
 	 * descriptor's busy bit. */
 	.section .data
 	.balign 16
-	.globl x86_gdt
-x86_gdt:
+	.globl x86_64_gdt
+x86_64_gdt:
 	.quad 0				/* 0x00 null */
 	.quad 0x00cf9a000000ffff	/* 0x08 32-bit code, flat: the ROM's way in */
 	.quad 0x00af9a000000ffff	/* 0x10 __BOOT_CS: 64-bit code, flat */
@@ -72,8 +72,8 @@ x86_gdt:
 	.quad 0, 0			/* 0x20 TSS, filled by exceptions.c */
 gdt_end:
 gdt_desc:
-	.word gdt_end - x86_gdt - 1
-	.long x86_gdt
+	.word gdt_end - x86_64_gdt - 1
+	.long x86_64_gdt
 
 	.section .bss
 	.balign 4096

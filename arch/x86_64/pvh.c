@@ -78,9 +78,9 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 	struct error err;
 
 	/* First, so that nothing after it can fault silently. */
-	x86_exceptions_init();
-	x86_console_init();
-	x86_tsc_ref_start();
+	x86_64_exceptions_init();
+	x86_64_console_init();
+	x86_64_tsc_ref_start();
 	pf.entry_name = "PVH";
 	pf.t_entry = tsc;
 	if (pvh_parse(&low4g, start_info, &info, &err))
@@ -90,13 +90,13 @@ void pvh_main(uint32_t start_info, uint64_t tsc)
 			   "the embedded payload is booted\n", info.nr_modules);
 	pf.mem = info.mem;
 	pf.rsdp = info.rsdp;
-	pf.map_end = x86_idmap_ram(&pf.mem);
-	pf.seed_len = x86_entropy(pf.seed, sizeof(pf.seed));
+	pf.map_end = x86_64_idmap_ram(&pf.mem);
+	pf.seed_len = x86_64_entropy(pf.seed, sizeof(pf.seed));
 	/* Only into a TPM the firmware started; then, its log found, the
 	 * events go there as they are measured. */
 	static struct tpm_tis tis;
 	struct tpm_measurer *tm;
-	if (x86_tpm_find(&tis, &pf) > 0 && (tm = x86_tpm_measurer(&tis, &pf, NULL, false, NULL)))
+	if (x86_64_tpm_find(&tis, &pf) > 0 && (tm = x86_64_tpm_measurer(&tis, &pf, NULL, false, NULL)))
 		tm->log = firmware_log(&pf);
 	platform_keep(&pf, (uintptr_t)_shim_start, (uintptr_t)(_shim_end - _shim_start), "bootshim");
 	bootshim_main(&pf);

@@ -493,7 +493,7 @@ static int tpm_config(struct platform *pf)
 	 * as a BIOS must initialise the table (QEMU does not clear it). */
 	if (cfg.ppi_version != QEMU_TPM_PPI_VERSION_NONE) {
 		if (cfg.ppi_address == QEMU_TPM_PPI_BASE) {
-			x86_idmap_uncached(QEMU_TPM_PPI_BASE, QEMU_TPM_PPI_FUNCS);
+			x86_64_idmap_uncached(QEMU_TPM_PPI_BASE, QEMU_TPM_PPI_FUNCS);
 			volatile uint8_t *func = (volatile uint8_t *)(uintptr_t)QEMU_TPM_PPI_BASE;
 			for (size_t i = 0; i < QEMU_TPM_PPI_FUNCS; i++)
 				func[i] = 0;
@@ -518,7 +518,7 @@ static void measure_init(struct platform *pf)
 	int config = tpm_config(pf);
 	if (config < 0)
 		return;
-	int found = x86_tpm_find(&tis, pf);
+	int found = x86_64_tpm_find(&tis, pf);
 	/* QEMU's other TPM 2.0 interface at that address, -device tpm-crb,
 	 * has no TIS registers: nothing answers there as a TIS. */
 	if (found == 0 && config > 0)
@@ -543,7 +543,7 @@ static void measure_init(struct platform *pf)
 		(const uint8_t *)(uintptr_t)(ROM_END - (uintptr_t)_rom_shim_size),
 		(uintptr_t)_rom_shim_size,
 	};
-	x86_tpm_measurer(&tis, pf, lp, true, &self);
+	x86_64_tpm_measurer(&tis, pf, lp, true, &self);
 }
 
 /* The BIOS data area's view of low memory: base memory size and the
@@ -567,15 +567,15 @@ void rom_main(uint64_t tsc)
 	struct error err;
 
 	/* First, so that nothing after it can fault silently. */
-	x86_exceptions_init();
-	x86_console_init();
-	x86_tsc_ref_start();
+	x86_64_exceptions_init();
+	x86_64_console_init();
+	x86_64_tsc_ref_start();
 	pf.t_entry = tsc;
 	if (fw_cfg_init(&err) || read_dir(&err) || machine_identify(&dir, &err) ||
 	    read_e820(&pf.mem, &err))
 		fatal(&err);
-	pf.map_end = x86_idmap_ram(&pf.mem);
-	pf.seed_len = x86_entropy(pf.seed, sizeof(pf.seed));
+	pf.map_end = x86_64_idmap_ram(&pf.mem);
+	pf.seed_len = x86_64_entropy(pf.seed, sizeof(pf.seed));
 	pf.entry_name = entry_name[machine];
 	if (memmap_sanitise(&pf.mem, &err))
 		fatal(&err);

@@ -33,16 +33,16 @@ static void mmio_write8(uint64_t addr, uint8_t v)
 	*(volatile uint8_t *)(uintptr_t)addr = v;
 }
 
-int x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
+int x86_64_tpm_find(struct tpm_tis *tis, struct platform *pf)
 {
 	struct error err;
 	bool found = false;
 
 	/* Registers, not memory: every access must reach the device, in
 	 * order. The 2 MiB page also holds the IOAPIC and the HPET. */
-	x86_idmap_uncached(TIS_BASE_X86, X86_TPM_SIZE);
+	x86_64_idmap_uncached(TIS_BASE_X86_64, X86_64_TPM_SIZE);
 	*tis = (struct tpm_tis){
-		.base = TIS_BASE_X86,
+		.base = TIS_BASE_X86_64,
 		.read8 = mmio_read8,
 		.read32 = mmio_read32,
 		.write8 = mmio_write8,
@@ -60,7 +60,7 @@ int x86_tpm_find(struct tpm_tis *tis, struct platform *pf)
 	return 1;
 }
 
-struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
+struct tpm_measurer *x86_64_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
 				      struct tcg_log *log, bool firmware, const struct blob *self)
 {
 	static struct tpm_measurer tm;

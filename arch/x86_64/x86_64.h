@@ -31,13 +31,13 @@
 
 #define STACK_SIZE 0x10000
 
-/* The PC Client TPM's TIS registers at TIS_BASE_X86 (shim/tpm_tis.h):
+/* The PC Client TPM's TIS registers at TIS_BASE_X86_64 (shim/tpm_tis.h):
  * five localities of 4 KiB (TCG PC Client Platform TPM Profile, 6.3.2). */
-#define X86_TPM_SIZE 0x5000
+#define X86_64_TPM_SIZE 0x5000
 
 /* The architecture's exception vectors 0-31, each with its own stub. */
-#define X86_EXC_VECTORS 32
-#define X86_EXC_STUB_SIZE 16
+#define X86_64_EXC_VECTORS 32
+#define X86_64_EXC_STUB_SIZE 16
 
 #ifndef __ASSEMBLER__
 #include "../../shim/memmap.h"
@@ -49,15 +49,15 @@ struct tpm_measurer;
 struct tpm_tis;
 
 /* GDT (long_mode.S), with room for the TSS descriptor at BOOT_TSS. */
-extern uint64_t x86_gdt[];
+extern uint64_t x86_64_gdt[];
 /* Top-level page table of the identity map (long_mode.S). */
 extern uint64_t idmap_pml4[];
-/* The exception stubs (exceptions.S), X86_EXC_STUB_SIZE bytes apart. */
-extern const uint8_t x86_exc_stubs[];
+/* The exception stubs (exceptions.S), X86_64_EXC_STUB_SIZE bytes apart. */
+extern const uint8_t x86_64_exc_stubs[];
 
 /* What the exception stubs push below the CPU's frame: vector and error
  * code (0 for vectors without one). */
-struct x86_exc_frame {
+struct x86_64_exc_frame {
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
@@ -68,47 +68,47 @@ __attribute__((noreturn)) void pvh_main(uint32_t start_info, uint64_t tsc);
 __attribute__((noreturn)) void rom_main(uint64_t tsc);
 
 /* COM1 (cpu.c). */
-void x86_console_init(void);
+void x86_64_console_init(void);
 void uart_putc(char c);
 
 /* Stop QEMU through isa-debug-exit with a failure status, else halt
  * (bare.c); usable where nothing else may be trusted any more. */
-__attribute__((noreturn)) void x86_debug_exit(void);
+__attribute__((noreturn)) void x86_64_debug_exit(void);
 
 /* An IDT for vectors 0-31 whose handler reports the fault and stops the
  * machine (exceptions.c); installed first by every bare-metal entry. */
-void x86_exceptions_init(void);
-__attribute__((noreturn)) void x86_exception(const struct x86_exc_frame *f);
+void x86_64_exceptions_init(void);
+__attribute__((noreturn)) void x86_64_exception(const struct x86_64_exc_frame *f);
 
 /* Extend the identity map over the RAM of `m` (raw or sanitised) above
  * 4 GiB, as far as the page-table pool reaches (idmap.c). Returns the end
  * of the identity map: the core places nothing at or above it. */
-uint64_t x86_idmap_ram(const struct memmap *m);
+uint64_t x86_64_idmap_ram(const struct memmap *m);
 
 /* Make the identity map's pages over [base, base+size) below 4 GiB
  * uncached (PCD|PWT: PAT entry 3, UC at reset), for MMIO registers that
  * must not be read from or written through a cache (idmap.c). */
-void x86_idmap_uncached(uint64_t base, uint64_t size);
+void x86_64_idmap_uncached(uint64_t base, uint64_t size);
 
 /* Start the PIT reference window for arch_ticks_hz() (cpu.c): the TSC's
  * frequency is then measured over the shim's own run, with no waiting. */
-void x86_tsc_ref_start(void);
+void x86_64_tsc_ref_start(void);
 
 /* Fill seed[0..size) from RDSEED, else RDRAND, where CPUID reports them
  * (entropy.c). Returns the bytes filled: 0 without either. */
-size_t x86_entropy(uint8_t *seed, size_t size);
+size_t x86_64_entropy(uint8_t *seed, size_t size);
 
-/* Measured boot with the TPM at TIS_BASE_X86 (tpm.c). x86_tpm_find maps
+/* Measured boot with the TPM at TIS_BASE_X86_64 (tpm.c). x86_64_tpm_find maps
  * its registers uncached and probes them: 1 a TIS TPM 2.0 answers; 0
  * nothing answers, -1 something answers but is no TPM 2.0 TIS (a
  * warning says what), both with pf->measure_off saying why not.
- * x86_tpm_measurer then makes the measurer (tpm_measurer_init: firmware =
+ * x86_64_tpm_measurer then makes the measurer (tpm_measurer_init: firmware =
  * the shim starts the TPM and measures `self` into PCR 0, with the event
  * log `log` or none), points pf->measurer at it and returns it, or sets
  * pf->measure_off and returns NULL; a TPM that fails is a console
  * warning, never a stop. */
-int x86_tpm_find(struct tpm_tis *tis, struct platform *pf);
-struct tpm_measurer *x86_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
+int x86_64_tpm_find(struct tpm_tis *tis, struct platform *pf);
+struct tpm_measurer *x86_64_tpm_measurer(struct tpm_tis *tis, struct platform *pf,
 				      struct tcg_log *log, bool firmware, const struct blob *self);
 
 /* QEMU's fw_cfg through its DMA interface, else port I/O (fw_cfg_io.c,

@@ -196,7 +196,7 @@ $(eval $(call boot_case,rom-el1-4g-initrd-32m,$(ROM) --kernel $(ARM_CLOUD) --mem
 # secure=on: the shim is the secure firmware at EL3 and boots the kernel
 # at non-secure EL1 (or EL2 with virtualization=on); it stays as the PSCI
 # firmware, so every CPU runs and the guest powers the machine off
-# (tests/boot/firmware-arm64.mk has the rest).
+# (tests/boot/firmware-aarch64.mk has the rest).
 $(eval $(call boot_case,rom-el3,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on))
 $(eval $(call boot_case,rom-el3-smp4,$(ROM) --kernel $(ARM_GENERIC) --mem 512M \
 	--machine secure=on,virtualization=on --smp 4))
@@ -272,7 +272,7 @@ endef
 HDR := --kernel $(CLOUD) --patch
 HEAD := .payload.kernel_head
 # x86 setup header (boot.rst offsets), one field at a time, through shim.elf
-# (PVH); shim.rom and shim.efi run the same parser (shim/x86_boot.c).
+# (PVH); shim.rom and shim.efi run the same parser (shim/x86_64_boot.c).
 $(eval $(call neg,pvh-bad-boot-flag,$(HDR) '$(HEAD) 0x1fe 2 0x55aa',kernel: boot_flag is 0x55aa))
 $(eval $(call neg,pvh-bad-header-end,$(HDR) '$(HEAD) 0x201 1 0x00',kernel: setup header end 0x202 is outside))
 $(eval $(call neg,pvh-bad-magic,$(HDR) '$(HEAD) 0x202 4 0x21524448',kernel: header magic is 0x21524448))
@@ -331,11 +331,11 @@ $(eval $(call neg,img-dtb-address-cells-5,$(X0) address-cells-5,dtb: #address-ce
 $(eval $(call neg,img-dtb-memory-only-shim,$(X0) memory-only-shim,dtb: totalsize [0-9]+ at 0x[0-9a-f]+ is not all in the RAM /memory describes))
 
 # Measured boot and Secure Boot (issue 10), one file per area.
-include tests/boot/measure-x86.mk tests/boot/measure-arm64.mk tests/boot/measure-efi.mk
+include tests/boot/measure-x86_64.mk tests/boot/measure-aarch64.mk tests/boot/measure-efi.mk
 # Firmware duties (issue 11): aarch64 shim.rom as the EL3 PSCI firmware;
 # x86_64 shim.rom on pc, q35 and microvm.
-include tests/boot/firmware-arm64.mk
-include tests/boot/firmware-x86.mk
+include tests/boot/firmware-aarch64.mk
+include tests/boot/firmware-x86_64.mk
 
 check-boot: $(BOOT_CASES)
 

@@ -6,9 +6,9 @@
 Each file is named for what it holds. The input formats are described at
 the top of each tests/fuzz/fuzz_<target>.c. With a real bzImage (default:
 $BOOTSHIM_TEST_KERNEL, else build/debian/amd64/vmlinuz-cloud) its first
-4 KiB also go in, as x86_header/real-<name>, and likewise for an arm64
-Image ($BOOTSHIM_TEST_KERNEL_ARM64, else build/debian/arm64/vmlinuz-cloud)
-as arm64_image/real-<name>; without one that file is left as it is. The
+4 KiB also go in, as x86_64_header/real-<name>, and likewise for an arm64
+Image ($BOOTSHIM_TEST_KERNEL_AARCH64, else build/debian/arm64/vmlinuz-cloud)
+as aarch64_image/real-<name>; without one that file is left as it is. The
 fdt corpus wraps the unit tests' DTBs (tests/unit/dtb/, written by
 tests/unit/dtb/mkdtbs.sh). The table_loader corpus wraps QEMU's recorded
 fw_cfg blobs (tests/unit/fw_cfg/, written by tests/unit/fw_cfg/record.py).
@@ -20,7 +20,7 @@ import glob
 import os
 import struct
 
-# ------------------------------------------------------------ x86_header
+# ------------------------------------------------------------ x86_64_header
 
 SETUP_SECTS = 4
 SETUP_BYTES = (SETUP_SECTS + 1) * 512
@@ -57,7 +57,7 @@ def bzimage(version=0x020F, hdr_end=0x26C, setup_sects=SETUP_SECTS, file_len=Non
     return bytes(b)
 
 
-def x86_header(kernel):
+def x86_64_header(kernel):
     c = {
         "synthetic-2.15": bzimage(),
         "synthetic-setup-sects-0": bzimage(setup_sects=0),
@@ -75,7 +75,7 @@ def x86_header(kernel):
         c["real-" + os.path.basename(os.path.realpath(kernel))] = bytes(head)
     return c
 
-# ------------------------------------------------------------ arm64_image
+# ------------------------------------------------------------ aarch64_image
 
 
 def arm64(text_offset=0, image_size=0x2000000, flags=0xA, magic=0x644D5241,
@@ -87,7 +87,7 @@ def arm64(text_offset=0, image_size=0x2000000, flags=0xA, magic=0x644D5241,
     return bytes(b)
 
 
-def arm64_corpus(kernel):
+def aarch64_corpus(kernel):
     c = {
         "synthetic": arm64(),
         "synthetic-text-offset": arm64(text_offset=0x80000, flags=0x2),
@@ -512,7 +512,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL") or
                     "build/debian/amd64/vmlinuz-cloud")
-    ap.add_argument("--arm64-kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL_ARM64") or
+    ap.add_argument("--arm64-kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL_AARCH64") or
                     "build/debian/arm64/vmlinuz-cloud")
     ap.add_argument("--out", default=os.path.join(here, "corpus"))
     ap.add_argument("--dtb-dir", default=os.path.join(here, "..", "unit", "dtb"))
@@ -521,8 +521,8 @@ def main():
                     default=os.path.join(here, "..", "unit", "tpm2", "recorded.h"))
     args = ap.parse_args()
     corpora = {
-        "x86_header": x86_header(args.kernel),
-        "arm64_image": arm64_corpus(args.arm64_kernel),
+        "x86_64_header": x86_64_header(args.kernel),
+        "aarch64_image": aarch64_corpus(args.aarch64_kernel),
         "pvh": pvh_corpus(),
         "e820": e820_corpus(),
         "place": place_corpus(),

@@ -8,7 +8,7 @@
 
 /* The shim's headers first: cmocka defines a function-like fail(). */
 #include "boot.h"
-#include "x86_boot.h"
+#include "x86_64_boot.h"
 #include "../../arch/efi/efi.h"
 #include "../../arch/efi/bli.h"
 #include "../../arch/efi/tcg2.h"

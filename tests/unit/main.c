@@ -8,7 +8,7 @@ extern const struct unit_suite fdt_suite, fw_cfg_suite, efi_memmap_suite;
 extern const struct unit_suite fdt_uefi_suite;
 /* tests/unit/test_fdt_tpm.c */
 extern const struct unit_suite fdt_tpm_suite;
-/* tests/unit/test_linux_arm64.c, test_aarch64_cpu.c */
+/* tests/unit/test_linux_aarch64.c, test_aarch64_cpu.c */
 extern const struct unit_suite linux_arm64_suite, aarch64_cpu_suite;
 /* tests/unit/test_psci.c */
 extern const struct unit_suite psci_suite;
@@ -31,7 +31,7 @@ int eprintf(const char *fmt, ...)
 	return n;
 }
 
-/* tests/unit/test_firmware_x86.c */
+/* tests/unit/test_firmware_x86_64.c */
 extern const struct unit_suite firmware_x86_suite;
 /* tests/unit/test_boot_place.c */
 extern const struct unit_suite boot_place_suite;
@@ -44,7 +44,7 @@ int main(void)
 {
 	const struct unit_suite *suites[] = {
 		&fdt_tpm_suite,
-		&x86_suite,   &zero_page_suite,  &arm64_suite, &memmap_suite,
+		&x86_64_suite,   &zero_page_suite,  &aarch64_suite, &memmap_suite,
 		&place_suite, &place_prop_suite, &pvh_suite,   &fmt_suite,
 		&fdt_suite,   &fw_cfg_suite,     &efi_memmap_suite, &boot_place_suite,
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,

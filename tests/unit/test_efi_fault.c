@@ -820,7 +820,7 @@ void efi_uart_putc(char c)
 
 /* The CPU's generator (arch/x86_64/entropy.c): none here, so that a
  * firmware without EFI_RNG leaves the kernel without a seed. */
-size_t x86_entropy(uint8_t *seed, size_t size)
+size_t x86_64_entropy(uint8_t *seed, size_t size)
 {
 	(void)seed, (void)size;
 	return 0;

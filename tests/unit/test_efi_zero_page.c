@@ -1,8 +1,8 @@
-/* The x86 zero page of a UEFI boot, as shim/linux_x86.c sizes it at
+/* The x86 zero page of a UEFI boot, as shim/linux_x86_64.c sizes it at
  * placement (linux_plan) and fills it from the final memory map
  * (linux_finish, called by arch_exit_firmware just before
- * ExitBootServices). In the UEFI test binary because shim/linux_x86.c and
- * shim/linux_arm64.c cannot share one. Fields are read back as raw
+ * ExitBootServices). In the UEFI test binary because shim/linux_x86_64.c and
+ * shim/linux_aarch64.c cannot share one. Fields are read back as raw
  * little-endian bytes at boot.rst's offsets. */
 #include "efi_fake.h"
 

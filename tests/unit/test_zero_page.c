@@ -1,4 +1,4 @@
-/* x86_fill_zero_page: every field at the offset boot.rst gives, read back as
+/* x86_64_fill_zero_page: every field at the offset boot.rst gives, read back as
  * raw little-endian bytes (not through struct boot_params, so a wrong
  * struct layout cannot hide itself). */
 #include "unit.h"
@@ -6,13 +6,13 @@
 
 #define ZP_ADDR 0x7000ull
 
-static void synth_kernel(struct x86_kernel *k, uint8_t loadflags)
+static void synth_kernel(struct x86_64_kernel *k, uint8_t loadflags)
 {
 	uint8_t b[SYNTH_SETUP_BYTES];
 	struct error e;
 	synth_bzimage(b);
 	b[0x211] = loadflags;
-	assert_ok(x86_parse_kernel(b, sizeof(b), SYNTH_FILE_LEN, k, &e), &e);
+	assert_ok(x86_64_parse_kernel(b, sizeof(b), SYNTH_FILE_LEN, k, &e), &e);
 }
 
 static void small_map(struct memmap *m)
@@ -39,13 +39,13 @@ static uint8_t *zp_alloc(uint64_t len)
 static void test_zero_page_fields(void **state)
 {
 	(void)state;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct memmap m;
 	struct error e;
 	/* QUIET_FLAG (bit 5) set in the image: the shim turns it off. */
 	synth_kernel(&k, LOADED_HIGH | (1u << 5));
 	small_map(&m);
-	struct x86_boot_info bi = {
+	struct x86_64_boot_info bi = {
 		.kernel_addr = 0x1000000,
 		.cmdline_addr = 0x20010,
 		.initrd_addr = 0x7fa00000,
@@ -53,10 +53,10 @@ static void test_zero_page_fields(void **state)
 		.rsdp = 0xf5a40,
 		.zero_page_addr = ZP_ADDR,
 	};
-	uint64_t len = x86_zero_page_bytes(m.n, 0);
+	uint64_t len = x86_64_zero_page_bytes(m.n, 0);
 	assert_int_equal(len, 4096);
 	uint8_t *zp = zp_alloc(len);
-	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
 
 	assert_int_equal(ld(zp, 0x228, 4), 0x20010);		/* cmd_line_ptr */
 	assert_int_equal(ld(zp, 0x0c8, 4), 0);			/* ext_cmd_line_ptr */
@@ -72,8 +72,8 @@ static void test_zero_page_fields(void **state)
 	assert_int_equal(ld(zp, 0x250, 8), 0);			/* setup_data */
 	assert_int_equal(ld(zp, 0x23c, 4), 0);			/* hardware_subarch */
 	/* The kernel's own header is carried over. */
-	assert_int_equal(ld(zp, 0x1fe, 2), X86_BOOT_FLAG);
-	assert_int_equal(ld(zp, 0x202, 4), X86_HDR_MAGIC);
+	assert_int_equal(ld(zp, 0x1fe, 2), X86_64_BOOT_FLAG);
+	assert_int_equal(ld(zp, 0x202, 4), X86_64_HDR_MAGIC);
 	assert_int_equal(ld(zp, 0x206, 2), 0x020f);
 	assert_int_equal(ld(zp, 0x1f1, 1), SYNTH_SETUP_SECTS);
 	assert_int_equal(ld(zp, 0x260, 4), SYNTH_INIT_SIZE);	/* init_size */
@@ -102,12 +102,12 @@ static void test_zero_page_fields(void **state)
 static void test_zero_page_above_4g(void **state)
 {
 	(void)state;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct memmap m;
 	struct error e;
 	synth_kernel(&k, LOADED_HIGH);
 	small_map(&m);
-	struct x86_boot_info bi = {
+	struct x86_64_boot_info bi = {
 		.kernel_addr = 0x1000000,
 		.cmdline_addr = 0x300000010ull,
 		.initrd_addr = 0x123456000ull,
@@ -115,7 +115,7 @@ static void test_zero_page_above_4g(void **state)
 		.zero_page_addr = ZP_ADDR,
 	};
 	uint8_t *zp = zp_alloc(4096);
-	assert_ok(x86_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e);
 	assert_int_equal(ld(zp, 0x218, 4), 0x23456000);	/* ramdisk_image */
 	assert_int_equal(ld(zp, 0x0c0, 4), 0x1);		/* ext_ramdisk_image */
 	assert_int_equal(ld(zp, 0x21c, 4), 0x200);		/* ramdisk_size */
@@ -129,7 +129,7 @@ static void test_zero_page_above_4g(void **state)
 static void test_zero_page_e820_ext(void **state)
 {
 	(void)state;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct memmap m;
 	struct error e;
 	synth_kernel(&k, LOADED_HIGH);
@@ -139,11 +139,11 @@ static void test_zero_page_e820_ext(void **state)
 		m.e[i] = (struct mem_range){ MiB(2) * i, MiB(1) + i,
 					     i % 2 ? MEM_RESERVED : MEM_RAM };
 	const uint64_t zp_addr = 0x12345000;
-	struct x86_boot_info bi = { .kernel_addr = 0x1000000, .zero_page_addr = zp_addr };
-	uint64_t len = x86_zero_page_bytes(m.n, 0);
+	struct x86_64_boot_info bi = { .kernel_addr = 0x1000000, .zero_page_addr = zp_addr };
+	uint64_t len = x86_64_zero_page_bytes(m.n, 0);
 	assert_int_equal(len, 4096 + 16 + 72 * 20);
 	uint8_t *zp = zp_alloc(len);
-	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
 
 	assert_int_equal(ld(zp, 0x1e8, 1), 128);
 	for (size_t i = 0; i < 128; i++) {
@@ -171,17 +171,17 @@ static void test_zero_page_e820_ext(void **state)
 static void test_zero_page_e820_exactly_128(void **state)
 {
 	(void)state;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct memmap m;
 	struct error e;
 	synth_kernel(&k, LOADED_HIGH);
 	m.n = 128;
 	for (size_t i = 0; i < m.n; i++)
 		m.e[i] = (struct mem_range){ MiB(2) * i, MiB(1), MEM_RAM };
-	struct x86_boot_info bi = { .zero_page_addr = ZP_ADDR };
-	assert_int_equal(x86_zero_page_bytes(128, 0), 4096);
+	struct x86_64_boot_info bi = { .zero_page_addr = ZP_ADDR };
+	assert_int_equal(x86_64_zero_page_bytes(128, 0), 4096);
 	uint8_t *zp = zp_alloc(4096);
-	assert_ok(x86_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e);
 	assert_int_equal(ld(zp, 0x1e8, 1), 128);
 	assert_int_equal(ld(zp, 0x250, 8), 0);
 	assert_int_equal(ld(zp, 0x2d0 + 127 * 20, 8), MiB(2) * 127);
@@ -191,14 +191,14 @@ static void test_zero_page_e820_exactly_128(void **state)
 static void test_zero_page_too_small(void **state)
 {
 	(void)state;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct memmap m;
 	struct error e;
 	synth_kernel(&k, LOADED_HIGH);
-	struct x86_boot_info bi = { .zero_page_addr = ZP_ADDR };
+	struct x86_64_boot_info bi = { .zero_page_addr = ZP_ADDR };
 	small_map(&m);
 	uint8_t *zp = zp_alloc(4096);
-	assert_fails_mentioning(x86_fill_zero_page(zp, 4095, &k, &m, &bi, &e), &e, "zero page");
+	assert_fails_mentioning(x86_64_fill_zero_page(zp, 4095, &k, &m, &bi, &e), &e, "zero page");
 	/* Nothing was written. */
 	assert_int_equal(zp[0], 0xa5);
 	assert_int_equal(zp[0x210], 0xa5);
@@ -207,11 +207,11 @@ static void test_zero_page_too_small(void **state)
 	m.n = 200;
 	for (size_t i = 0; i < m.n; i++)
 		m.e[i] = (struct mem_range){ MiB(2) * i, MiB(1), MEM_RAM };
-	uint64_t len = x86_zero_page_bytes(200, 0);
+	uint64_t len = x86_64_zero_page_bytes(200, 0);
 	zp = zp_alloc(len);
-	assert_fails_mentioning(x86_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
+	assert_fails_mentioning(x86_64_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
 				"zero page");
-	assert_fails_mentioning(x86_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e, "200");
+	assert_fails_mentioning(x86_64_fill_zero_page(zp, 4096, &k, &m, &bi, &e), &e, "200");
 	free(zp);
 }
 
@@ -220,7 +220,7 @@ static void test_zero_page_too_small(void **state)
 static void test_zero_page_setup_data_chain(void **state)
 {
 	(void)state;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	static struct memmap m;
 	struct error e;
 	synth_kernel(&k, LOADED_HIGH);
@@ -231,13 +231,13 @@ static void test_zero_page_setup_data_chain(void **state)
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = (uint8_t)(0x40 + i);
 	const uint64_t zp_addr = 0x12345000;
-	struct x86_boot_info bi = { .zero_page_addr = zp_addr, .seed = seed, .seed_len = 64 };
+	struct x86_64_boot_info bi = { .zero_page_addr = zp_addr, .seed = seed, .seed_len = 64 };
 	/* 72 extra entries: 16 + 1440 bytes; the seed node 16 + 64, right
 	 * after it (boot.rst asks no alignment of setup_data). */
-	uint64_t len = x86_zero_page_bytes(m.n, 64);
+	uint64_t len = x86_64_zero_page_bytes(m.n, 64);
 	assert_int_equal(len, 4096 + 16 + 72 * 20 + 16 + 64);
 	uint8_t *zp = zp_alloc(len);
-	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
 	assert_int_equal(ld(zp, 0x250, 8), zp_addr + 4096);	/* hdr.setup_data */
 	const size_t ext = 4096, rng = 4096 + 16 + 72 * 20;
 	assert_int_equal(ld(zp, ext + 0, 8), zp_addr + rng);	/* next */
@@ -249,17 +249,17 @@ static void test_zero_page_setup_data_chain(void **state)
 	assert_int_equal(ld(zp, rng + 12, 4), 64);
 	assert_memory_equal(zp + rng + 16, seed, 64);
 	/* One byte short of either node: refused, naming the zero page. */
-	assert_fails_mentioning(x86_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
+	assert_fails_mentioning(x86_64_fill_zero_page(zp, len - 1, &k, &m, &bi, &e), &e,
 				"zero page");
 	free(zp);
 
 	/* 73 extra entries: the seed node follows at an odd multiple of 4. */
 	m.n = 201;
 	m.e[200] = (struct mem_range){ MiB(2) * 200, MiB(1), MEM_RAM };
-	len = x86_zero_page_bytes(m.n, 64);
+	len = x86_64_zero_page_bytes(m.n, 64);
 	assert_int_equal(len, 4096 + 16 + 73 * 20 + 16 + 64);
 	zp = zp_alloc(len);
-	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
 	assert_int_equal(ld(zp, 4096, 8), zp_addr + 4096 + 16 + 73 * 20);
 	assert_int_equal(ld(zp, 4096 + 16 + 73 * 20 + 8, 4), 9);
 	assert_memory_equal(zp + 4096 + 16 + 73 * 20 + 16, seed, 64);
@@ -268,10 +268,10 @@ static void test_zero_page_setup_data_chain(void **state)
 	/* A seed alone: the only node, right after the page. */
 	m.n = 4;
 	bi.seed_len = 32;
-	len = x86_zero_page_bytes(m.n, 32);
+	len = x86_64_zero_page_bytes(m.n, 32);
 	assert_int_equal(len, 4096 + 16 + 32);
 	zp = zp_alloc(len);
-	assert_ok(x86_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
+	assert_ok(x86_64_fill_zero_page(zp, len, &k, &m, &bi, &e), &e);
 	assert_int_equal(ld(zp, 0x250, 8), zp_addr + 4096);
 	assert_int_equal(ld(zp, 4096 + 0, 8), 0);
 	assert_int_equal(ld(zp, 4096 + 8, 4), 9);
@@ -279,7 +279,7 @@ static void test_zero_page_setup_data_chain(void **state)
 	assert_memory_equal(zp + 4096 + 16, seed, 32);
 	free(zp);
 	/* No seed, no more than 128 entries: no setup_data at all. */
-	assert_int_equal(x86_zero_page_bytes(128, 0), 4096);
+	assert_int_equal(x86_64_zero_page_bytes(128, 0), 4096);
 }
 
 /* A UEFI memory map of 330 descriptors, more than the core's table holds

@@ -12,7 +12,7 @@
 #include "phys.h"
 #include "place.h"
 #include "pvh.h"
-#include "x86_boot.h"
+#include "x86_64_boot.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,7 +31,7 @@ struct unit_suite {
 	size_t n;
 };
 
-extern const struct unit_suite x86_suite, zero_page_suite, arm64_suite, memmap_suite,
+extern const struct unit_suite x86_64_suite, zero_page_suite, aarch64_suite, memmap_suite,
 	place_suite, place_prop_suite, pvh_suite, fmt_suite;
 
 /* The error message must mention `what` (the field or item at fault). */

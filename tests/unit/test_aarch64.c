@@ -1,11 +1,11 @@
-/* arm64_parse_kernel: a synthetic Image header, each single corruption of
+/* aarch64_parse_kernel: a synthetic Image header, each single corruption of
  * it, and the real Debian arm64 kernel (make check-unit fetches it first;
  * a missing one fails the test, it is not skipped). Debian ships the Image
  * either plain or gzip-compressed (Image.gz): the test reads both, through
  * zlib, and parses the Image itself, as scripts/kernel-image.sh gives it
  * to the shim. */
 #include "unit.h"
-#include "arm64_image.h"
+#include "aarch64_image.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -21,28 +21,28 @@ static void synth_image(uint8_t *h)
 	st(h, 4, 4, 0x14000000);	/* code1: b stext */
 	st(h, 8, 8, 0);			/* text_offset */
 	st(h, 16, 8, IMG_SIZE);		/* image_size */
-	st(h, 24, 8, (1u << ARM64_FLAG_PAGE_SIZE_SHIFT) | ARM64_FLAG_ANYWHERE); /* LE, 4K */
-	st(h, 56, 4, ARM64_IMAGE_MAGIC);
+	st(h, 24, 8, (1u << AARCH64_FLAG_PAGE_SIZE_SHIFT) | AARCH64_FLAG_ANYWHERE); /* LE, 4K */
+	st(h, 56, 4, AARCH64_IMAGE_MAGIC);
 	st(h, 60, 4, 0x40);		/* PE header offset */
 }
 
 /* Parse the 64-byte header (copied to an exact-size buffer) of a len-byte image. */
-static int parse(const uint8_t *h, size_t have, uint64_t len, struct arm64_kernel *k,
+static int parse(const uint8_t *h, size_t have, uint64_t len, struct aarch64_kernel *k,
 		 struct error *e)
 {
 	uint8_t *copy = malloc(have ? have : 1);
 	assert_non_null(copy);
 	memcpy(copy, h, have);
-	int rc = arm64_parse_kernel(copy, len, k, e);
+	int rc = aarch64_parse_kernel(copy, len, k, e);
 	free(copy);
 	return rc;
 }
 
-static void test_arm64_parse_valid(void **state)
+static void test_aarch64_parse_valid(void **state)
 {
 	(void)state;
 	uint8_t h[64];
-	struct arm64_kernel k;
+	struct aarch64_kernel k;
 	struct error e;
 	synth_image(h);
 	assert_ok(parse(h, 64, IMG_LEN, &k, &e), &e);
@@ -52,7 +52,7 @@ static void test_arm64_parse_valid(void **state)
 	assert_true(k.anywhere);
 	assert_false(k.assumed);
 	/* Not ANYWHERE; a page-multiple text_offset; image_size rounded up. */
-	st(h, 24, 8, 1u << ARM64_FLAG_PAGE_SIZE_SHIFT);
+	st(h, 24, 8, 1u << AARCH64_FLAG_PAGE_SIZE_SHIFT);
 	st(h, 8, 8, 0x80000);
 	st(h, 16, 8, IMG_SIZE + 1);
 	assert_ok(parse(h, 64, IMG_LEN, &k, &e), &e);
@@ -70,16 +70,16 @@ static void test_arm64_parse_valid(void **state)
 }
 
 /* "Prior to v3.17 ... image_size is zero and text_offset is 0x80000". */
-static void test_arm64_parse_pre_3_17(void **state)
+static void test_aarch64_parse_pre_3_17(void **state)
 {
 	(void)state;
 	uint8_t h[64];
-	struct arm64_kernel k;
+	struct aarch64_kernel k;
 	struct error e;
 	synth_image(h);
 	st(h, 16, 8, 0);
 	st(h, 8, 8, 0x12345); /* ignored for such kernels */
-	st(h, 24, 8, ARM64_FLAG_BE); /* flags too: they did not exist yet */
+	st(h, 24, 8, AARCH64_FLAG_BE); /* flags too: they did not exist yet */
 	assert_ok(parse(h, 64, MiB(8) + 0x123, &k, &e), &e);
 	assert_true(k.assumed);
 	assert_false(k.anywhere);
@@ -114,7 +114,7 @@ static void run_corruption(void **state)
 {
 	const struct corruption *c = *state;
 	uint8_t h[64];
-	struct arm64_kernel k;
+	struct aarch64_kernel k;
 	struct error e;
 	synth_image(h);
 	assert_ok(parse(h, 64, IMG_LEN, &k, &e), &e);
@@ -134,7 +134,7 @@ static void read_image(const char *path, uint8_t *h, uint64_t *len, bool *gz)
 	gzFile f = gzopen(path, "rb");
 	if (!f)
 		fail_msg("no arm64 kernel at %s: %s (make check-unit fetches it; or set "
-			 "BOOTSHIM_TEST_KERNEL_ARM64)", path, strerror(errno));
+			 "BOOTSHIM_TEST_KERNEL_AARCH64)", path, strerror(errno));
 	static uint8_t buf[1 << 20];
 	*len = 0;
 	int got;
@@ -157,9 +157,9 @@ static void read_image(const char *path, uint8_t *h, uint64_t *len, bool *gz)
 
 static void check_real_image(const char *path, const uint8_t *h, uint64_t len)
 {
-	struct arm64_kernel k;
+	struct aarch64_kernel k;
 	struct error e;
-	assert_ok(arm64_parse_kernel(h, len, &k, &e), &e);
+	assert_ok(aarch64_parse_kernel(h, len, &k, &e), &e);
 	assert_false(k.assumed);
 	assert_true(k.reserve >= len && k.reserve % 4096 == 0);
 	assert_int_equal(k.reserve, (ld(h, 16, 8) + 4095) & ~4095ull);
@@ -171,10 +171,10 @@ static void check_real_image(const char *path, const uint8_t *h, uint64_t len)
 		      (unsigned long long)k.text_offset);
 }
 
-static void test_arm64_parse_real_kernel(void **state)
+static void test_aarch64_parse_real_kernel(void **state)
 {
 	(void)state;
-	const char *path = getenv("BOOTSHIM_TEST_KERNEL_ARM64");
+	const char *path = getenv("BOOTSHIM_TEST_KERNEL_AARCH64");
 	if (!path || !*path)
 		path = "build/debian/arm64/vmlinuz-cloud";
 	uint8_t h[64];
@@ -186,10 +186,10 @@ static void test_arm64_parse_real_kernel(void **state)
 
 /* The same kernel gzip-compressed, as an Image.gz: read through zlib,
  * it parses exactly as the plain Image does. */
-static void test_arm64_parse_real_kernel_gz(void **state)
+static void test_aarch64_parse_real_kernel_gz(void **state)
 {
 	(void)state;
-	const char *path = getenv("BOOTSHIM_TEST_KERNEL_ARM64");
+	const char *path = getenv("BOOTSHIM_TEST_KERNEL_AARCH64");
 	if (!path || !*path)
 		path = "build/debian/arm64/vmlinuz-cloud";
 	uint8_t h[64], hz[64];
@@ -217,11 +217,11 @@ static void test_arm64_parse_real_kernel_gz(void **state)
 	check_real_image(tmp, hz, lenz);
 }
 
-#define CORRUPT_TEST(c) { "arm64_parse_rejects_" #c, run_corruption, NULL, NULL, (void *)&c_##c }
+#define CORRUPT_TEST(c) { "aarch64_parse_rejects_" #c, run_corruption, NULL, NULL, (void *)&c_##c }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_arm64_parse_valid),
-	cmocka_unit_test(test_arm64_parse_pre_3_17),
+	cmocka_unit_test(test_aarch64_parse_valid),
+	cmocka_unit_test(test_aarch64_parse_pre_3_17),
 	CORRUPT_TEST(too_small),
 	CORRUPT_TEST(empty),
 	CORRUPT_TEST(bad_magic),
@@ -232,8 +232,8 @@ static const struct CMUnitTest tests[] = {
 	CORRUPT_TEST(image_size_small),
 	CORRUPT_TEST(image_size_4g),
 	CORRUPT_TEST(image_size_huge),
-	cmocka_unit_test(test_arm64_parse_real_kernel),
-	cmocka_unit_test(test_arm64_parse_real_kernel_gz),
+	cmocka_unit_test(test_aarch64_parse_real_kernel),
+	cmocka_unit_test(test_aarch64_parse_real_kernel_gz),
 };
 
-const struct unit_suite arm64_suite = { tests, sizeof(tests) / sizeof(tests[0]) };
+const struct unit_suite aarch64_suite = { tests, sizeof(tests) / sizeof(tests[0]) };

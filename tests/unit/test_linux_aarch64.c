@@ -1,13 +1,13 @@
-/* shim/linux_arm64.c, the arm64 boot protocol over the core: what
+/* shim/linux_aarch64.c, the arm64 boot protocol over the core: what
  * linux_plan asks of placement and what linux_finish writes to /chosen,
  * on a synthetic Image and a DTB built here with libfdt. */
-/* The unit binary links linux_x86.c's linux_plan and linux_finish too:
+/* The unit binary links linux_x86_64.c's linux_plan and linux_finish too:
  * this file compiles the arm64 ones under their own names (first: cmocka's
  * fail() macro would hide the core's). */
-#define linux_plan arm64_linux_plan
-#define linux_finish arm64_linux_finish
-#define linux_uefi_refresh arm64_linux_uefi_refresh
-#include "../../shim/linux_arm64.c"
+#define linux_plan aarch64_linux_plan
+#define linux_finish aarch64_linux_finish
+#define linux_uefi_refresh aarch64_linux_uefi_refresh
+#include "../../shim/linux_aarch64.c"
 
 #include "unit.h"
 
@@ -68,10 +68,10 @@ static void setup(struct fixture *f)
 {
 	struct error e;
 	memset(f, 0, sizeof(*f));
-	struct arm64_image_header h = {
+	struct aarch64_image_header h = {
 		.image_size = MiB(4),
-		.flags = ARM64_FLAG_ANYWHERE | (1u << ARM64_FLAG_PAGE_SIZE_SHIFT),
-		.magic = ARM64_IMAGE_MAGIC,
+		.flags = AARCH64_FLAG_ANYWHERE | (1u << AARCH64_FLAG_PAGE_SIZE_SHIFT),
+		.magic = AARCH64_IMAGE_MAGIC,
 	};
 	memcpy(image, &h, sizeof(h));
 	make_dtb(f->dtb);
@@ -97,7 +97,7 @@ static int plan_and_place(struct fixture *f, struct error *e)
 /* booting.rst: the DTB "must not be placed within any 2M region which must
  * be mapped with any specific attributes": the no-map reservation's block
  * is such a region. */
-static void test_arm64_dtb_clear_of_nomap_block(void **state)
+static void test_aarch64_dtb_clear_of_nomap_block(void **state)
 {
 	(void)state;
 	static struct fixture f;
@@ -121,7 +121,7 @@ static void test_arm64_dtb_clear_of_nomap_block(void **state)
 
 /* Distinct byte values 1..64 in the platform's seed, so that a byte of
  * kaslr-seed found in rng-seed can only be a shared one. */
-static void test_arm64_seeds_disjoint(void **state)
+static void test_aarch64_seeds_disjoint(void **state)
 {
 	(void)state;
 	static struct fixture f;
@@ -157,7 +157,7 @@ static void test_arm64_seeds_disjoint(void **state)
 }
 
 /* Too little entropy for two disjoint draws: neither property. */
-static void test_arm64_seed_too_short(void **state)
+static void test_aarch64_seed_too_short(void **state)
 {
 	(void)state;
 	static struct fixture f;
@@ -178,9 +178,9 @@ static void test_arm64_seed_too_short(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_arm64_dtb_clear_of_nomap_block),
-	cmocka_unit_test(test_arm64_seeds_disjoint),
-	cmocka_unit_test(test_arm64_seed_too_short),
+	cmocka_unit_test(test_aarch64_dtb_clear_of_nomap_block),
+	cmocka_unit_test(test_aarch64_seeds_disjoint),
+	cmocka_unit_test(test_aarch64_seed_too_short),
 };
 
 const struct unit_suite linux_arm64_suite = { tests, sizeof(tests) / sizeof(tests[0]) };

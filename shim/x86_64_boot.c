@@ -1,4 +1,4 @@
-#include "x86_boot.h"
+#include "x86_64_boot.h"
 #include "boot.h"
 
 _Static_assert(sizeof(struct screen_info) == 0x40, "screen_info");
@@ -47,7 +47,7 @@ _Static_assert(sizeof(struct boot_e820_entry) == 20, "e820 entry");
 	(0x1f1 + __builtin_offsetof(struct setup_header, field) + \
 	 sizeof(((struct setup_header *)0)->field))
 
-uint64_t x86_setup_bytes(uint8_t setup_sects)
+uint64_t x86_64_setup_bytes(uint8_t setup_sects)
 {
 	/* "If this field is 0, the real value is 4." The boot sector comes
 	 * first. */
@@ -55,8 +55,8 @@ uint64_t x86_setup_bytes(uint8_t setup_sects)
 	return (uint64_t)(sects + 1) * 512;
 }
 
-int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
-		     struct x86_kernel *k, struct error *e)
+int x86_64_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
+		     struct x86_64_kernel *k, struct error *e)
 {
 	memset(k, 0, sizeof(*k));
 	if (buf_len > file_len)
@@ -66,26 +66,26 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 	if (buf_len < 0x202)
 		return fail(e, "kernel", "%zu bytes is too small for a bzImage header", buf_len);
 	struct setup_header *h = &k->hdr;
-	size_t avail = buf_len - X86_SETUP_HDR_OFFSET;
-	memcpy(h, buf + X86_SETUP_HDR_OFFSET, avail < sizeof(*h) ? avail : sizeof(*h));
+	size_t avail = buf_len - X86_64_SETUP_HDR_OFFSET;
+	memcpy(h, buf + X86_64_SETUP_HDR_OFFSET, avail < sizeof(*h) ? avail : sizeof(*h));
 
-	if (h->boot_flag != X86_BOOT_FLAG)
+	if (h->boot_flag != X86_64_BOOT_FLAG)
 		return fail(e, "kernel", "boot_flag is 0x%04x, not 0x%04x: not a bzImage",
-			    h->boot_flag, X86_BOOT_FLAG);
+			    h->boot_flag, X86_64_BOOT_FLAG);
 	uint64_t hdr_end = 0x202 + (uint64_t)(h->jump >> 8);
 	if (hdr_end > buf_len || hdr_end < HDR_END(header))
 		return fail(e, "kernel", "setup header end 0x%llx is outside the %zu bytes of setup",
 			    (unsigned long long)hdr_end, buf_len);
-	if (h->header != X86_HDR_MAGIC)
+	if (h->header != X86_64_HDR_MAGIC)
 		return fail(e, "kernel", "header magic is 0x%08x, not \"HdrS\": not a bzImage",
 			    h->header);
-	if (hdr_end < HDR_END(version) || h->version < X86_MIN_PROTOCOL)
+	if (hdr_end < HDR_END(version) || h->version < X86_64_MIN_PROTOCOL)
 		return fail(e, "kernel", "version 0x%04x: boot protocol %u.%02u is older than the "
 			    "2.12 bootshim needs", h->version, h->version >> 8, h->version & 0xff);
 	if (hdr_end < HDR_END(init_size))
 		return fail(e, "kernel", "setup header ends at 0x%llx, before init_size",
 			    (unsigned long long)hdr_end);
-	k->hdr_len = hdr_end - X86_SETUP_HDR_OFFSET;
+	k->hdr_len = hdr_end - X86_64_SETUP_HDR_OFFSET;
 	if (k->hdr_len > sizeof(*h))
 		k->hdr_len = sizeof(*h);
 	/* Fields past the kernel's own header length are not its: clear them. */
@@ -98,7 +98,7 @@ int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
 		return fail(e, "kernel", "loadflags 0x%02x lacks LOADED_HIGH: a zImage, not a bzImage",
 			    h->loadflags);
 
-	k->setup_bytes = x86_setup_bytes(h->setup_sects);
+	k->setup_bytes = x86_64_setup_bytes(h->setup_sects);
 	if (k->setup_bytes >= file_len)
 		return fail(e, "kernel", "setup_sects %u leaves no protected-mode code in %llu bytes",
 			    h->setup_sects, (unsigned long long)file_len);
@@ -158,7 +158,7 @@ static uint64_t rng_seed_bytes(size_t seed_len)
 	return seed_len ? sizeof(struct setup_data) + seed_len : 0;
 }
 
-uint64_t x86_zero_page_bytes(size_t n_e820, size_t seed_len)
+uint64_t x86_64_zero_page_bytes(size_t n_e820, size_t seed_len)
 {
 	return sizeof(struct boot_params) + e820_ext_bytes(n_e820) + rng_seed_bytes(seed_len);
 }
@@ -214,11 +214,11 @@ static uint8_t *setup_data_add(uint8_t *zp, uint64_t zp_addr, uint64_t *off, uin
 	return data;
 }
 
-int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
-		       const struct memmap *e820, const struct x86_boot_info *bi,
+int x86_64_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_64_kernel *k,
+		       const struct memmap *e820, const struct x86_64_boot_info *bi,
 		       struct error *e)
 {
-	if (zp_bytes < x86_zero_page_bytes(e820->n, bi->seed_len))
+	if (zp_bytes < x86_64_zero_page_bytes(e820->n, bi->seed_len))
 		return fail(e, "zero page", "0x%llx bytes is too small for %zu e820 entries "
 			    "and a %zu-byte seed", (unsigned long long)zp_bytes, e820->n,
 			    bi->seed_len);

@@ -1,6 +1,6 @@
-/* libFuzzer: arm64_parse_kernel on the input, taken as a whole Image (its
+/* libFuzzer: aarch64_parse_kernel on the input, taken as a whole Image (its
  * length is the file's length). */
-#include "arm64_image.h"
+#include "aarch64_image.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #define CHECK(cond)                                                                 \
 	do {                                                                        \
 		if (!(cond)) {                                                      \
-			fprintf(stderr, "fuzz_arm64_image: %s:%d: check failed: %s\n", \
+			fprintf(stderr, "fuzz_aarch64_image: %s:%d: check failed: %s\n", \
 				__FILE__, __LINE__, #cond);                         \
 			abort();                                                    \
 		}                                                                   \
@@ -29,15 +29,15 @@ static uint64_t page_up(uint64_t x)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct arm64_kernel k;
+	struct aarch64_kernel k;
 	struct error e;
 	memset(e.msg, 0xff, sizeof(e.msg));
-	if (arm64_parse_kernel(data, size, &k, &e)) {
+	if (aarch64_parse_kernel(data, size, &k, &e)) {
 		CHECK(memchr(e.msg, '\0', sizeof(e.msg)));
 		CHECK(!strncmp(e.msg, "kernel: ", 8));
 		return 0;
 	}
-	CHECK(size >= 64 && ld(data, 56, 4) == ARM64_IMAGE_MAGIC);
+	CHECK(size >= 64 && ld(data, 56, 4) == AARCH64_IMAGE_MAGIC);
 	CHECK(k.file_bytes == size);
 	CHECK(k.reserve >= size && k.reserve % 4096 == 0);
 	uint64_t image_size = ld(data, 16, 8);
@@ -46,12 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(k.reserve == page_up(size > MiB(16) ? size : MiB(16)));
 	} else {
 		uint64_t flags = ld(data, 24, 8);
-		CHECK(!k.assumed && !(flags & ARM64_FLAG_BE));
+		CHECK(!k.assumed && !(flags & AARCH64_FLAG_BE));
 		CHECK(k.text_offset == ld(data, 8, 8));
 		CHECK(k.text_offset < MiB(2) && k.text_offset % 4096 == 0);
 		CHECK(image_size >= size && image_size <= GiB(4));
 		CHECK(k.reserve == page_up(image_size));
-		CHECK(k.anywhere == !!(flags & ARM64_FLAG_ANYWHERE));
+		CHECK(k.anywhere == !!(flags & AARCH64_FLAG_ANYWHERE));
 	}
 	return 0;
 }

@@ -1,11 +1,11 @@
-/* libFuzzer: x86_parse_kernel on the input, then x86_fill_zero_page.
+/* libFuzzer: x86_64_parse_kernel on the input, then x86_64_fill_zero_page.
  *
  * Input: the start of a bzImage. Bytes 0..7 (the legacy boot sector, which
  * the parser never reads) give the whole file's length, little-endian, so
  * the fuzzer controls file_len independently of how much it hands over;
  * an input under 8 bytes stands for a file of its own length. Byte 8
  * picks the e820 table size (1..200) and 9..16 seed its contents. */
-#include "x86_boot.h"
+#include "x86_64_boot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #define CHECK(cond)                                                                 \
 	do {                                                                        \
 		if (!(cond)) {                                                      \
-			fprintf(stderr, "fuzz_x86_header: %s:%d: check failed: %s\n", \
+			fprintf(stderr, "fuzz_x86_64_header: %s:%d: check failed: %s\n", \
 				__FILE__, __LINE__, #cond);                         \
 			abort();                                                    \
 		}                                                                   \
@@ -37,15 +37,15 @@ static uint64_t rnd(void)
 }
 
 static void check_parsed(const uint8_t *data, size_t size, uint64_t file_len,
-			 const struct x86_kernel *k)
+			 const struct x86_64_kernel *k)
 {
 	const struct setup_header *h = &k->hdr;
 	size_t buf_len = size < file_len ? size : file_len;
 	uint64_t hdr_end = 0x202 + (uint64_t)data[0x201];
 	CHECK(hdr_end <= buf_len);
 	CHECK(k->hdr_len == (hdr_end - 0x1f1 < sizeof(*h) ? hdr_end - 0x1f1 : sizeof(*h)));
-	CHECK(h->boot_flag == X86_BOOT_FLAG && h->header == X86_HDR_MAGIC);
-	CHECK(h->version >= X86_MIN_PROTOCOL);
+	CHECK(h->boot_flag == X86_64_BOOT_FLAG && h->header == X86_64_HDR_MAGIC);
+	CHECK(h->version >= X86_64_MIN_PROTOCOL);
 	CHECK(h->xloadflags & XLF_KERNEL_64);
 	CHECK(h->loadflags & LOADED_HIGH);
 	unsigned sects = data[0x1f1] ? data[0x1f1] : 4;
@@ -68,7 +68,7 @@ static void check_parsed(const uint8_t *data, size_t size, uint64_t file_len,
 		CHECK(((const uint8_t *)h)[i] == data[0x1f1 + i]);
 }
 
-static void fill(const uint8_t *data, size_t size, const struct x86_kernel *k)
+static void fill(const uint8_t *data, size_t size, const struct x86_64_kernel *k)
 {
 	static struct memmap m;
 	struct error e;
@@ -76,21 +76,21 @@ static void fill(const uint8_t *data, size_t size, const struct x86_kernel *k)
 	rs = size > 16 ? ld(data, 9, 8) : 0;
 	for (size_t i = 0; i < m.n; i++)
 		m.e[i] = (struct mem_range){ rnd(), rnd(), (uint32_t)rnd() };
-	struct x86_boot_info bi = {
+	struct x86_64_boot_info bi = {
 		.kernel_addr = rnd(), .cmdline_addr = rnd(), .initrd_addr = rnd(),
 		.initrd_size = rnd(), .rsdp = rnd(), .zero_page_addr = rnd() & ~0xfffull,
 	};
-	uint64_t len = x86_zero_page_bytes(m.n, 0);
+	uint64_t len = x86_64_zero_page_bytes(m.n, 0);
 	CHECK(len == 4096 + (m.n > 128 ? 16 + 20 * (m.n - 128) : 0));
 	uint8_t *zp = malloc(len); /* exact size: ASan sees any overrun */
 	CHECK(zp);
 	/* One byte short is refused. */
-	CHECK(x86_fill_zero_page(zp, len - 1, k, &m, &bi, &e) == -1);
-	CHECK(x86_fill_zero_page(zp, len, k, &m, &bi, &e) == 0);
+	CHECK(x86_64_fill_zero_page(zp, len - 1, k, &m, &bi, &e) == -1);
+	CHECK(x86_64_fill_zero_page(zp, len, k, &m, &bi, &e) == 0);
 	size_t in_page = m.n < 128 ? m.n : 128;
 	CHECK(zp[0x1e8] == in_page);
 	CHECK(zp[0x210] == 0xff);
-	CHECK(ld(zp, 0x202, 4) == X86_HDR_MAGIC && ld(zp, 0x1fe, 2) == X86_BOOT_FLAG);
+	CHECK(ld(zp, 0x202, 4) == X86_64_HDR_MAGIC && ld(zp, 0x1fe, 2) == X86_64_BOOT_FLAG);
 	CHECK(ld(zp, 0x228, 4) == (uint32_t)bi.cmdline_addr);
 	CHECK(ld(zp, 0x0c8, 4) == bi.cmdline_addr >> 32);
 	CHECK(ld(zp, 0x218, 4) == (uint32_t)bi.initrd_addr);
@@ -118,10 +118,10 @@ static void fill(const uint8_t *data, size_t size, const struct x86_kernel *k)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t file_len = size >= 8 ? ld(data, 0, 8) : size;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	memset(e.msg, 0xff, sizeof(e.msg));
-	if (x86_parse_kernel(data, size, file_len, &k, &e)) {
+	if (x86_64_parse_kernel(data, size, file_len, &k, &e)) {
 		CHECK(memchr(e.msg, '\0', sizeof(e.msg)));
 		CHECK(!strncmp(e.msg, "kernel: ", 8));
 		return 0;

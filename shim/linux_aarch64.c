@@ -1,12 +1,12 @@
 /* The arm64 Linux boot protocol (Documentation/arch/arm64/booting.rst) on
  * top of the portable core: where the Image, the initrd and the patched
  * DTB go, and the /chosen node that describes them. */
-#include "arm64_image.h"
+#include "aarch64_image.h"
 #include "boot.h"
 #include "fdt.h"
 
 /* arm64's COMMAND_LINE_SIZE is 2048 including the NUL. */
-#define ARM64_CMDLINE_MAX 2047
+#define AARCH64_CMDLINE_MAX 2047
 
 /* "it must reside entirely within a 1 GB aligned physical memory window
  * of up to 32 GB in size that fully covers the kernel Image as well." */
@@ -23,7 +23,7 @@
 /* kaslr-seed is one u64. */
 #define KASLR_SEED_BYTES sizeof(uint64_t)
 
-static struct arm64_kernel kernel;
+static struct aarch64_kernel kernel;
 
 static uint64_t ram_base(const struct memmap *m)
 {
@@ -72,11 +72,11 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 	const struct payload *pl = &bp->pl;
 	if (!pf->dtb)
 		return fail(e, "dtb", "no device tree to describe the machine to the kernel");
-	if (arm64_parse_kernel(pl->kernel.start, pl->kernel.len, &kernel, e))
+	if (aarch64_parse_kernel(pl->kernel.start, pl->kernel.len, &kernel, e))
 		return -1;
-	if (pl->cmdline.len > ARM64_CMDLINE_MAX)
+	if (pl->cmdline.len > AARCH64_CMDLINE_MAX)
 		return fail(e, "cmdline", "%llu bytes exceed arm64's %u",
-			    (unsigned long long)pl->cmdline.len, ARM64_CMDLINE_MAX);
+			    (unsigned long long)pl->cmdline.len, AARCH64_CMDLINE_MAX);
 	if (!pl->initrd.len)
 		return fail(e, "initrd", "the embedded initrd is empty");
 	if (pf->tpm_log.size > UINT32_MAX)
@@ -93,7 +93,7 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		.size = kernel.text_offset + kernel.reserve,
 		.src = base_src,
 		.src_len = kernel.text_offset + pl->kernel.len,
-		.align = ARM64_KIMG_ALIGN,
+		.align = AARCH64_KIMG_ALIGN,
 		.min = 0,
 		.max = UINT64_MAX,
 		.in_place_ok = true,
@@ -103,7 +103,7 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		 * since memory below it is not accessible via the linear
 		 * mapping": only the lowest slot will do. */
 		uint64_t lowest;
-		if (!align_up(dram, ARM64_KIMG_ALIGN, &lowest))
+		if (!align_up(dram, AARCH64_KIMG_ALIGN, &lowest))
 			return fail(e, "memory", "no RAM");
 		bp->item[ITEM_KERNEL].min = lowest;
 		bp->item[ITEM_KERNEL].max = lowest + bp->item[ITEM_KERNEL].size;

@@ -1,16 +1,16 @@
 /* The arm64 Linux Image header (Documentation/arch/arm64/booting.rst). */
-#ifndef BOOTSHIM_ARM64_IMAGE_H
-#define BOOTSHIM_ARM64_IMAGE_H
+#ifndef BOOTSHIM_AARCH64_IMAGE_H
+#define BOOTSHIM_AARCH64_IMAGE_H
 
 #include "error.h"
 
-#define ARM64_IMAGE_MAGIC 0x644d5241 /* "ARM\x64" */
-#define ARM64_FLAG_BE (1u << 0)
-#define ARM64_FLAG_PAGE_SIZE_SHIFT 1
-#define ARM64_FLAG_ANYWHERE (1u << 3) /* "2MB aligned base may be anywhere" */
-#define ARM64_KIMG_ALIGN MiB(2)
+#define AARCH64_IMAGE_MAGIC 0x644d5241 /* "ARM\x64" */
+#define AARCH64_FLAG_BE (1u << 0)
+#define AARCH64_FLAG_PAGE_SIZE_SHIFT 1
+#define AARCH64_FLAG_ANYWHERE (1u << 3) /* "2MB aligned base may be anywhere" */
+#define AARCH64_KIMG_ALIGN MiB(2)
 
-struct arm64_image_header {
+struct aarch64_image_header {
 	uint32_t code0;
 	uint32_t code1;
 	uint64_t text_offset;
@@ -23,7 +23,7 @@ struct arm64_image_header {
 	uint32_t res5; /* PE header offset for EFI-stub kernels */
 };
 
-struct arm64_kernel {
+struct aarch64_kernel {
 	uint64_t text_offset;	/* from a 2 MiB aligned base */
 	uint64_t reserve;	/* image_size: memory the kernel needs from text_offset */
 	uint64_t file_bytes;
@@ -32,7 +32,7 @@ struct arm64_kernel {
 };
 
 /* Parse and validate the Image header of a len-byte kernel image. */
-int arm64_parse_kernel(const uint8_t *img, uint64_t len, struct arm64_kernel *k,
+int aarch64_parse_kernel(const uint8_t *img, uint64_t len, struct aarch64_kernel *k,
 		       struct error *e);
 
 #endif

@@ -1,17 +1,17 @@
 /* The x86 Linux boot protocol on top of the portable core: what the 64-bit
  * entry of a bzImage needs placed, and the zero page describing it. */
 #include "boot.h"
-#include "x86_boot.h"
+#include "x86_64_boot.h"
 
 /* Every x86 entry path identity-maps the low 4 GiB and nothing more. The
  * 64-bit protocol requires "the range with setup_header.init_size from
  * start address of loaded kernel and zero page and command line buffer" to
  * be identity mapped, so those three stay below 4 GiB. */
-#define X86_IDMAP_END GiB(4)
+#define X86_64_IDMAP_END GiB(4)
 
 /* Keep the first 64 KiB (real-mode IVT, BIOS data area) untouched: the
  * kernel still reads the BDA to find the EBDA. */
-#define X86_LOW_MIN KiB(64)
+#define X86_64_LOW_MIN KiB(64)
 
 /* Room for the e820 entries the two reservations below may add. */
 #define E820_SPLIT_SLACK 4
@@ -29,25 +29,25 @@ static size_t zero_page_e820_max(const struct platform *pf)
 	return pf->mem.n + E820_SPLIT_SLACK;
 }
 
-static struct x86_kernel kernel;
+static struct x86_64_kernel kernel;
 static struct memmap e820;
 
 int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 {
 	const struct payload *pl = &bp->pl;
-	struct x86_kernel *k = &kernel;
+	struct x86_64_kernel *k = &kernel;
 	/* The build split the bzImage at setup_sects; a header that now says
 	 * otherwise was damaged after the build. Checked first: every size
 	 * the parser derives (syssize against the code) depends on it. */
-	if (pl->kernel_head.len > X86_SETUP_HDR_OFFSET) {
-		uint8_t sects = pl->kernel_head.start[X86_SETUP_HDR_OFFSET];
-		if (x86_setup_bytes(sects) != pl->kernel_head.len)
+	if (pl->kernel_head.len > X86_64_SETUP_HDR_OFFSET) {
+		uint8_t sects = pl->kernel_head.start[X86_64_SETUP_HDR_OFFSET];
+		if (x86_64_setup_bytes(sects) != pl->kernel_head.len)
 			return fail(e, "kernel", "setup_sects %u means %llu setup bytes, but %llu "
 				    "were embedded", sects,
-				    (unsigned long long)x86_setup_bytes(sects),
+				    (unsigned long long)x86_64_setup_bytes(sects),
 				    (unsigned long long)pl->kernel_head.len);
 	}
-	if (x86_parse_kernel(pl->kernel_head.start, pl->kernel_head.len,
+	if (x86_64_parse_kernel(pl->kernel_head.start, pl->kernel_head.len,
 			     pl->kernel_head.len + pl->kernel.len, k, e))
 		return -1;
 	if (pl->cmdline.len > k->cmdline_max)
@@ -65,7 +65,7 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		/* Relocatable kernels go at or above pref_address: below it the
 		 * decompressor would still use [pref_address, +init_size). */
 		.min = k->min_addr,
-		.max = k->relocatable ? X86_IDMAP_END : k->min_addr + k->reserve,
+		.max = k->relocatable ? X86_64_IDMAP_END : k->min_addr + k->reserve,
 		.in_place_ok = true,
 	};
 	bp->item[ITEM_INITRD] = (struct place_item){
@@ -76,7 +76,7 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		.align = 4096,
 		.min = MiB(1),
 		.max = k->initrd_above_4g ? UINT64_MAX : k->initrd_max,
-		.pref_max = k->initrd_max < X86_IDMAP_END ? k->initrd_max : X86_IDMAP_END,
+		.pref_max = k->initrd_max < X86_64_IDMAP_END ? k->initrd_max : X86_64_IDMAP_END,
 		.high = true,
 		.in_place_ok = true,
 	};
@@ -86,16 +86,16 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		.src = (uintptr_t)pl->cmdline.start,
 		.src_len = pl->cmdline.len + 1,
 		.align = 16,
-		.min = X86_LOW_MIN,
-		.max = X86_IDMAP_END,
+		.min = X86_64_LOW_MIN,
+		.max = X86_64_IDMAP_END,
 		.in_place_ok = true,
 	};
 	bp->item[ITEM_BOOTINFO] = (struct place_item){
 		.name = "zero page",
-		.size = x86_zero_page_bytes(zero_page_e820_max(pf), pf->seed_len),
+		.size = x86_64_zero_page_bytes(zero_page_e820_max(pf), pf->seed_len),
 		.align = 4096,
-		.min = X86_LOW_MIN,
-		.max = X86_IDMAP_END,
+		.min = X86_64_LOW_MIN,
+		.max = X86_64_IDMAP_END,
 	};
 	return 0;
 }
@@ -121,7 +121,7 @@ int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *
 	if (reserve_pages(&e820, zp->dest, zp->size, e) ||
 	    reserve_pages(&e820, cmd->dest, cmd->size, e))
 		return -1;
-	struct x86_boot_info bi = {
+	struct x86_64_boot_info bi = {
 		.kernel_addr = kern->dest,
 		.cmdline_addr = cmd->dest,
 		.initrd_addr = initrd->dest,
@@ -132,7 +132,7 @@ int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *
 		.seed = pf->seed,
 		.seed_len = pf->seed_len,
 	};
-	if (x86_fill_zero_page((void *)(uintptr_t)zp->dest, zp->size, &kernel, &e820, &bi, e))
+	if (x86_64_fill_zero_page((void *)(uintptr_t)zp->dest, zp->size, &kernel, &e820, &bi, e))
 		return -1;
 	bp->h.entry = kern->dest + X86_64BIT_ENTRY_OFFSET;
 	bp->h.arg = zp->dest;

@@ -7,10 +7,10 @@
 
 struct platform_efi;
 
-#define X86_SETUP_HDR_OFFSET 0x1f1
-#define X86_BOOT_FLAG 0xaa55
-#define X86_HDR_MAGIC 0x53726448 /* "HdrS" */
-#define X86_MIN_PROTOCOL 0x020c	 /* 2.12: xloadflags, 64-bit entry */
+#define X86_64_SETUP_HDR_OFFSET 0x1f1
+#define X86_64_BOOT_FLAG 0xaa55
+#define X86_64_HDR_MAGIC 0x53726448 /* "HdrS" */
+#define X86_64_MIN_PROTOCOL 0x020c	 /* 2.12: xloadflags, 64-bit entry */
 
 #define LOADED_HIGH (1u << 0)
 #define XLF_KERNEL_64 (1u << 0)
@@ -168,7 +168,7 @@ struct __attribute__((packed)) boot_params {
 };
 
 /* What bootshim needs to know of a kernel, validated. */
-struct x86_kernel {
+struct x86_64_kernel {
 	struct setup_header hdr;	/* as in the file, up to the kernel's own length */
 	size_t hdr_len;			/* bytes of hdr the kernel defines */
 	uint64_t setup_bytes;		/* real-mode part: (setup_sects + 1) * 512 */
@@ -183,20 +183,20 @@ struct x86_kernel {
 };
 
 /* Bytes of real-mode setup (boot sector included) that setup_sects means. */
-uint64_t x86_setup_bytes(uint8_t setup_sects);
+uint64_t x86_64_setup_bytes(uint8_t setup_sects);
 
 /* Parse and validate a bzImage's setup header. `buf` holds at least the
  * setup part (buf_len bytes of it are readable); file_len is the size of the
  * whole bzImage. Every field is checked before it is used. */
-int x86_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
-		     struct x86_kernel *k, struct error *e);
+int x86_64_parse_kernel(const uint8_t *buf, size_t buf_len, uint64_t file_len,
+		     struct x86_64_kernel *k, struct error *e);
 
 /* Bytes the zero page allocation needs for an e820 table of n entries and
  * a seed of seed_len bytes: the page itself, then a SETUP_E820_EXT
  * setup_data for entries past 128 and a SETUP_RNG_SEED one for the seed. */
-uint64_t x86_zero_page_bytes(size_t n_e820, size_t seed_len);
+uint64_t x86_64_zero_page_bytes(size_t n_e820, size_t seed_len);
 
-struct x86_boot_info {
+struct x86_64_boot_info {
 	uint64_t kernel_addr;		/* where the protected-mode part is */
 	uint64_t cmdline_addr;
 	uint64_t initrd_addr, initrd_size;
@@ -207,11 +207,11 @@ struct x86_boot_info {
 	size_t seed_len;		/* 0: none */
 };
 
-/* Fill the zero page at zp (zp_bytes long, from x86_zero_page_bytes) for
+/* Fill the zero page at zp (zp_bytes long, from x86_64_zero_page_bytes) for
  * the kernel k, with the final memory map, and chain the setup_data nodes
  * that follow it in the same allocation. */
-int x86_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_kernel *k,
-		       const struct memmap *e820, const struct x86_boot_info *bi,
+int x86_64_fill_zero_page(void *zp, uint64_t zp_bytes, const struct x86_64_kernel *k,
+		       const struct memmap *e820, const struct x86_64_boot_info *bi,
 		       struct error *e);
 
 #endif

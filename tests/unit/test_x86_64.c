@@ -1,4 +1,4 @@
-/* x86_parse_kernel: a synthetic bzImage header, each single corruption of
+/* x86_64_parse_kernel: a synthetic bzImage header, each single corruption of
  * it, and the real Debian kernel (make check-unit fetches it first; a
  * missing one fails the test, it is not skipped). Buffers are allocated at
  * their exact length so ASan catches any read past them. */
@@ -11,10 +11,10 @@ void synth_bzimage(uint8_t *b)
 {
 	memset(b, 0, SYNTH_SETUP_BYTES);
 	b[0x1f1] = SYNTH_SETUP_SECTS;
-	st(b, 0x1fe, 2, X86_BOOT_FLAG);
+	st(b, 0x1fe, 2, X86_64_BOOT_FLAG);
 	b[0x200] = 0xeb;			/* jmp short */
 	b[0x201] = SYNTH_HDR_END - 0x202;	/* header end = 0x202 + this */
-	st(b, 0x202, 4, X86_HDR_MAGIC);
+	st(b, 0x202, 4, X86_64_HDR_MAGIC);
 	st(b, 0x206, 2, 0x020f);
 	b[0x211] = LOADED_HIGH;
 	st(b, 0x22c, 4, SYNTH_INITRD_ADDR_MAX);
@@ -27,22 +27,22 @@ void synth_bzimage(uint8_t *b)
 }
 
 /* Parse `len` bytes of b (copied to an exact-size buffer). */
-static int parse(const uint8_t *b, size_t len, uint64_t file_len, struct x86_kernel *k,
+static int parse(const uint8_t *b, size_t len, uint64_t file_len, struct x86_64_kernel *k,
 		 struct error *e)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	assert_non_null(copy);
 	memcpy(copy, b, len);
-	int rc = x86_parse_kernel(copy, len, file_len, k, e);
+	int rc = x86_64_parse_kernel(copy, len, file_len, k, e);
 	free(copy);
 	return rc;
 }
 
-static void test_x86_parse_valid(void **state)
+static void test_x86_64_parse_valid(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	assert_ok(parse(b, sizeof(b), SYNTH_FILE_LEN, &k, &e), &e);
@@ -56,17 +56,17 @@ static void test_x86_parse_valid(void **state)
 	assert_int_equal(k.initrd_max, (uint64_t)SYNTH_INITRD_ADDR_MAX + 1);
 	assert_true(k.initrd_above_4g);
 	assert_int_equal(k.cmdline_max, SYNTH_CMDLINE_SIZE);
-	assert_int_equal(k.hdr_len, SYNTH_HDR_END - X86_SETUP_HDR_OFFSET);
-	assert_int_equal(k.hdr.header, X86_HDR_MAGIC);
+	assert_int_equal(k.hdr_len, SYNTH_HDR_END - X86_64_SETUP_HDR_OFFSET);
+	assert_int_equal(k.hdr.header, X86_64_HDR_MAGIC);
 	assert_int_equal(k.hdr.version, 0x020f);
 	assert_int_equal(k.hdr.init_size, SYNTH_INIT_SIZE);
 }
 
-static void test_x86_parse_setup_sects_zero_means_4(void **state)
+static void test_x86_64_parse_setup_sects_zero_means_4(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	b[0x1f1] = 0;
@@ -81,11 +81,11 @@ static void test_x86_parse_setup_sects_zero_means_4(void **state)
 }
 
 /* reserve = max(body, init_size), rounded up to a page. */
-static void test_x86_parse_reserve_is_body_when_larger(void **state)
+static void test_x86_64_parse_reserve_is_body_when_larger(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	st(b, 0x260, 4, 0x1000); /* init_size smaller than the body */
@@ -98,11 +98,11 @@ static void test_x86_parse_reserve_is_body_when_larger(void **state)
 	assert_int_equal(k.reserve, 0x901000);
 }
 
-static void test_x86_parse_initrd_max_inclusive(void **state)
+static void test_x86_64_parse_initrd_max_inclusive(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	st(b, 0x22c, 4, 0xffffffff); /* the last byte below 4 GiB may be used */
@@ -110,11 +110,11 @@ static void test_x86_parse_initrd_max_inclusive(void **state)
 	assert_int_equal(k.initrd_max, GiB(4));
 }
 
-static void test_x86_parse_flags(void **state)
+static void test_x86_64_parse_flags(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	b[0x234] = 0;
@@ -126,18 +126,18 @@ static void test_x86_parse_flags(void **state)
 
 /* Protocol 2.12 whose header ends right after init_size: the bytes after it
  * belong to the setup code, not the header, and must read as zero. */
-static void test_x86_parse_short_header_cleared(void **state)
+static void test_x86_64_parse_short_header_cleared(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	st(b, 0x206, 2, 0x020c);
 	b[0x201] = 0x264 - 0x202;
 	memset(b + 0x264, 0xa5, 8); /* handover_offset, kernel_info_offset */
 	assert_ok(parse(b, sizeof(b), SYNTH_FILE_LEN, &k, &e), &e);
-	assert_int_equal(k.hdr_len, 0x264 - X86_SETUP_HDR_OFFSET);
+	assert_int_equal(k.hdr_len, 0x264 - X86_64_SETUP_HDR_OFFSET);
 	assert_int_equal(k.hdr.handover_offset, 0);
 	assert_int_equal(k.hdr.kernel_info_offset, 0);
 	assert_int_equal(k.hdr.init_size, SYNTH_INIT_SIZE);
@@ -145,11 +145,11 @@ static void test_x86_parse_short_header_cleared(void **state)
 
 /* The header is all that need be in the buffer: the rest of the setup part
  * and the body may be elsewhere (file_len says how long the file is). */
-static void test_x86_parse_header_only_buffer(void **state)
+static void test_x86_64_parse_header_only_buffer(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	assert_ok(parse(b, SYNTH_HDR_END, SYNTH_FILE_LEN, &k, &e), &e);
@@ -157,11 +157,11 @@ static void test_x86_parse_header_only_buffer(void **state)
 }
 
 /* pref_address + reserve may end exactly at 4 GiB, not one page further. */
-static void test_x86_parse_pref_address_4g_edge(void **state)
+static void test_x86_64_parse_pref_address_4g_edge(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	st(b, 0x258, 8, GiB(4) - SYNTH_INIT_SIZE);
@@ -319,7 +319,7 @@ static void run_corruption(void **state)
 	uint8_t b[SYNTH_SETUP_BYTES];
 	size_t len = sizeof(b);
 	uint64_t file_len = SYNTH_FILE_LEN;
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	/* The unmodified image parses: the corruption alone is what fails. */
 	synth_bzimage(b);
@@ -334,11 +334,11 @@ static void run_corruption(void **state)
 
 /* When only a truncated buffer is given, the message should describe the
  * buffer that was too small, not claim the (large) file is. */
-static void test_x86_truncated_buffer_message(void **state)
+static void test_x86_64_truncated_buffer_message(void **state)
 {
 	(void)state;
 	uint8_t b[SYNTH_SETUP_BYTES];
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
 	synth_bzimage(b);
 	assert_fails_mentioning(parse(b, 0x100, SYNTH_FILE_LEN, &k, &e), &e, "too small");
@@ -347,7 +347,7 @@ static void test_x86_truncated_buffer_message(void **state)
 
 /* ------------------------------------------------ the real kernel */
 
-static void test_x86_parse_real_kernel(void **state)
+static void test_x86_64_parse_real_kernel(void **state)
 {
 	(void)state;
 	const char *path = getenv("BOOTSHIM_TEST_KERNEL");
@@ -365,15 +365,15 @@ static void test_x86_parse_real_kernel(void **state)
 	assert_int_equal(fread(b, 1, len, f), len);
 	fclose(f);
 
-	struct x86_kernel k;
+	struct x86_64_kernel k;
 	struct error e;
-	assert_ok(x86_parse_kernel(b, len, (uint64_t)sb.st_size, &k, &e), &e);
+	assert_ok(x86_64_parse_kernel(b, len, (uint64_t)sb.st_size, &k, &e), &e);
 	unsigned sects = b[0x1f1] ? b[0x1f1] : 4;
 	assert_int_equal(k.setup_bytes, (sects + 1) * 512);
 	assert_int_equal(k.body_bytes, (uint64_t)sb.st_size - k.setup_bytes);
 	size_t hdr_len = 0x202 + (size_t)b[0x201] - 0x1f1;
 	assert_int_equal(k.hdr_len, hdr_len < sizeof(k.hdr) ? hdr_len : sizeof(k.hdr));
-	assert_true(k.hdr.version >= X86_MIN_PROTOCOL);
+	assert_true(k.hdr.version >= X86_64_MIN_PROTOCOL);
 	assert_true(is_pow2(k.align) && k.align >= KiB(4) && k.align <= GiB(1));
 	assert_true(k.reserve >= k.body_bytes && k.reserve >= k.hdr.init_size);
 	assert_int_equal(k.reserve % 4096, 0);
@@ -395,17 +395,17 @@ static void test_x86_parse_real_kernel(void **state)
 	free(b);
 }
 
-#define CORRUPT_TEST(fn) { "x86_parse_rejects_" #fn, run_corruption, NULL, NULL, (void *)&c_##fn }
+#define CORRUPT_TEST(fn) { "x86_64_parse_rejects_" #fn, run_corruption, NULL, NULL, (void *)&c_##fn }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_x86_parse_valid),
-	cmocka_unit_test(test_x86_parse_setup_sects_zero_means_4),
-	cmocka_unit_test(test_x86_parse_reserve_is_body_when_larger),
-	cmocka_unit_test(test_x86_parse_initrd_max_inclusive),
-	cmocka_unit_test(test_x86_parse_flags),
-	cmocka_unit_test(test_x86_parse_short_header_cleared),
-	cmocka_unit_test(test_x86_parse_header_only_buffer),
-	cmocka_unit_test(test_x86_parse_pref_address_4g_edge),
+	cmocka_unit_test(test_x86_64_parse_valid),
+	cmocka_unit_test(test_x86_64_parse_setup_sects_zero_means_4),
+	cmocka_unit_test(test_x86_64_parse_reserve_is_body_when_larger),
+	cmocka_unit_test(test_x86_64_parse_initrd_max_inclusive),
+	cmocka_unit_test(test_x86_64_parse_flags),
+	cmocka_unit_test(test_x86_64_parse_short_header_cleared),
+	cmocka_unit_test(test_x86_64_parse_header_only_buffer),
+	cmocka_unit_test(test_x86_64_parse_pref_address_4g_edge),
 	CORRUPT_TEST(bad_boot_flag),
 	CORRUPT_TEST(bad_magic),
 	CORRUPT_TEST(old_version),
@@ -427,8 +427,8 @@ static const struct CMUnitTest tests[] = {
 	CORRUPT_TEST(header_end_past_file),
 	CORRUPT_TEST(header_end_before_magic),
 	CORRUPT_TEST(header_end_before_init_size),
-	cmocka_unit_test(test_x86_truncated_buffer_message),
-	cmocka_unit_test(test_x86_parse_real_kernel),
+	cmocka_unit_test(test_x86_64_truncated_buffer_message),
+	cmocka_unit_test(test_x86_64_parse_real_kernel),
 };
 
-const struct unit_suite x86_suite = { tests, sizeof(tests) / sizeof(tests[0]) };
+const struct unit_suite x86_64_suite = { tests, sizeof(tests) / sizeof(tests[0]) };
