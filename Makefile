@@ -197,7 +197,8 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 # (arch/<arch>/sha256_cpu.c: the CPU side of OpenSSL's SHA-256, which
 # every flavour, UEFI included, links.)
 CORE_SRCS_x86_64 := shim/linux_x86_64.c shim/x86_64_boot.c shim/pvh.c arch/x86_64/sha256_cpu.c
-CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/aarch64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
+CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/linux_dt.c shim/aarch64_image.c shim/fdt.c \
+	arch/aarch64/sha256_cpu.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
 	arch/x86_64/string.c arch/x86_64/exceptions.S arch/x86_64/exceptions.c \
 	arch/x86_64/idmap.c arch/x86_64/entropy.c
