@@ -2,7 +2,7 @@
  * It runs the shim's own parser (shim/x86_64_boot.c) over the kernel on the
  * host, so a payload the shim would refuse at boot is refused here first,
  * and it writes the layout the assembler and linker need:
- *   OUTDIR/payload.h    paths and split offsets for arch/payload.S
+ *   OUTDIR/payload_files.h paths and split offsets for arch/payload.S
  *   OUTDIR/payload.ld   kernel alignment and reservation for the linker
  *   OUTDIR/cmdline.bin  the command line plus its NUL
  * Usage: bootshim-payload ARCH KERNEL INITRD CMDLINE_TXT OUTDIR [DTB]
@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 			 "%s%s\n",
 			 kernel_path, kq, (unsigned long long)(x86 ? k.setup_bytes : 0), iq, cq,
 			 dtb_path ? "#define PAYLOAD_DTB_FILE " : "", dq);
-	snprintf(path, sizeof(path), "%s/payload.h", outdir);
+	snprintf(path, sizeof(path), "%s/payload_files.h", outdir);
 	write_if_changed(path, text, (size_t)n);
 
 	/* Everything embedded, with a page of alignment slack each: how much
