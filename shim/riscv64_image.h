@@ -23,6 +23,9 @@
 /* boot.rst: "The RISC-V kernel expects to be placed at a PMD boundary
  * (2MB aligned for rv64 and 4MB aligned for rv32)." */
 #define RISCV64_KIMG_ALIGN MiB(2)
+/* riscv's COMMAND_LINE_SIZE (uapi asm/setup.h, since Linux 5.13) is 1024
+ * including the NUL. */
+#define RISCV64_CMDLINE_MAX 1023
 /* A sanity bound on image_size and text_offset, which no kernel comes
  * near (Debian 13's generic kernel: 31 MiB): a value beyond it is damage. */
 #define RISCV64_IMAGE_MAX GiB(4)

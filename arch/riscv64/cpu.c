@@ -1,9 +1,9 @@
 /* riscv64 pieces the S-mode entries share: the time CSR, the seed CSR
  * (Zkr), the trap report and the hand-off of Documentation/arch/riscv/
  * boot.rst. */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
 #include "riscv64.h"
 
 static uint64_t boot_hart, ticks_hz;

@@ -67,7 +67,7 @@
 #define IMG_MAGIC2 0x05435352		/* "RSC\x05" */
 
 #ifndef __ASSEMBLER__
-#include "../../shim/lib.h"
+#include "lib.h"
 
 struct platform;
 

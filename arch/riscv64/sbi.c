@@ -1,8 +1,8 @@
 /* The riscv64 arch boundary for S-mode entries under an SBI firmware
  * (shim.img): the SBI console, and stopping with a failure status. No
  * firmware to leave: the core's defaults apply. */
-#include "../../shim/arch.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "console.h"
 #include "riscv64.h"
 
 struct sbiret {

@@ -20,8 +20,8 @@
  * have to manage, and Zvknha/Zvknhb, which QEMU 7.2's harts do not have.
  * The C code is built for Debian's rv64gc baseline (lp64d): the entry
  * has turned the FP unit on (img_entry.S). */
-#include "../../shim/openssl_sha256.h"
-#include "../../shim/sha256.h"
+#include "openssl_sha256.h"
+#include "sha256.h"
 #include "riscv64.h"
 
 unsigned int OPENSSL_riscvcap_P[OPENSSL_RISCVCAP_WORDS];
