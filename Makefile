@@ -133,7 +133,7 @@ HOSTCC := gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Wmissing-prototypes \
 	-Wmissing-declarations -iquote shim -iquote tools
 
-CORE_HOST_SRCS := shim/x86_64_boot.c shim/aarch64_image.c shim/error.c shim/fmt.c shim/memmap.c \
+CORE_HOST_SRCS := shim/x86_64_boot.c shim/aarch64_image.c shim/riscv64_image.c shim/error.c shim/fmt.c shim/memmap.c \
 	shim/place.c shim/pvh.c
 
 $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
