@@ -130,9 +130,10 @@ $(HOST_SHA256_OBJS) &: | $(O)/.deps-build
 	@touch $(HOST_SHA256_OBJS)
 
 HOSTCC := gcc
-HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
+HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Wmissing-prototypes \
+	-Wmissing-declarations -iquote shim -iquote tools
 
-CORE_HOST_SRCS := shim/x86_64_boot.c shim/aarch64_image.c shim/error.c shim/fmt.c shim/memmap.c \
+CORE_HOST_SRCS := shim/x86_64_boot.c shim/aarch64_image.c shim/riscv64_image.c shim/error.c shim/fmt.c shim/memmap.c \
 	shim/place.c shim/pvh.c
 
 $(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
@@ -181,7 +182,11 @@ FREESTANDING_aarch64 := -fpie
 # aarch64: the MMU is off, all data accesses are Device memory, where an
 # unaligned access faults
 FREESTANDING_aarch64 += -mstrict-align
-CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror $(FREESTANDING) $(FREESTANDING_$(ARCH))
+# Every cross-file function has its prototype in a header; quoted
+# includes by name from the core, the arch and the UEFI directories.
+DECL_WARNINGS := -Wmissing-prototypes -Wmissing-declarations
+CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror $(DECL_WARNINGS) $(FREESTANDING) \
+	$(FREESTANDING_$(ARCH)) -iquote shim -iquote arch/$(ARCH) -iquote arch/efi
 LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker
 
 # Measured boot (shim/measure.h) is core: every flavour, UEFI too.
@@ -192,7 +197,8 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 # (arch/<arch>/sha256_cpu.c: the CPU side of OpenSSL's SHA-256, which
 # every flavour, UEFI included, links.)
 CORE_SRCS_x86_64 := shim/linux_x86_64.c shim/x86_64_boot.c shim/pvh.c arch/x86_64/sha256_cpu.c
-CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/aarch64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
+CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/linux_dt.c shim/aarch64_image.c shim/fdt.c \
+	arch/aarch64/sha256_cpu.c
 ARCH_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S \
 	arch/x86_64/string.c arch/x86_64/exceptions.S arch/x86_64/exceptions.c \
 	arch/x86_64/idmap.c arch/x86_64/entropy.c

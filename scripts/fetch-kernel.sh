@@ -1,6 +1,6 @@
 #!/bin/sh
 # fetch-kernel.sh DEBARCH FLAVOUR OUTFILE [SUITE]
-# Downloads Debian's current kernel package for DEBARCH (amd64, arm64) and
+# Downloads Debian's current kernel package for DEBARCH (amd64, arm64, riscv64) and
 # FLAVOUR (cloud, generic) with apt-get download, without installing it,
 # and extracts the kernel image to OUTFILE, its config to OUTFILE.config,
 # and the virtio, efivarfs and TPM (TIS) modules that kernel builds as
@@ -78,7 +78,8 @@ if ! (cd "$work" && apt-get $apt_opts download "$pkg" >/dev/null 2>&1); then
 	(cd "$work" && apt-get $apt_opts download "$pkg" >/dev/null)
 fi
 dpkg-deb -x "$work"/*.deb "$work/x"
-img=$(ls "$work"/x/boot/vmlinuz-* | head -n1)
+# riscv64's package names its uncompressed Image /boot/vmlinux-*.
+img=$(ls "$work"/x/boot/vmlinuz-* "$work"/x/boot/vmlinux-* 2>/dev/null | head -n1)
 rm -rf "$out.modules"
 mkdir -p "$out.modules"
 # Each module, then the modules it depends on (its .modinfo "depends=",

@@ -82,10 +82,11 @@ __attribute__((noreturn)) void bootshim_main(struct platform *pf);
  * kernel and say what must be placed; then, once everything is in place,
  * fill the boot information (zero page or DTB) and the hand-off. */
 int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e);
-/* arm64 under UEFI (shim/linux_aarch64.c): rewrite the DTB's
- * linux,uefi-mmap-* for the final memory map, in place (no allocation, no
- * output: between GetMemoryMap and ExitBootServices). */
-int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);
 int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *e);
+/* Under UEFI, between the last GetMemoryMap and ExitBootServices (no
+ * allocation, no output): the boot information rewritten for the final
+ * memory map (x86_64: the zero page, shim/linux_x86_64.c; the DTB arches:
+ * /chosen's linux,uefi-mmap-*, shim/linux_dt.c). */
+int linux_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);
 
 #endif

@@ -12,13 +12,16 @@
 #define PAYLOAD_INDEX_VERSION 1
 #define PAYLOAD_INDEX_BYTES 104
 #define PAYLOAD_INDEX_BLOBS 5 /* struct payload's order */
-/* ELF e_machine values: EM_X86_64, EM_AARCH64. */
+/* ELF e_machine values: EM_X86_64, EM_AARCH64, EM_RISCV. */
 #define PAYLOAD_MACHINE_X86_64 62
 #define PAYLOAD_MACHINE_AARCH64 183
+#define PAYLOAD_MACHINE_RISCV64 243
 #if defined(__x86_64__)
 #define PAYLOAD_INDEX_MACHINE PAYLOAD_MACHINE_X86_64
 #elif defined(__aarch64__)
 #define PAYLOAD_INDEX_MACHINE PAYLOAD_MACHINE_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define PAYLOAD_INDEX_MACHINE PAYLOAD_MACHINE_RISCV64
 #endif
 
 #ifndef __ASSEMBLER__

@@ -2,7 +2,7 @@
  * It runs the shim's own parser (shim/x86_64_boot.c) over the kernel on the
  * host, so a payload the shim would refuse at boot is refused here first,
  * and it writes the layout the assembler and linker need:
- *   OUTDIR/payload.h    paths and split offsets for arch/payload.S
+ *   OUTDIR/payload_files.h paths and split offsets for arch/payload.S
  *   OUTDIR/payload.ld   kernel alignment and reservation for the linker
  *   OUTDIR/cmdline.bin  the command line plus its NUL
  * Usage: bootshim-payload ARCH KERNEL INITRD CMDLINE_TXT OUTDIR [DTB]
@@ -15,6 +15,7 @@
 
 #include "../shim/aarch64_image.h"
 #include "../shim/fdt.h"
+#include "../shim/riscv64_image.h"
 #include "../shim/x86_64_boot.h"
 
 static const char *kernel_path, *initrd_path, *cmdline_path;
@@ -98,9 +99,10 @@ int main(int argc, char **argv)
 	}
 	const char *arch = argv[1], *outdir = argv[5], *dtb_path = argc == 7 ? argv[6] : NULL;
 	kernel_path = argv[2], initrd_path = argv[3], cmdline_path = argv[4];
-	bool x86 = !strcmp(arch, "x86_64");
-	if (!x86 && strcmp(arch, "aarch64"))
-		die("ARCH: unsupported architecture '%s' (supported: x86_64, aarch64)", arch);
+	bool x86 = !strcmp(arch, "x86_64"), riscv64 = !strcmp(arch, "riscv64");
+	if (!x86 && !riscv64 && strcmp(arch, "aarch64"))
+		die("ARCH: unsupported architecture '%s' (supported: x86_64, aarch64, riscv64)",
+		    arch);
 
 	/* The initrd: must exist, be a regular file and not be empty. */
 	struct stat st;
@@ -114,13 +116,21 @@ int main(int argc, char **argv)
 	size_t klen, clen;
 	uint8_t *kbuf = read_file("KERNEL", kernel_path, &klen);
 	struct x86_64_kernel k;
-	struct aarch64_kernel ak;
+	struct aarch64_kernel ak = { 0 };
+	struct riscv64_kernel rk;
 	struct error err;
 	uint32_t cmdline_max;
 	if (x86) {
 		if (x86_64_parse_kernel(kbuf, klen, klen, &k, &err))
 			die("KERNEL=%s: %s", kernel_path, err.msg);
 		cmdline_max = k.cmdline_max;
+	} else if (riscv64) {
+		if (riscv64_parse_kernel(kbuf, klen, &rk, &err))
+			die("KERNEL=%s: %s", kernel_path, err.msg);
+		cmdline_max = RISCV64_CMDLINE_MAX;
+		/* The kernel sits at a 2 MiB boundary of shim.img, entered at
+		 * its first byte (linker/riscv64-img.ld). */
+		ak.reserve = rk.reserve;
 	} else {
 		if (aarch64_parse_kernel(kbuf, klen, &ak, &err))
 			die("KERNEL=%s: %s", kernel_path, err.msg);
@@ -170,7 +180,7 @@ int main(int argc, char **argv)
 			 "%s%s\n",
 			 kernel_path, kq, (unsigned long long)(x86 ? k.setup_bytes : 0), iq, cq,
 			 dtb_path ? "#define PAYLOAD_DTB_FILE " : "", dq);
-	snprintf(path, sizeof(path), "%s/payload.h", outdir);
+	snprintf(path, sizeof(path), "%s/payload_files.h", outdir);
 	write_if_changed(path, text, (size_t)n);
 
 	/* Everything embedded, with a page of alignment slack each: how much
@@ -201,6 +211,13 @@ int main(int argc, char **argv)
 		       kernel_path, k.hdr.version >> 8, k.hdr.version & 0xff,
 		       k.relocatable ? "relocatable" : "fixed address", k.hdr.init_size,
 		       (unsigned long long)k.align, clen, cmdline_max, initrd_path,
+		       (long long)st.st_size);
+	else if (riscv64)
+		printf("bootshim: kernel %s: RISC-V Image, header %u.%u, text_offset 0x%llx, "
+		       "image_size 0x%llx, cmdline %zu/%u bytes; initrd %s: %lld bytes\n",
+		       kernel_path, rk.version >> RISCV64_VERSION_MAJOR_SHIFT,
+		       rk.version & RISCV64_VERSION_MINOR_MASK, (unsigned long long)rk.text_offset,
+		       (unsigned long long)rk.reserve, clen, cmdline_max, initrd_path,
 		       (long long)st.st_size);
 	else
 		printf("bootshim: kernel %s: arm64 Image, text_offset 0x%llx, image_size 0x%llx%s, "

@@ -144,10 +144,11 @@ static int read_index(struct map *m, uint64_t at, struct shim_image *im)
 	if (ix.version != PAYLOAD_INDEX_VERSION)
 		return fail(m, "index at file offset 0x%llx: version %u, expected %u",
 			    (unsigned long long)at, ix.version, PAYLOAD_INDEX_VERSION);
-	if (ix.machine != PAYLOAD_MACHINE_X86_64 && ix.machine != PAYLOAD_MACHINE_AARCH64)
-		return fail(m, "index at file offset 0x%llx: machine %u is neither x86_64 (%u) nor "
-			    "aarch64 (%u)", (unsigned long long)at, ix.machine,
-			    PAYLOAD_MACHINE_X86_64, PAYLOAD_MACHINE_AARCH64);
+	if (ix.machine != PAYLOAD_MACHINE_X86_64 && ix.machine != PAYLOAD_MACHINE_AARCH64 &&
+	    ix.machine != PAYLOAD_MACHINE_RISCV64)
+		return fail(m, "index at file offset 0x%llx: machine %u is neither x86_64 (%u), "
+			    "aarch64 (%u) nor riscv64 (%u)", (unsigned long long)at, ix.machine,
+			    PAYLOAD_MACHINE_X86_64, PAYLOAD_MACHINE_AARCH64, PAYLOAD_MACHINE_RISCV64);
 	for (int i = 0; i < PAYLOAD_INDEX_BLOBS; i++) {
 		int64_t s = ix.rel[i][0], e = ix.rel[i][1];
 		uint64_t off = 0;

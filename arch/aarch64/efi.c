@@ -70,11 +70,6 @@ void efi_after_exit(void)
 	runtime_virtual(false);
 }
 
-int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	return linux_uefi_refresh(pf, bp, e);
-}
-
 /* A copy of the firmware's DTB, or a fresh empty tree: the source the core
  * patches into the DTB it places. */
 static uint8_t dtb[DT_MAX_SIZE] __attribute__((aligned(8)));

@@ -196,9 +196,10 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 		return -1;
 	efi_tcg2_install_log();
 	efi_bli_handoff(pf);
-	/* Refresh the zero page for the final map, then leave; a map that
-	 * changed in between (an event ran) means trying again. Nothing may
-	 * print here: console output can allocate. */
+	/* Refresh the boot information for the final map (linux_refresh:
+	 * x86_64's zero page, a DTB's linux,uefi-mmap-*), then leave; a map
+	 * that changed in between (an event ran) means trying again. Nothing
+	 * may print here: console output can allocate. */
 	for (int tries = 0; tries < EXIT_BOOT_SERVICES_TRIES; tries++) {
 		if (efi_get_map(e) ||
 		    efi_memmap_convert(efi_map.buf, efi_map.size, efi_map.desc_size, EFI_MAP_FOR_KERNEL,
@@ -209,7 +210,7 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 		pf->efi.mmap_size = efi_map.size;
 		pf->efi.desc_size = efi_map.desc_size;
 		pf->efi.desc_version = efi_map.desc_version;
-		if (efi_refresh(pf, bp, e))
+		if (linux_refresh(pf, bp, e))
 			return -1;
 		EFI_STATUS st = uefi_call_wrapper(BS->ExitBootServices, 2, efi_image, efi_map.key);
 		/* "Firmware implementation may choose to do a partial shutdown

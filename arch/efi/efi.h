@@ -82,9 +82,6 @@ void efi_stub_release(void);
 /* What only this arch asks the firmware for (x86: GOP; arm64: the DTB;
  * both: the entropy seed), before the free memory is read. */
 int efi_arch_init(struct platform *pf, struct error *e);
-/* Rewrite the boot information for the final memory map (no allocation,
- * no output: between GetMemoryMap and ExitBootServices). */
-int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e);
 /* After a successful ExitBootServices (arm64: SetVirtualAddressMap). */
 void efi_after_exit(void);
 

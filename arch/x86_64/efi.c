@@ -12,11 +12,6 @@
 #include "../efi/efi.h"
 #include "x86_64.h"
 
-int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	return linux_finish(pf, bp, e);
-}
-
 void efi_after_exit(void)
 {
 }

@@ -25,7 +25,8 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
-	-iquote shim -iquote tests/unit -iquote tests/fuzz
+	-Wmissing-prototypes -Wmissing-declarations \
+	-iquote shim -iquote arch -iquote tools -iquote tests/unit -iquote tests/fuzz
 FUZZ_TARGETS := x86_64_header aarch64_image pvh e820 place fdt table_loader efi_memmap tpm2 \
 	shim_image fwlog smbios
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))

@@ -24,7 +24,8 @@ UNIT_CC ?= gcc
 EFI_UNIT_TESTS := tests/unit/test_efi_fault.c tests/unit/test_efi_zero_page.c \
 	tests/unit/test_efi_measure.c
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -iquote shim -iquote tests/unit
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Wmissing-prototypes \
+	-Wmissing-declarations -iquote shim -iquote arch -iquote tools -iquote tests/unit
 # shim/fw_cfg.c and shim/efi_memmap.c are not in CORE_HOST_SRCS (only the
 # x86 ROM and UEFI entries use them).
 # (The UEFI fault-injection tests, $(EFI_UNIT_TESTS), build their own
@@ -57,7 +58,7 @@ $(HOST)/unit-tests: $(HOST_SHA256_OBJS)
 # UEFI fault injection (tests/unit/test_efi_fault.c): the firmware-facing
 # UEFI code against a fake system table, compiled for the host against the
 # host's gnu-efi headers (gnu-efi, x86_64 only) with the x86 core under it.
-EFI_UNIT_CFLAGS := $(UNIT_CFLAGS) -fshort-wchar -DGNU_EFI_USE_MS_ABI \
+EFI_UNIT_CFLAGS := $(UNIT_CFLAGS) -iquote arch/efi -fshort-wchar -DGNU_EFI_USE_MS_ABI \
 	-I/usr/include/efi -I/usr/include/efi/x86_64
 EFI_UNIT_CODE := arch/efi/common.c arch/efi/stub.c arch/efi/tcg2.c arch/efi/bli.c \
 	arch/efi/memattr.c arch/efi/allow.c arch/x86_64/efi.c shim/boot.c \

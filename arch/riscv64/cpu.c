@@ -1,0 +1,90 @@
+/* riscv64 pieces the S-mode entries share: the time CSR, the seed CSR
+ * (Zkr), the trap report and the hand-off of Documentation/arch/riscv/
+ * boot.rst. */
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "riscv64.h"
+
+static uint64_t boot_hart, ticks_hz;
+
+void riscv64_cpu_init(uint64_t hart, uint64_t timebase_hz)
+{
+	boot_hart = hart;
+	ticks_hz = timebase_hz;
+}
+
+uint64_t arch_ticks(void)
+{
+	uint64_t v;
+	__asm__ volatile("rdtime %0" : "=r"(v));
+	return v;
+}
+
+/* The DTB's /cpus timebase-frequency; 0 (frequency unknown) without one. */
+uint64_t arch_ticks_hz(void)
+{
+	return ticks_hz;
+}
+
+/* scause exception codes (Privileged Architecture, table 4.2), by name. */
+static const char *const exception_names[] = {
+	[0] = "instruction address misaligned",	[1] = "instruction access fault",
+	[2] = "illegal instruction",		[3] = "breakpoint",
+	[4] = "load address misaligned",	[5] = "load access fault",
+	[6] = "store/AMO address misaligned",	[7] = "store/AMO access fault",
+	[8] = "environment call from U-mode",	[9] = "environment call from S-mode",
+	[12] = "instruction page fault",	[13] = "load page fault",
+	[15] = "store/AMO page fault",
+};
+
+void riscv64_trap_fatal(uint64_t scause, uint64_t sepc, uint64_t stval)
+{
+	struct error e;
+	uint64_t code = scause & SCAUSE_CODE_MASK;
+	const char *what = scause & SCAUSE_INTERRUPT ? "interrupt"
+			   : code < ARRAY_SIZE(exception_names) && exception_names[code]
+				 ? exception_names[code] : "exception";
+	fail(&e, "cpu", "exception 0x%02llx at 0x%llx (%s, scause 0x%llx, stval 0x%llx)",
+	     (unsigned long long)code, (unsigned long long)sepc, what,
+	     (unsigned long long)scause, (unsigned long long)stval);
+	fatal(&e);
+}
+
+/* Polls of the seed CSR per 16 bits before giving up: "WAIT" and "BIST"
+ * say to try again later, and an entropy source that never delivers must
+ * not hang the boot. */
+#define SEED_POLLS 100000
+
+size_t riscv64_seed(uint8_t *out, size_t len)
+{
+	for (size_t i = 0; i < len; i += SEED_ENTROPY_BYTES) {
+		int64_t v = SEED_TRAPPED;
+		for (int poll = 0; poll < SEED_POLLS; poll++) {
+			v = riscv64_seed_csr();
+			if (v == SEED_TRAPPED)
+				return 0;
+			unsigned opst = (unsigned)((uint64_t)v >> SEED_OPST_SHIFT) & SEED_OPST_MASK;
+			if (opst == SEED_OPST_DEAD)
+				return 0;
+			if (opst == SEED_OPST_ES16)
+				break;
+			v = SEED_TRAPPED;
+		}
+		if (v == SEED_TRAPPED)
+			return 0;
+		uint16_t bits = (uint16_t)(v & SEED_ENTROPY_MASK);
+		size_t n = len - i < SEED_ENTROPY_BYTES ? len - i : SEED_ENTROPY_BYTES;
+		memcpy(out + i, &bits, n);
+	}
+	return len;
+}
+
+void arch_enter_kernel(const struct handoff *h)
+{
+	/* boot.rst: "a0 to contain the current hart ID", "a1 to contain the
+	 * address of the devicetree in memory", satp 0, interrupts off
+	 * (sstatus.SIE 0 since the entry). RISC-V asks no cache maintenance;
+	 * the copied kernel is code, so fence.i in riscv64_jump_to_kernel. */
+	riscv64_jump_to_kernel(h->entry, boot_hart, h->arg);
+}

@@ -1,0 +1,61 @@
+/* shim.img entry path: find memory, the time base and entropy through the
+ * DTB the loader passed in a1, and hand them to the core. */
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
+#include "riscv64.h"
+
+extern const uint8_t _head[], _shim_end[];
+
+/* rng-seed: as many bytes as the kernel's pool takes in one go. */
+#define SEED_BYTES 64
+_Static_assert(SEED_BYTES <= sizeof(((struct platform *)0)->seed), "platform seed room");
+
+void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
+{
+	static struct platform pf;
+	struct error err;
+	uint64_t dtb_size = 0;
+
+	/* A DTB embedded with DTB= replaces the loader's. The SBI console
+	 * needs no DTB: errors about it can be said. */
+	struct payload pl;
+	payload_get(&pl);
+	if (pl.dtb.len)
+		dtb = (uintptr_t)pl.dtb.start;
+	const void *fdt = (const void *)(uintptr_t)dtb;
+	if (!dtb || (dtb & (DT_ALIGN - 1))) {
+		fail(&err, "dtb", "a1 = 0x%llx is not an 8-byte aligned DTB address",
+		     (unsigned long long)dtb);
+		fatal(&err);
+	}
+	if (dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err))
+		fatal(&err);
+	uint64_t test = 0, hz = 0;
+	riscv64_dt_test_device(fdt, &test);
+	riscv64_sbi_init(test);
+	riscv64_dt_timebase(fdt, &hz);
+	riscv64_cpu_init(hartid, hz);
+
+	pf.entry_name = "RISC-V Linux Image boot in S-mode";
+	pf.t_entry = ticks;
+	pf.dtb = fdt;
+	pf.dtb_size = dtb_size;
+	if (dt_memory(fdt, &pf.mem, &err))
+		fatal(&err);
+	/* Only the header and structure have been read: a totalsize that
+	 * runs past the RAM the tree itself describes is refused before the
+	 * whole blob is copied (as on arm64). */
+	if (!memmap_is_ram(&pf.mem, dtb, dtb_size)) {
+		fail(&err, "dtb", "totalsize %llu at 0x%llx is not all in the RAM /memory describes",
+		     (unsigned long long)dtb_size, (unsigned long long)dtb);
+		fatal(&err);
+	}
+	/* rng-seed from the seed CSR only where the boot hart says it has
+	 * Zkr: elsewhere the CSR number may mean nothing, or trap. */
+	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr"))
+		pf.seed_len = riscv64_seed(pf.seed, SEED_BYTES);
+	platform_keep(&pf, (uintptr_t)_head, (uintptr_t)(_shim_end - _head), "bootshim");
+	platform_keep(&pf, dtb, dtb_size, pl.dtb.len ? "embedded dtb" : "loader's dtb");
+	bootshim_main(&pf);
+}
