@@ -1,0 +1,191 @@
+/* shim.efi on riscv64 (gnu-efi), the firmware-facing side: the DTB from
+ * the firmware's configuration table (the core patches /chosen with the
+ * command line, the initrd and the linux,uefi-* properties the kernel's
+ * EFI stub would pass), the boot hart from RISCV_EFI_BOOT_PROTOCOL, and,
+ * after ExitBootServices, runtime services mapped 1:1 and the SBI console.
+ * The direct hand-off then enters the kernel as Documentation/arch/riscv/
+ * boot.rst asks (arch/riscv64/cpu.c, efi_cpu.S); the stub hand-off is
+ * arch/efi's, the same as on the other arches. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "boot.h"
+#include "console.h"
+#include "efi.h"
+#include "fdt.h"
+#include "riscv64.h"
+
+#include <libfdt.h>
+
+/* RISCV_EFI_BOOT_PROTOCOL (RISC-V UEFI Protocol Specification 1.0):
+ * "The boot hart ID ... This protocol is the preferred method for the
+ * operating systems to discover the boot hart ID", over the /chosen
+ * boot-hartid property that older firmware writes into the DTB. */
+#define RISCV_EFI_BOOT_PROTOCOL_GUID \
+	{ 0xccd15fec, 0x6f73, 0x4eec, { 0x83, 0x95, 0x3e, 0x69, 0xe4, 0xb9, 0x40, 0xbf } }
+struct riscv_efi_boot_protocol {
+	UINT64 revision;
+	EFI_STATUS(EFIAPI *get_boot_hartid)(struct riscv_efi_boot_protocol *this,
+					    UINTN *boot_hartid);
+};
+_Static_assert(sizeof(struct riscv_efi_boot_protocol) == 16, "RISCV_EFI_BOOT_PROTOCOL");
+
+/* rng-seed: as many bytes as the kernel's pool takes in one go. */
+#define SEED_BYTES 64
+_Static_assert(SEED_BYTES <= sizeof(((struct platform *)0)->seed), "platform seed room");
+
+/* ---- the console after ExitBootServices: the SBI's (OpenSBI's), which
+ * outlives the firmware. SBI calling convention: a7 the extension, a6
+ * the function, a0 the argument. The legacy console_putchar (extension
+ * 0x01) is in every SBI so far, OpenSBI 1.1 (Debian 12's, QEMU 7.2's)
+ * and later; DBCN (SBI 2.0) is its successor, taken where present. */
+static bool dbcn;
+
+static long sbi_call(long ext, long fid, long arg0)
+{
+	register long a0 __asm__("a0") = arg0;
+	register long a1 __asm__("a1") = 0;
+	register long a6 __asm__("a6") = fid;
+	register long a7 __asm__("a7") = ext;
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
+	/* "sbi_probe_extension ... Returns 0 if the given SBI extension ID
+	 * (EID) is not available": the value (a1), where a0 is no error. */
+	return a0 ? 0 : a1;
+}
+
+void efi_uart_init(void)
+{
+	dbcn = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_DBCN) != 0;
+}
+
+void efi_uart_putc(char c)
+{
+	if (dbcn)
+		sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, (uint8_t)c);
+	else
+		sbi_call(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, (uint8_t)c);
+}
+
+void efi_halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* ---- runtime services. Set every runtime region's virtual address in
+ * the final map: its physical one (1:1), or, with identity false,
+ * U64_MAX. */
+static void runtime_virtual(bool identity)
+{
+	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
+		if (d->Attribute & EFI_MEMORY_RUNTIME)
+			d->VirtualStart = identity ? d->PhysicalStart : UINT64_MAX;
+	}
+}
+
+/* As the kernel's EFI stub does on riscv64 (the same generic code as on
+ * arm64): runtime services keep a 1:1 virtual mapping, so the kernel can
+ * map them at the addresses the final memory map names. If the firmware
+ * refuses, the stub's answer: U64_MAX virtual addresses tell the kernel
+ * that no virtual mapping was installed (it runs without runtime
+ * services). */
+void efi_after_exit(void)
+{
+	runtime_virtual(true);
+	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
+					  efi_map.desc_size, efi_map.desc_version,
+					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
+	if (EFI_ERROR(st))
+		runtime_virtual(false);
+}
+
+/* ---- what the firmware knows */
+
+/* A copy of the firmware's DTB: the source the core patches into the DTB
+ * it places. riscv64 Linux has no ACPI-only boot here: no DTB, no boot. */
+static uint8_t dtb[DT_MAX_SIZE] __attribute__((aligned(DT_ALIGN)));
+
+static int find_dtb(struct platform *pf, struct error *e)
+{
+	EFI_GUID guid = EFI_DTB_TABLE_GUID;
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+		if (CompareGuid(&t->VendorGuid, &guid))
+			continue;
+		uint64_t size;
+		if (dt_check(t->VendorTable, DT_MAX_SIZE, &size, e))
+			return -1;
+		memcpy(dtb, t->VendorTable, size);
+		pf->dtb = dtb;
+		pf->dtb_size = size;
+		return 0;
+	}
+	return fail(e, "dtb", "the firmware's configuration table has no DTB "
+		    "(EFI_DTB_TABLE_GUID), which riscv64 Linux needs");
+}
+
+/* "/chosen/boot-hartid", which U-Boot and EDK2 also write, one or two
+ * cells (the kernel's stub takes either); -1 if absent or malformed. */
+static int dt_boot_hartid(const void *fdt, uint64_t *hart)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	if (chosen < 0)
+		return -1;
+	const fdt32_t *p = fdt_getprop(fdt, chosen, "boot-hartid", &len);
+	if (!p || (len != sizeof(fdt32_t) && len != 2 * sizeof(fdt32_t)))
+		return -1;
+	*hart = len == sizeof(fdt32_t) ? fdt32_ld(p) : (uint64_t)fdt32_ld(p) << 32 | fdt32_ld(p + 1);
+	return 0;
+}
+
+static int boot_hart(const struct platform *pf, uint64_t *hart, struct error *e)
+{
+	EFI_GUID guid = RISCV_EFI_BOOT_PROTOCOL_GUID;
+	struct riscv_efi_boot_protocol *rbp;
+	UINTN id;
+	EFI_STATUS st = uefi_call_wrapper(BS->LocateProtocol, 3, &guid, NULL, (void **)&rbp);
+	if (!EFI_ERROR(st) && rbp) {
+		st = uefi_call_wrapper(rbp->get_boot_hartid, 2, rbp, &id);
+		if (EFI_ERROR(st))
+			return fail(e, "uefi", "RISCV_EFI_BOOT_PROTOCOL GetBootHartId: status 0x%llx",
+				    (unsigned long long)st);
+		*hart = id;
+		con_printf("bootshim: boot hart %llu (RISCV_EFI_BOOT_PROTOCOL)\n",
+			   (unsigned long long)*hart);
+		return 0;
+	}
+	if (dt_boot_hartid(pf->dtb, hart))
+		return fail(e, "uefi", "no RISCV_EFI_BOOT_PROTOCOL (status 0x%llx) and no "
+			    "/chosen/boot-hartid in the firmware's DTB: the boot hart is unknown",
+			    (unsigned long long)st);
+	con_printf("bootshim: boot hart %llu (/chosen/boot-hartid: the firmware has no "
+		   "RISCV_EFI_BOOT_PROTOCOL)\n", (unsigned long long)*hart);
+	return 0;
+}
+
+int efi_arch_init(struct platform *pf, struct error *e)
+{
+	uint64_t hart, hz = 0;
+	if (find_dtb(pf, e) || boot_hart(pf, &hart, e))
+		return -1;
+	/* The time CSR's rate for the entry-to-jump report and the BLI
+	 * times; without it, times are left out. */
+	riscv64_dt_timebase(pf->dtb, &hz);
+	riscv64_cpu_init(hart, hz);
+	/* Entropy from EFI_RNG_PROTOCOL where the firmware has it, else the
+	 * seed CSR where the boot hart says it has Zkr (elsewhere the CSR
+	 * number may mean nothing, or trap). */
+	pf->seed_len = efi_rng(pf->seed, SEED_BYTES);
+	const char *from = "EFI_RNG_PROTOCOL";
+	if (!pf->seed_len && riscv64_dt_hart_has_ext(pf->dtb, hart, "zkr")) {
+		pf->seed_len = riscv64_seed(pf->seed, SEED_BYTES);
+		from = "the seed CSR (Zkr)";
+	}
+	if (pf->seed_len)
+		con_printf("bootshim: entropy: %llu bytes from %s\n",
+			   (unsigned long long)pf->seed_len, from);
+	else
+		con_printf("bootshim: entropy: none (no EFI_RNG_PROTOCOL, no Zkr)\n");
+	return 0;
+}
