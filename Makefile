@@ -346,10 +346,10 @@ endif
 ifneq ($(file <$(B)/efi-handoff.txt),$(EFI_HANDOFF))
 $(file >$(B)/efi-handoff.txt,$(EFI_HANDOFF))
 endif
-ifeq ($(EFI_HANDOFF),stub)
-EFI_CFLAGS += -DEFI_HANDOFF_STUB
-endif
-$(B)/obj-efi/arch/efi/common.c.o $(B)/obj-efi/arch/$(ARCH)/efi.c.o: $(B)/efi-handoff.txt
+# The hand-off's own file, with efi_main: arch/efi/direct.c or arch/efi/stub.c.
+EFI_HANDOFF_SRCS_direct := arch/efi/direct.c
+EFI_HANDOFF_SRCS_stub := arch/efi/stub.c
+$(B)/shim.efi.so: $(B)/efi-handoff.txt
 
 # remember FILE,VARIABLE: write the variable's value to FILE only when it
 # differs (or FILE is missing), so that FILE's time says when the value
@@ -389,9 +389,9 @@ $(call remember,$(B)/sbat.csv,SBAT_CSV)
 $(B)/obj-efi/arch/efi/sbat.S.o: $(B)/sbat.csv
 $(B)/obj-efi/arch/efi/sbat.S.o: EFI_CFLAGS += -DSBAT_FILE='"$(B)/sbat.csv"'
 
-EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c arch/efi/stub.c \
-	arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c arch/efi/allow.c arch/efi/allow.S \
-	arch/efi/sbat.S $(EFI_ARCH_SRCS)
+EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c \
+	$(EFI_HANDOFF_SRCS_$(EFI_HANDOFF)) arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c \
+	arch/efi/allow.c arch/efi/allow.S arch/efi/sbat.S $(EFI_ARCH_SRCS)
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 
 $(B)/obj-efi/%.c.o: %.c | $(O)/.deps-build $(GNUEFI_STAMP)

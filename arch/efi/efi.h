@@ -26,15 +26,29 @@ extern EFI_HANDLE efi_image;
 extern bool efi_left_boot_services;
 extern struct efi_map efi_map;
 
+/* How the kernel is handed over. The build links one of two files, each
+ * with its hand-off and the image entry point efi_main (EFI_HANDOFF=):
+ *   direct  arch/efi/direct.c  the core places everything and jumps
+ *                              (bootshim_main, shim/boot.c)
+ *   stub    arch/efi/stub.c    the kernel's EFI stub, by LoadImage and
+ *                              StartImage (systemd-stub's way) */
+struct efi_handoff {
+	const char *name;		/* "how the shim was started" (pf->entry_name) */
+	void (*boot)(struct platform *pf) __attribute__((noreturn));
+	/* Give back what `boot` set up, when the shim returns an error to
+	 * the firmware; NULL: nothing to give back. */
+	void (*release)(void);
+};
+extern const struct efi_handoff efi_handoff_direct;	/* arch/efi/direct.c */
+extern const struct efi_handoff efi_handoff_stub;	/* arch/efi/stub.c */
+
 /* The whole UEFI boot: the shared start, the arch's part, the free memory,
- * then `boot` (the direct or the stub hand-off). Returns only an error
- * status, after giving back everything the shim took from the firmware. */
-typedef void (*efi_boot_fn)(struct platform *pf) __attribute__((noreturn));
-EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const char *name,
-		   efi_boot_fn boot);
+ * then the hand-off's boot. Returns only an error status, after giving
+ * back everything the shim took from the firmware. */
+EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const struct efi_handoff *h);
 
 /* The image entry point (gnu-efi's crt0 calls it): efi_run with this
- * build's hand-off. */
+ * build's hand-off (arch/efi/direct.c or arch/efi/stub.c). */
 EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab);
 
 int efi_get_map(struct error *e);
@@ -63,20 +77,6 @@ typedef struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL {
  * where the firmware has EFI_MEMORY_ATTRIBUTE_PROTOCOL (arch/efi/memattr.c);
  * without the protocol, nothing to do. */
 int efi_kernel_executable(const struct place_item *kernel, struct error *e);
-
-/* The stub hand-off (arch/efi/stub.c): LoadImage/StartImage of the
- * kernel's EFI stub. */
-__attribute__((noreturn)) void efi_stub_boot(struct platform *pf);
-/* Uninstall and unload what the stub hand-off set up (error returns). */
-void efi_stub_release(void);
-
-#ifdef EFI_HANDOFF_STUB
-#define EFI_HANDOFF_NAME "UEFI (stub hand-off)"
-#define EFI_HANDOFF efi_stub_boot
-#else
-#define EFI_HANDOFF_NAME "UEFI (direct hand-off)"
-#define EFI_HANDOFF bootshim_main
-#endif
 
 /* Provided by arch/<arch>/efi.c (firmware-facing): */
 /* What only this arch asks the firmware for (x86: GOP; arm64: the DTB;
