@@ -57,21 +57,23 @@ uint64_t efi_find_rsdp(void);
 size_t efi_rng(uint8_t *out, size_t len);
 
 /* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, 37.7), which gnu-efi 3.0.15
- * lacks. */
+ * (Debian 12) lacks and 3.0.18 (Debian 13, riscv64's) declares under the
+ * spec's names but without its GUID: here under a name of its own, the
+ * same with either. */
 #define EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID \
 	{ 0xf4560cf6, 0x40ec, 0x4b4a, { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 } }
-struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL;
-typedef EFI_STATUS(EFIAPI *EFI_MEMORY_ATTRIBUTE_FN)(struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL *This,
+struct efi_memory_attribute_protocol;
+typedef EFI_STATUS(EFIAPI *EFI_MEMORY_ATTRIBUTE_FN)(struct efi_memory_attribute_protocol *This,
 						    EFI_PHYSICAL_ADDRESS BaseAddress,
 						    UINT64 Length, UINT64 Attributes);
 typedef EFI_STATUS(EFIAPI *EFI_GET_MEMORY_ATTRIBUTES_FN)(
-	struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL *This, EFI_PHYSICAL_ADDRESS BaseAddress,
+	struct efi_memory_attribute_protocol *This, EFI_PHYSICAL_ADDRESS BaseAddress,
 	UINT64 Length, UINT64 *Attributes);
-typedef struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL {
+struct efi_memory_attribute_protocol {
 	EFI_GET_MEMORY_ATTRIBUTES_FN GetMemoryAttributes;
 	EFI_MEMORY_ATTRIBUTE_FN SetMemoryAttributes;
 	EFI_MEMORY_ATTRIBUTE_FN ClearMemoryAttributes;
-} EFI_MEMORY_ATTRIBUTE_PROTOCOL;
+};
 
 /* The direct hand-off: clear EFI_MEMORY_XP over the kernel's placed pages
  * where the firmware has EFI_MEMORY_ATTRIBUTE_PROTOCOL (arch/efi/memattr.c);

@@ -15,7 +15,7 @@
 int efi_kernel_executable(const struct place_item *kernel, struct error *e)
 {
 	EFI_GUID guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
-	EFI_MEMORY_ATTRIBUTE_PROTOCOL *ma;
+	struct efi_memory_attribute_protocol *ma;
 	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &guid, NULL, (void **)&ma)) || !ma)
 		return 0;
 	/* Whole pages, as arch_claim claimed them. */

@@ -607,7 +607,7 @@ static EFI_STATUS EFIAPI fake_install_config_table(EFI_GUID *guid, VOID *table)
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI fake_clear_attributes(EFI_MEMORY_ATTRIBUTE_PROTOCOL *this,
+static EFI_STATUS EFIAPI fake_clear_attributes(struct efi_memory_attribute_protocol *this,
 					       EFI_PHYSICAL_ADDRESS base, UINT64 len, UINT64 attr)
 {
 	(void)this;
@@ -622,7 +622,7 @@ static EFI_STATUS EFIAPI fake_clear_attributes(EFI_MEMORY_ATTRIBUTE_PROTOCOL *th
 	return EFI_SUCCESS;
 }
 
-static EFI_MEMORY_ATTRIBUTE_PROTOCOL fake_memattr = {
+static struct efi_memory_attribute_protocol fake_memattr = {
 	.ClearMemoryAttributes = fake_clear_attributes,
 };
 
