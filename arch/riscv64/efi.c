@@ -166,7 +166,7 @@ static int boot_hart(const struct platform *pf, uint64_t *hart, struct error *e)
 
 int efi_arch_init(struct platform *pf, struct error *e)
 {
-	uint64_t hart, hz = 0;
+	uint64_t hart = 0, hz = 0;
 	if (find_dtb(pf, e) || boot_hart(pf, &hart, e))
 		return -1;
 	/* The time CSR's rate for the entry-to-jump report and the BLI

@@ -37,9 +37,10 @@ endif
 EFI_HANDOFF_TXT := $(B)/efi-handoff.txt
 $(EFI_HANDOFF_TXT): FORCE | $(B)/.dir
 	$(call remember,$@,EFI_HANDOFF)
-ifeq ($(EFI_HANDOFF),stub)
-EFI_CFLAGS += -DEFI_HANDOFF_STUB
-endif
+# The hand-off's own file, with efi_main: arch/efi/direct.c or arch/efi/stub.c.
+EFI_HANDOFF_SRCS_direct := arch/efi/direct.c
+EFI_HANDOFF_SRCS_stub := arch/efi/stub.c
+$(B)/shim.efi.so: $(EFI_HANDOFF_TXT)
 
 CMDLINE_ALLOW ?=
 $(B)/cmdline-allow.txt: FORCE | $(B)/.dir
@@ -58,13 +59,12 @@ $(B)/sbat.csv: FORCE | $(B)/.dir
 	$(call remember,$@,SBAT_CSV)
 
 EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_riscv64) shim/efi_memmap.c arch/efi/common.c \
-	arch/efi/stub.c arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c arch/efi/allow.c \
+	$(EFI_HANDOFF_SRCS_$(EFI_HANDOFF)) arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c arch/efi/allow.c \
 	arch/efi/allow.S arch/efi/sbat.S arch/efi/crt0-riscv64.S arch/riscv64/cpu.c \
 	arch/riscv64/dt.c arch/riscv64/efi.c arch/riscv64/efi_cpu.S
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 EFI_OBJS := $(call efiobjs,$(EFI_SRCS))
 $(EFI_OBJS): $(LIBFDT)/.stamp $(GNUEFI)/.stamp
-$(call efiobjs,arch/efi/common.c arch/riscv64/efi.c): $(EFI_HANDOFF_TXT)
 $(B)/obj-efi/arch/efi/allow.S.o: $(B)/cmdline-allow.bin
 $(B)/obj-efi/arch/efi/allow.S.o: EFI_CFLAGS += -DCMDLINE_ALLOW_FILE='"$(B)/cmdline-allow.bin"'
 $(B)/obj-efi/arch/efi/sbat.S.o: $(B)/sbat.csv
