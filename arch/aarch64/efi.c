@@ -106,7 +106,14 @@ int efi_arch_init(struct platform *pf, struct error *e)
 		return -1;
 	/* Entropy from EFI_RNG_PROTOCOL where the firmware has it, else RNDR. */
 	pf->seed_len = efi_rng(pf->seed, sizeof(pf->seed));
-	if (!pf->seed_len)
+	const char *from = "EFI_RNG_PROTOCOL";
+	if (!pf->seed_len) {
 		pf->seed_len = rndr_seed(pf->seed, sizeof(pf->seed));
+		from = "RNDR (the firmware has no EFI_RNG_PROTOCOL)";
+	}
+	if (pf->seed_len)
+		con_printf("bootshim: entropy: %zu bytes from %s\n", pf->seed_len, from);
+	else
+		con_printf("bootshim: entropy: none (no EFI_RNG_PROTOCOL, no RNDR)\n");
 	return 0;
 }
