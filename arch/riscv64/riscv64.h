@@ -72,7 +72,7 @@
 
 struct platform;
 
-/* img_entry.S */
+/* smode.S */
 /* Enter the kernel per boot.rst: a0 = hart id, a1 = DTB, after fence.i;
  * satp is 0 and interrupts are off from the shim's own entry on. */
 __attribute__((noreturn)) void riscv64_jump_to_kernel(uint64_t entry, uint64_t hartid,

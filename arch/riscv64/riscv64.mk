@@ -131,8 +131,9 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 	shim/memmap.c shim/payload.c shim/place.c shim/measure_boot.c $(MEASURE_SRCS)
 CORE_SRCS_riscv64 := shim/linux_riscv64.c shim/linux_dt.c shim/riscv64_image.c shim/fdt.c \
 	arch/riscv64/sha256_cpu.c
-ARCH_SRCS_riscv64 := arch/riscv64/cpu.c arch/riscv64/dt.c
-IMG_SRCS := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c
+ARCH_SRCS_riscv64 := arch/riscv64/dt.c
+IMG_SRCS := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c arch/riscv64/cpu.c \
+	arch/riscv64/smode.S
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_riscv64) $(ARCH_SRCS_riscv64))
