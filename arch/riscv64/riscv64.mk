@@ -119,11 +119,9 @@ FREESTANDING += -fpie -mcmodel=medany
 # turns the FP unit on); Zicsr and Zifencei named, as GCC 12 wants for
 # csr* and fence.i
 FREESTANDING += -march=rv64imafdc_zicsr_zifencei -mabi=lp64d
-# no global-pointer relaxation: gp is the kernel's, and the shim never sets it
-FREESTANDING += -mno-relax
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wmissing-declarations \
 	$(FREESTANDING) -iquote shim -iquote arch/riscv64 -I$(LIBFDT)/usr/include
-LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker --no-relax
+LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker
 
 MEASURE_SRCS := shim/measure.c shim/sha256.c shim/tpm2.c shim/tpm_tis.c shim/tcg_log.c \
 	shim/tpm_measure.c
