@@ -28,8 +28,7 @@
 #define CSR_SEED 0x015
 #define SEED_OPST_SHIFT 30
 #define SEED_OPST_MASK 3
-#define SEED_OPST_BIST 0
-#define SEED_OPST_WAIT 1
+/* OPST 0 (BIST) and 1 (WAIT): not yet, read again. */
 #define SEED_OPST_ES16 2
 #define SEED_OPST_DEAD 3
 #define SEED_ENTROPY_MASK 0xffff
