@@ -17,11 +17,14 @@
 _head:
 	j	img_start		/* code0 */
 	.long	0			/* code1 */
-	/* text_offset 0: shim.img runs wherever it is put; a loader that
-	 * moves an Image to the base of RAM plus text_offset (U-Boot booti
-	 * from outside RAM) gets RAM's first 2 MiB boundary, which holds
-	 * the M-mode firmware on most boards, so loaders keep it in place. */
-	.quad	0			/* text_offset */
+	/* text_offset: "Image load offset", from the base of RAM. U-Boot's
+	 * booti (2023.01, arch/riscv/lib/image.c) moves an Image that sits
+	 * in RAM to ram_base + text_offset: 0 would put shim.img over the
+	 * M-mode firmware at the base of RAM (a store access fault under
+	 * OpenSBI's PMP). 2 MiB, as the kernel's own head.S has it on rv64:
+	 * the first PMD past the firmware. shim.img runs at any 2 MiB
+	 * boundary all the same. */
+	.quad	IMG_TEXT_OFFSET		/* text_offset */
 	.quad	_kernel_room_end - _head	/* image_size: through the kernel's room */
 	.quad	IMG_FLAGS		/* flags: little-endian */
 	.long	IMG_VERSION		/* version 0.2 */
@@ -97,40 +100,6 @@ trap_vector:
 	csrr	a2, stval
 	lla	sp, stack_top
 	call	riscv64_trap_fatal
-
-	/* int64_t riscv64_seed_csr(void): one read-write access of seed, or
-	 * SEED_TRAPPED: where M-mode has not granted S-mode the CSR
-	 * (mseccfg.SSEED clear) the access raises an illegal instruction
-	 * exception, which a trap vector of its own turns into that value. */
-	.globl riscv64_seed_csr
-riscv64_seed_csr:
-	csrr	t1, stvec
-	lla	t0, 6f
-	csrw	stvec, t0
-	li	a0, SEED_TRAPPED
-	csrrw	a0, CSR_SEED, zero
-	j	7f
-	.balign 4
-6:	lla	t0, 7f			/* trapped: resume after the access */
-	csrw	sepc, t0
-	sret
-7:	csrw	stvec, t1
-	ret
-
-	/* riscv64_jump_to_kernel(entry, hartid, dtb): boot.rst's state, with
-	 * the FP unit off again and the new code made visible to
-	 * instruction fetch ("fence.i" after writing code). */
-	.globl riscv64_jump_to_kernel
-riscv64_jump_to_kernel:
-	mv	t0, a0
-	mv	a0, a1
-	mv	a1, a2
-	li	t1, SSTATUS_FS_MASK
-	csrc	sstatus, t1
-	csrw	satp, zero
-	sfence.vma
-	fence.i
-	jr	t0
 
 	.bss
 	.balign 16
