@@ -35,10 +35,19 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 	 * the machine would put it (past the M-mode firmware at the base of
 	 * RAM); the shim knows that firmware's memory from the DTB's
 	 * /reserved-memory (OpenSBI adds its own), so any PMD boundary
-	 * placement finds will do. */
+	 * placement finds will do. The room is image_size up to the next PMD
+	 * boundary: with STRICT_KERNEL_RWX (Debian's) rv64's setup_bootmem
+	 * reserves that much, "since we will map the kernel in the linear
+	 * mapping as read-only: we do not want any allocation to happen
+	 * between _end and the next pmd aligned page", and refuses an initrd
+	 * placed there ("INITRD: ... overlaps in-use memory region"). */
+	uint64_t room;
+	if (!align_up(kernel.reserve, RISCV64_KIMG_ALIGN, &room))
+		return fail(e, "kernel", "image_size 0x%llx overflows at a 2 MiB boundary",
+			    (unsigned long long)kernel.reserve);
 	bp->item[ITEM_KERNEL] = (struct place_item){
 		.name = "kernel",
-		.size = kernel.reserve,
+		.size = room,
 		.src = (uintptr_t)pl->kernel.start,
 		.src_len = pl->kernel.len,
 		.align = RISCV64_KIMG_ALIGN,
