@@ -4,7 +4,7 @@
  * EFI stub would pass), the boot hart from RISCV_EFI_BOOT_PROTOCOL, and,
  * after ExitBootServices, runtime services mapped 1:1 and the SBI console.
  * The direct hand-off then enters the kernel as Documentation/arch/riscv/
- * boot.rst asks (arch/riscv64/cpu.c, efi_cpu.S); the stub hand-off is
+ * boot.rst asks (arch/riscv64/cpu.c, smode.S); the stub hand-off is
  * arch/efi's, the same as on the other arches. */
 #include <efi.h>
 #include <efilib.h>
@@ -92,6 +92,10 @@ static void runtime_virtual(bool identity)
  * services). */
 void efi_after_exit(void)
 {
+	/* The firmware's trap handlers are gone with its boot services, and
+	 * UEFI may have left its timer interrupt enabled: every supervisor
+	 * interrupt off, as the kernel wants them at its entry. */
+	__asm__ volatile("csrw sie, zero\n\tcsrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
 	runtime_virtual(true);
 	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
 					  efi_map.desc_size, efi_map.desc_version,

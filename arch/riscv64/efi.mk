@@ -61,7 +61,7 @@ $(B)/sbat.csv: FORCE | $(B)/.dir
 EFI_SRCS := $(CORE_SRCS) $(CORE_SRCS_riscv64) shim/efi_memmap.c arch/efi/common.c \
 	$(EFI_HANDOFF_SRCS_$(EFI_HANDOFF)) arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c arch/efi/allow.c \
 	arch/efi/allow.S arch/efi/sbat.S arch/efi/crt0-riscv64.S arch/riscv64/cpu.c \
-	arch/riscv64/dt.c arch/riscv64/efi.c arch/riscv64/efi_cpu.S
+	arch/riscv64/dt.c arch/riscv64/efi.c arch/riscv64/smode.S
 efiobjs = $(patsubst %,$(B)/obj-efi/%.o,$(1))
 EFI_OBJS := $(call efiobjs,$(EFI_SRCS))
 $(EFI_OBJS): $(LIBFDT)/.stamp $(GNUEFI)/.stamp
@@ -86,7 +86,7 @@ $(B)/obj-efi/arch/payload.S.o: arch/payload.S $(B)/payload.stamp
 # .rela.dyn slots it sized for GOT entries that -Bsymbolic then bound
 # locally as no-ops, which _relocate skips.
 $(B)/shim.efi.so: $(EFI_OBJS) $(B)/obj-efi/arch/payload.S.o $(SHA256_OBJS) arch/efi/elf_riscv64.lds
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -z text --no-relax \
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -z text \
 		-T arch/efi/elf_riscv64.lds --no-warn-rwx-segments -L $(GNUEFI)/usr/lib -o $@.tmp \
 		$(filter %.o,$^) $(LIBFDT_A) -lefi -lgnuefi
 	@bad=$$($(CROSS)readelf -rW $@.tmp | awk '/^[0-9a-f]+ /{print $$3}' | \
