@@ -47,20 +47,31 @@ $(O)/.deps-%:
 	@mkdir -p $(O) && touch $@
 
 # ---------------------------------------------------------------- payload
-# CMDLINE goes through a file written by make itself: no shell quoting, and
-# $(value) keeps '$' as typed. Rewritten only when it changes.
+# remember FILE,VARIABLE: a rule that keeps FILE holding the variable's
+# text as typed ($(value): '$' and quotes stay), rewritten only when it
+# differs, so that FILE's time says when the value last changed and what
+# depends on FILE rebuilds then. It runs on every make (FORCE) but only as
+# a recipe: nothing is written while make parses, nor under make -n. The
+# value reaches the shell through the environment: no shell quoting.
+define remember
+$(1): export BOOTSHIM_REMEMBER = $$(value $(2))
+$(1): FORCE | $(dir $(1))
+	@printf '%s\n' "$$$$BOOTSHIM_REMEMBER" >$$@.tmp
+	@if cmp -s $$@.tmp $$@; then rm $$@.tmp; else mv $$@.tmp $$@; fi
+endef
+FORCE:
+$(B)/:
+	@mkdir -p $@
+
+# CMDLINE goes to the payload tool through a remembered file: no shell
+# quoting, and $(value) keeps '$' as typed.
 CMDLINE_TXT := $(B)/cmdline.txt
-$(shell mkdir -p $(B))
-ifneq ($(file <$(CMDLINE_TXT)),$(value CMDLINE))
-$(file >$(CMDLINE_TXT),$(value CMDLINE))
-endif
+$(eval $(call remember,$(CMDLINE_TXT),CMDLINE))
 # Which files are embedded, remembered the same way: naming another file
 # rebuilds even when it is older than the last build.
 PAYLOAD_FILES_TXT := $(B)/payload-files.txt
 PAYLOAD_FILES := $(abspath $(KERNEL) $(INITRD) $(DTB))
-ifneq ($(file <$(PAYLOAD_FILES_TXT)),$(PAYLOAD_FILES))
-$(file >$(PAYLOAD_FILES_TXT),$(PAYLOAD_FILES))
-endif
+$(eval $(call remember,$(PAYLOAD_FILES_TXT),PAYLOAD_FILES))
 
 # A user's KERNEL or INITRD that does not exist: say so plainly rather
 # than "No rule to make target".
@@ -337,25 +348,17 @@ EFI_HANDOFF ?= direct
 ifeq ($(filter $(EFI_HANDOFF),direct stub),)
 $(error EFI_HANDOFF=$(EFI_HANDOFF): use direct or stub)
 endif
-ifneq ($(file <$(B)/efi-handoff.txt),$(EFI_HANDOFF))
-$(file >$(B)/efi-handoff.txt,$(EFI_HANDOFF))
-endif
+$(eval $(call remember,$(B)/efi-handoff.txt,EFI_HANDOFF))
 ifeq ($(EFI_HANDOFF),stub)
 EFI_CFLAGS += -DEFI_HANDOFF_STUB
 endif
 $(B)/obj-efi/arch/efi/common.c.o $(B)/obj-efi/arch/$(ARCH)/efi.c.o: $(B)/efi-handoff.txt
 
-# remember FILE,VARIABLE: write the variable's value to FILE only when it
-# differs (or FILE is missing), so that FILE's time says when the value
-# last changed. Equal: each contains the other.
-remember = $(if $(and $(wildcard $(1)),$(findstring x$(value $(2))x,x$(file <$(1))x),$\
-	$(findstring x$(file <$(1))x,x$(value $(2))x)),,$(file >$(1),$(value $(2))))
-
 # CMDLINE_ALLOW: the words UEFI load options may append to the embedded
 # command line under Secure Boot (README, "Load options"), exact words and
 # ^prefixes. Checked (scripts/cmdline-allow.sh) and embedded in .allow.
 CMDLINE_ALLOW ?=
-$(call remember,$(B)/cmdline-allow.txt,CMDLINE_ALLOW)
+$(eval $(call remember,$(B)/cmdline-allow.txt,CMDLINE_ALLOW))
 $(B)/cmdline-allow.bin: $(B)/cmdline-allow.txt scripts/cmdline-allow.sh
 	scripts/cmdline-allow.sh $< $@
 $(B)/obj-efi/arch/efi/allow.S.o: $(B)/cmdline-allow.bin
@@ -379,7 +382,7 @@ define SBAT_CSV :=
 sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md
 bootshim,$(SBAT_GENERATION),bootshim,bootshim,$(BOOTSHIM_VERSION),$(SBAT_URL)
 endef
-$(call remember,$(B)/sbat.csv,SBAT_CSV)
+$(eval $(call remember,$(B)/sbat.csv,SBAT_CSV))
 $(B)/obj-efi/arch/efi/sbat.S.o: $(B)/sbat.csv
 $(B)/obj-efi/arch/efi/sbat.S.o: EFI_CFLAGS += -DSBAT_FILE='"$(B)/sbat.csv"'
 
@@ -422,7 +425,7 @@ $(SB_KEY) $(SB_CERT):
 	@echo "bootshim: error: SB_KEY/SB_CERT: $@: no such file" >&2; exit 1
 endif
 EFI_SIGN := $(abspath $(SB_KEY)) $(abspath $(SB_CERT))
-$(call remember,$(B)/efi-sign.txt,EFI_SIGN)
+$(eval $(call remember,$(B)/efi-sign.txt,EFI_SIGN))
 EFI_PE_SECTIONS := .text .reloc .sbat .allow .data .dynamic .rela .dynsym
 $(B)/shim.efi: $(B)/shim.efi.so $(B)/efi-sign.txt $(SB_KEY) $(SB_CERT) scripts/pe-nx.sh \
 		scripts/check-pe.sh
@@ -512,5 +515,5 @@ bench: $(SHIMS) $(if $(filter aarch64,$(ARCH)),$(SDBOOT_ARM64)/.stamp) | $(O)/.d
 clean:
 	rm -rf $(O)
 
-.PHONY: all run run-rom check check-bench $(CHECK_BENCH) bench clean esp
+.PHONY: all run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
 .DELETE_ON_ERROR:
