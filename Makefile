@@ -11,6 +11,7 @@ B := $(O)/$(ARCH)
 HOST := $(O)/host
 
 # What differs between the architectures, as data.
+ARCHES := x86_64 aarch64
 DEBARCH_x86_64 := amd64
 DEBARCH_aarch64 := arm64
 CROSS_x86_64 :=
@@ -140,22 +141,47 @@ $(HOST_SHA256_OBJS) &: | $(O)/.deps-build
 	cd $(HOST)/openssl && ar x $(LIBCRYPTO_x86_64) $(SHA256_OBJ_NAMES_x86_64)
 	@touch $(HOST_SHA256_OBJS)
 
+# Every compile's warnings: the shim's, the UEFI build's, the host tools',
+# the unit tests' and the fuzzers'.
+WARNINGS := -Wall -Wextra -Werror
+# Quoted includes by name: the core, the arch directories (the host builds
+# every arch's pure code, so it names them arch/<arch>/x.h), UEFI, tools.
+HOST_IQUOTE := -iquote shim -iquote arch -iquote arch/efi -iquote tools
+
+# The pure core: the sources that need no machine, firmware or console
+# (only libc's string functions, libfdt and OpenSSL's SHA-256 objects),
+# so that the host tools, the unit tests (tests/unit/unit.mk) and the
+# fuzzers (tests/fuzz/fuzz.mk) build the very code the shim runs. Each
+# arch adds its own (PURE_SRCS_<arch>).
+PURE_SRCS_x86_64 := shim/x86_64_boot.c shim/pvh.c arch/x86_64/fwlog.c arch/x86_64/mtrr.c \
+	arch/x86_64/mptable.c
+PURE_SRCS_aarch64 := shim/aarch64_image.c shim/fdt.c arch/aarch64/dcache.c arch/aarch64/el3.c \
+	arch/aarch64/psci.c
+PURE_SRCS := shim/error.c shim/fmt.c shim/memmap.c shim/place.c shim/efi_memmap.c shim/fw_cfg.c \
+	shim/measure.c shim/sha256.c shim/tpm2.c shim/tpm_tis.c shim/tcg_log.c \
+	$(foreach a,$(ARCHES),$(PURE_SRCS_$(a)))
+# On the host: shim/sha256_host.c is the CPU side of shim/sha256.c, with
+# OpenSSL's objects from the host's libcrypto.a, and the host's libfdt
+# (libfdt-dev, the same dtc release the shim links).
+HOST_PURE_SRCS := $(PURE_SRCS) shim/sha256_host.c
+HOST_PURE_OBJS := $(HOST_SHA256_OBJS)
+HOST_PURE_LIBS := -lfdt
+
 HOSTCC := gcc
-HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11
+HOSTCFLAGS := -O2 -g $(WARNINGS) -std=gnu11 $(HOST_IQUOTE)
+HOST_DEPS := $(HOST_PURE_SRCS) $(HOST_PURE_OBJS) $(wildcard shim/*.h arch/*/*.h tools/*.h)
 
-CORE_HOST_SRCS := shim/x86_64_boot.c shim/aarch64_image.c shim/error.c shim/fmt.c shim/memmap.c \
-	shim/place.c shim/pvh.c
-
-$(HOST)/bootshim-payload: tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c $(wildcard shim/*.h) | $(O)/.deps-build
+$(HOST)/bootshim-payload: tools/payload.c $(HOST_DEPS) | $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(CORE_HOST_SRCS) shim/fdt.c -lfdt
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(HOST_PURE_SRCS) $(HOST_PURE_OBJS) \
+		$(HOST_PURE_LIBS)
 
 # The PCR 11 prediction (tools/pcr11.c) with the shim's own measure.c and
 # OpenSSL objects: from any built shim, through its payload index.
-PCR11_SRCS := tools/pcr11.c tools/shim_image.c shim/measure.c shim/sha256.c shim/sha256_host.c
-$(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h tools/*.h) | $(O)/.deps-build
+$(HOST)/bootshim-pcr11: tools/pcr11.c tools/shim_image.c $(HOST_DEPS) | $(O)/.deps-build
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(PCR11_SRCS) $(HOST_SHA256_OBJS)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/pcr11.c tools/shim_image.c $(HOST_PURE_SRCS) \
+		$(HOST_PURE_OBJS) $(HOST_PURE_LIBS)
 
 # Validates the payload with the shim's own parser and writes payload.h,
 # payload.ld and cmdline.bin (only when their contents change).
@@ -192,7 +218,7 @@ FREESTANDING_aarch64 := -fpie
 # aarch64: the MMU is off, all data accesses are Device memory, where an
 # unaligned access faults
 FREESTANDING_aarch64 += -mstrict-align
-CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror $(FREESTANDING) $(FREESTANDING_$(ARCH))
+CFLAGS := -O2 -g -std=gnu11 $(WARNINGS) $(FREESTANDING) $(FREESTANDING_$(ARCH))
 LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker
 
 # Measured boot (shim/measure.h) is core: every flavour, UEFI too.
