@@ -38,6 +38,7 @@ HOST := $(O)/host
 #                the CPU side of OpenSSL's SHA-256)
 #   BARE_SRCS    its bare-metal code, in every flavour but UEFI
 #   PURE_SRCS    its sources the host builds too (tools, unit tests, fuzzers)
+#   NOFP         its flag keeping the compiler off FP/SIMD registers
 #   FREESTANDING its own freestanding compiler flags (see "shim")
 #   EFI_CFLAGS   its own flags for the UEFI build
 #   EFI_BOOT_NAME the removable-media file name (\EFI\BOOT\...)
@@ -62,6 +63,7 @@ BARE_SRCS_x86_64 := arch/x86_64/cpu.c arch/x86_64/bare.c arch/x86_64/long_mode.S
 	arch/x86_64/idmap.c arch/x86_64/entropy.c arch/x86_64/tpm.c
 PURE_SRCS_x86_64 := shim/x86_64_boot.c shim/pvh.c arch/x86_64/fwlog.c arch/x86_64/mtrr.c \
 	arch/x86_64/mptable.c
+NOFP_x86_64 := -mgeneral-regs-only
 # linked at fixed physical addresses
 FREESTANDING_x86_64 := -fno-pic -fno-pie
 # an exception or NMI handler must not clobber locals below %rsp
@@ -91,6 +93,7 @@ BARE_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors
 	arch/aarch64/el.S arch/aarch64/dcache.c arch/aarch64/tpm.c
 PURE_SRCS_aarch64 := shim/aarch64_image.c shim/fdt.c arch/aarch64/dcache.c arch/aarch64/el3.c \
 	arch/aarch64/psci.c
+NOFP_aarch64 := -mgeneral-regs-only
 # loaded at any 2 MiB boundary, so position-independent
 FREESTANDING_aarch64 := -fpie
 # the MMU is off, all data accesses are Device memory, where an unaligned
@@ -289,8 +292,9 @@ FREESTANDING := -ffreestanding
 # gives it a guard)
 FREESTANDING += -fno-stack-protector
 # no FP/SIMD in the shim's code: x86 has CR4.OSFXSR off at PVH entry, and
-# nothing must leave FP state behind for the kernel
-FREESTANDING += -mgeneral-regs-only
+# nothing must leave FP state behind for the kernel (the flag that says so
+# is the arch's own: NOFP, a column of its row)
+FREESTANDING += $(NOFP_$(ARCH))
 # no .eh_frame: nothing unwinds
 FREESTANDING += -fno-asynchronous-unwind-tables
 # one definition per variable
