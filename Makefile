@@ -43,6 +43,8 @@ HOST := $(O)/host
 #   EFI_CFLAGS   its own flags for the UEFI build
 #   EFI_BOOT_NAME the removable-media file name (\EFI\BOOT\...)
 #   QEMU         the QEMU command make run and run-rom start the shim with
+#   PKGS_build, PKGS_run, PKGS_check  its own Debian packages in each of
+#                scripts/deps.sh's sets (its cross compiler, QEMU, firmware)
 ARCHES := x86_64 aarch64
 
 DEBARCH_x86_64 := amd64
@@ -72,6 +74,9 @@ FREESTANDING_x86_64 += -mno-red-zone
 EFI_CFLAGS_x86_64 := -DGNU_EFI_USE_MS_ABI -maccumulate-outgoing-args
 EFI_BOOT_NAME_x86_64 := BOOTX64.EFI
 QEMU_x86_64 := qemu-system-x86_64 -m 1G -nographic -no-reboot -device isa-debug-exit
+PKGS_build_x86_64 :=
+PKGS_run_x86_64 := qemu-system-x86
+PKGS_check_x86_64 := ovmf
 
 DEBARCH_aarch64 := arm64
 DEBSUITE_aarch64 := host
@@ -103,6 +108,10 @@ EFI_CFLAGS_aarch64 :=
 EFI_BOOT_NAME_aarch64 := BOOTAA64.EFI
 QEMU_aarch64 := qemu-system-aarch64 -M virt -cpu max -m 1G -nographic -no-reboot \
 	-semihosting-config enable=on,target=native
+PKGS_build_aarch64 := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+PKGS_run_aarch64 := qemu-system-arm
+# AAVMF for shim.efi, U-Boot for booti
+PKGS_check_aarch64 := qemu-efi-aarch64 u-boot-qemu
 
 empty :=
 space := $(empty) $(empty)
@@ -141,9 +150,10 @@ SHIMS :=
 all: $(B)/pcr11.txt $(B)/pcr11.checked
 
 # ---------------------------------------------------------------- deps
-# Install missing Debian packages once per set (scripts/deps.sh).
+# Install missing Debian packages once per set (scripts/deps.sh), with
+# every arch's own.
 $(O)/.deps-%:
-	@scripts/deps.sh $*
+	@scripts/deps.sh $* $(sort $(foreach a,$(ARCHES),$(PKGS_$*_$(a))))
 	@mkdir -p $(O) && touch $@
 
 # Debian packages downloaded for this arch (DEBS, BENCH_DEBS).
