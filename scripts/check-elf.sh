@@ -17,7 +17,8 @@ pvh)
 	;;
 img)
 	# shim.img relocates itself and handles RELATIVE relocations only.
-	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_[A-Z0-9_]*_RELATIVE$' | sort -u)
+	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_[A-Z0-9_]*_RELATIVE$' |
+		sort -u)
 	[ -z "$bad" ] || fail "relocations the shim cannot apply: $bad"
 	[ -z "$(nm -u "$f")" ] || fail "undefined symbols: $(nm -u "$f" | tr '\n' ' ')"
 	;;

@@ -10,7 +10,8 @@ shift
 case $set in
 build) pkgs="gcc make binutils libc6-dev cpio gzip xz-utils apt libfdt-dev libssl-dev gnu-efi" ;;
 run) pkgs="" ;;
-check) pkgs="python3 libcmocka-dev zlib1g-dev clang libclang-rt-14-dev device-tree-compiler mtools sbsigntool systemd-boot-efi swtpm swtpm-tools tpm2-tools" ;;
+check) pkgs="python3 libcmocka-dev zlib1g-dev clang libclang-rt-14-dev device-tree-compiler mtools
+	sbsigntool systemd-boot-efi swtpm swtpm-tools tpm2-tools" ;;
 *) echo "deps: unknown set '$set'" >&2; exit 2 ;;
 esac
 pkgs="$pkgs $*"
