@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../shim/aarch64_image.h"
-#include "../shim/fdt.h"
-#include "../shim/x86_64_boot.h"
+#include "aarch64_image.h"
+#include "fdt.h"
+#include "x86_64_boot.h"
 
 static const char *kernel_path, *initrd_path, *cmdline_path;
 

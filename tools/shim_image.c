@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../shim/payload_index.h"
+#include "payload_index.h"
 #include "shim_image.h"
 
 /* The file's address space: regions [addr, addr+len) stored at off. */

@@ -7,7 +7,7 @@
 #ifndef BOOTSHIM_SHIM_IMAGE_H
 #define BOOTSHIM_SHIM_IMAGE_H
 
-#include "../shim/payload.h"
+#include "payload.h"
 
 struct shim_image {
 	const char *format;	/* "ELF", "PE" or "raw" */

@@ -1,9 +1,9 @@
 /* The aarch64 arch boundary for the entries that own the machine
  * (shim.img, shim.rom): the PL011 the DTB names, and stopping through
  * semihosting or PSCI. No firmware to leave: the core's defaults apply. */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "dcache.h"

@@ -5,7 +5,7 @@
 #ifndef BOOTSHIM_AARCH64_DCACHE_H
 #define BOOTSHIM_AARCH64_DCACHE_H
 
-#include "../../shim/place.h"
+#include "place.h"
 
 /* How to own [base, base+size) before writing it past the caches: DC IVAC
  * on the whole lines inside it, [inval_lo, inval_hi); DC CIVAC on the

@@ -23,8 +23,8 @@
 #define PSCI_CPU_ON_PENDING 2
 
 #ifndef __ASSEMBLER__
-#include "../../shim/error.h"
-#include "../../shim/lib.h"
+#include "error.h"
+#include "lib.h"
 
 /* DEN0022 5.1: function IDs (SMC32; the SMC64 form of a call that takes
  * an address has bit 30 set). */

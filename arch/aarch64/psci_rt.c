@@ -4,10 +4,10 @@
  * world. Everything here runs with the MMU off (Device memory for data,
  * the Makefile's -mstrict-align) and without FP/SIMD
  * (-mgeneral-regs-only): the kernel's FP and SVE registers stay intact. */
-#include "../../shim/arch.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
-#include "../../shim/fmt.h"
+#include "arch.h"
+#include "console.h"
+#include "fdt.h"
+#include "fmt.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "psci.h"

@@ -2,9 +2,9 @@
  * at the start of RAM for firmware boots (or, without it, one embedded
  * with DTB=); RAM is then mapped with caches on for the copies out of
  * flash. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "el3.h"

@@ -14,11 +14,11 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/measure.h"
-#include "../../shim/version.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "measure.h"
+#include "version.h"
 #include "bli.h"
 
 static EFI_GUID loader_guid = EFI_BLI_LOADER_GUID;

@@ -5,7 +5,7 @@
 
 #include <efi.h>
 
-#include "../../shim/boot.h"
+#include "boot.h"
 
 /* LoaderInfo and friends live under this vendor GUID. */
 #define EFI_BLI_LOADER_GUID \

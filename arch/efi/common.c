@@ -8,14 +8,14 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/efi_memmap.h"
-#include "../../shim/payload.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "efi_memmap.h"
+#include "payload.h"
 #include "allow.h"
 #include "bli.h"
-#include "efi.h"
+#include "uefi.h"
 #include "tcg2.h"
 
 EFI_HANDLE efi_image;

@@ -7,7 +7,7 @@
 #include <efi.h>
 
 #include "boot.h"
-#include "efi.h"
+#include "uefi.h"
 
 const struct efi_handoff efi_handoff_direct = {
 	.name = "UEFI (direct hand-off)",

@@ -3,12 +3,12 @@
  * it owns the TPM: the shim measures the payload only into a TPM that
  * firmware started, and appends its events to that firmware's event log
  * where it can. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/pvh.h"
-#include "../../shim/tcg_log.h"
-#include "../../shim/tpm_measure.h"
-#include "../../shim/tpm_tis.h"
+#include "boot.h"
+#include "console.h"
+#include "pvh.h"
+#include "tcg_log.h"
+#include "tpm_measure.h"
+#include "tpm_tis.h"
 #include "fwlog.h"
 #include "x86_64.h"
 

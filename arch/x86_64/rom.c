@@ -8,11 +8,11 @@
  * measures itself into PCR 0 and keeps the event log the kernel finds
  * through the ACPI TPM2 table. PCI resources are left to the kernel,
  * which assigns the BARs a firmware left unassigned. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fw_cfg.h"
-#include "../../shim/tcg_log.h"
-#include "../../shim/tpm_tis.h"
+#include "boot.h"
+#include "console.h"
+#include "fw_cfg.h"
+#include "tcg_log.h"
+#include "tpm_tis.h"
 #include "io.h"
 #include "mptable.h"
 #include "mtrr.h"

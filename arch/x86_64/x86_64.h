@@ -40,8 +40,8 @@
 #define X86_64_EXC_STUB_SIZE 16
 
 #ifndef __ASSEMBLER__
-#include "../../shim/memmap.h"
-#include "../../shim/payload.h"
+#include "memmap.h"
+#include "payload.h"
 
 struct platform;
 struct tcg_log;

@@ -6,8 +6,8 @@
 
 #include <elf.h>
 
-#include "../../shim/payload_index.h"
-#include "../../tools/shim_image.h"
+#include "payload_index.h"
+#include "shim_image.h"
 
 static uint8_t img[0x3000];
 

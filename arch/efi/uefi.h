@@ -1,4 +1,4 @@
-/* The UEFI entries' shared part (arch/efi/common.c, arch/efi/stub.c) and
+/* The UEFI entries' shared part (arch/efi/common.c and the hand-offs) and
  * what each arch provides to it. gnu-efi types.
  *
  * Firmware-facing code (everything that calls boot or runtime services)
@@ -6,12 +6,12 @@
  * (UART, halt, the jump) are apart (arch/x86_64/efi_cpu.c), so that the host
  * unit tests (tests/unit/test_efi_fault.c) can run the former against a
  * fake system table and provide the latter themselves. */
-#ifndef BOOTSHIM_EFI_H
-#define BOOTSHIM_EFI_H
+#ifndef BOOTSHIM_UEFI_H
+#define BOOTSHIM_UEFI_H
 
 #include <efi.h>
 
-#include "../../shim/boot.h"
+#include "boot.h"
 
 struct efi_map {
 	uint8_t *buf;			/* AllocatePool'ed; NULL once given back */
