@@ -40,7 +40,8 @@ void arch_console_putc(char c)
 	uart[PL011_DR / 4] = (uint8_t)c;
 }
 
-void dc_own_ranges(const struct range *r, size_t n)
+/* Carry out dc_plan_own for each range, then DSB. */
+static void dc_own_ranges(const struct range *r, size_t n)
 {
 	uint64_t line = dcache_line();
 	for (size_t i = 0; i < n; i++) {

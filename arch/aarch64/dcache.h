@@ -27,9 +27,6 @@ struct dc_plan dc_plan_own(uint64_t base, uint64_t size, uint64_t line);
  * returns how many. */
 size_t dc_written_ranges(const struct place_item *item, size_t n, struct range *out);
 
-/* Carry out dc_plan_own for each range, then DSB (bare.c). */
-void dc_own_ranges(const struct range *r, size_t n);
-
 /* The smallest D-cache line in bytes, from CTR_EL0 (cpu.c). */
 uint64_t dcache_line(void);
 

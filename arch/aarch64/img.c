@@ -4,8 +4,7 @@
 #include "console.h"
 #include "fdt.h"
 #include "cpu.h"
-
-extern const uint8_t _head[], _shim_end[];
+#include "layout.h"
 
 void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 {

@@ -8,6 +8,7 @@
 #include "aarch64.h"
 #include "cpu.h"
 #include "el3.h"
+#include "layout.h"
 #include "psci.h"
 
 /* QEMU virt: RAM at 1 GiB, where -bios boots find the DTB; the PL011 used
@@ -16,8 +17,6 @@
 #define VIRT_PL011 0x09000000ull
 #define VIRT_FLASH_SIZE MiB(64)
 
-extern const uint8_t __ram_start[], __ram_end[];
-extern const uint8_t __shim_flash_start[], __shim_flash_end[];
 
 /* The TCG event log the shim keeps as the firmware: in its own RAM,
  * reserved in the DTB the kernel gets. 64 KiB holds hundreds of SHA-256

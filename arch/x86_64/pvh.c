@@ -10,9 +10,8 @@
 #include "tpm_measure.h"
 #include "tpm_tis.h"
 #include "fwlog.h"
+#include "layout.h"
 #include "x86_64.h"
-
-extern const uint8_t _shim_start[], _shim_end[];
 
 /* Everything below 4 GiB is identity mapped, so readable. */
 static const struct phys_mem low4g = { .host = 0, .base = 0, .size = GiB(4) };
