@@ -147,7 +147,7 @@ $(HOST)/bootshim-pcr11: $(PCR11_SRCS) $(HOST_SHA256_OBJS) $(wildcard shim/*.h to
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(PCR11_SRCS) $(HOST_SHA256_OBJS)
 
-# Validates the payload with the shim's own parser and writes payload.h,
+# Validates the payload with the shim's own parser and writes payload_files.h,
 # payload.ld and cmdline.bin (only when their contents change).
 $(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(PAYLOAD_FILES_TXT) \
 		$(HOST)/bootshim-payload
