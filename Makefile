@@ -93,7 +93,7 @@ DEBS_aarch64 := libfdt-dev gnu-efi libssl-dev
 BENCH_DEBS_aarch64 := systemd-boot-efi
 # with the ARMv8 SHA-2 instructions
 SHA256_OBJS_aarch64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-armv8.o
-CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/aarch64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
+CORE_SRCS_aarch64 := shim/linux_aarch64.c shim/linux_dt.c shim/aarch64_image.c shim/fdt.c arch/aarch64/sha256_cpu.c
 BARE_SRCS_aarch64 := arch/aarch64/cpu.c arch/aarch64/bare.c arch/aarch64/vectors.S \
 	arch/aarch64/el.S arch/aarch64/dcache.c arch/aarch64/tpm.c
 PURE_SRCS_aarch64 := shim/aarch64_image.c shim/fdt.c arch/aarch64/dcache.c arch/aarch64/el3.c \
@@ -239,7 +239,7 @@ $(SHA256_OBJS) &: $(call debstamp,libssl-dev) | $(O)/.deps-build
 # ---------------------------------------------------------------- host
 # Every compile's warnings: the shim's, the UEFI build's, the host tools',
 # the unit tests' and the fuzzers'.
-WARNINGS := -Wall -Wextra -Werror
+WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wmissing-declarations
 # Quoted includes by name: the core, the arch directories (the host builds
 # every arch's pure code, so it names them arch/<arch>/x.h), UEFI, tools.
 HOST_IQUOTE := -iquote shim -iquote arch -iquote arch/efi -iquote tools
@@ -284,7 +284,7 @@ $(HOST)/bootshim-pcr11: tools/pcr11.c tools/shim_image.c $(HOST_DEPS) | $(O)/.de
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/pcr11.c tools/shim_image.c $(HOST_PURE_SRCS) \
 		$(HOST_PURE_OBJS) $(HOST_PURE_LIBS)
 
-# Validates the payload with the shim's own parser and writes payload.h,
+# Validates the payload with the shim's own parser and writes payload_files.h,
 # payload.ld and cmdline.bin (only when their contents change).
 $(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(PAYLOAD_FILES_TXT) \
 		$(HOST)/bootshim-payload
@@ -342,16 +342,12 @@ LIBS_bare :=
 STAMPS_bare := $(call debstamp,libfdt-dev)
 PAYLOAD_CFLAGS_bare :=
 
-# EFI_HANDOFF=direct (the default) or stub: each hand-off's sources, and
-# the define arch/efi/common.c still selects it by (both link stub.c,
-# whose efi_stub_release the error paths call); remembered like CMDLINE,
-# so a change rebuilds what depends on it.
+# EFI_HANDOFF=direct (the default) or stub: each hand-off's source (each
+# defines efi_main); remembered like CMDLINE, so a change relinks.
 EFI_HANDOFF ?= direct
 EFI_HANDOFFS := direct stub
-EFI_HANDOFF_SRCS_direct := arch/efi/stub.c
+EFI_HANDOFF_SRCS_direct := arch/efi/direct.c
 EFI_HANDOFF_SRCS_stub := arch/efi/stub.c
-EFI_HANDOFF_CFLAGS_direct :=
-EFI_HANDOFF_CFLAGS_stub := -DEFI_HANDOFF_STUB
 ifeq ($(filter $(EFI_HANDOFF),$(EFI_HANDOFFS)),)
 $(error EFI_HANDOFF=$(EFI_HANDOFF): use $(subst $(space), or ,$(EFI_HANDOFFS)))
 endif
@@ -364,8 +360,7 @@ OBJDIR_efi := obj-efi
 # gnu-efi: -fpic (the firmware relocates the image), 2-byte wchar_t for
 # CHAR16 strings
 CFLAGS_efi := $(filter-out -fno-pic -fno-pie -fpie,$(CFLAGS_bare)) -fpic -fshort-wchar \
-	-I$(GNUEFI)/include/efi -I$(GNUEFI)/include/efi/$(ARCH) $(EFI_CFLAGS_$(ARCH)) \
-	$(EFI_HANDOFF_CFLAGS_$(EFI_HANDOFF))
+	-I$(GNUEFI)/include/efi -I$(GNUEFI)/include/efi/$(ARCH) $(EFI_CFLAGS_$(ARCH))
 SRCS_efi := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.c \
 	$(EFI_HANDOFF_SRCS_$(EFI_HANDOFF)) arch/efi/tcg2.c arch/efi/bli.c arch/efi/memattr.c \
 	arch/efi/allow.c arch/efi/allow.S arch/efi/sbat.S
@@ -387,7 +382,7 @@ $(B)/$(OBJDIR_$(1))/%.c.o: %.c | $(O)/.deps-build $(STAMPS_$(1))
 $(B)/$(OBJDIR_$(1))/%.S.o: %.S | $(O)/.deps-build $(STAMPS_$(1))
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
-# payload.h is generated into $(B); first, before shim/payload.h.
+# payload_files.h is generated into $(B).
 $(B)/$(OBJDIR_$(1))/arch/payload.S.o: arch/payload.S $(B)/payload.stamp | $(STAMPS_$(1))
 	@mkdir -p $$(@D)
 	$$(CC) -iquote $(B) $$(CFLAGS_$(1)) $(PAYLOAD_CFLAGS_$(1)) -c -o $$@ $$<
@@ -395,8 +390,7 @@ $(B)/$(OBJDIR_$(1))/arch/payload.S.o: arch/payload.S $(B)/payload.stamp | $(STAM
 endef
 $(foreach e,$(ENVS),$(eval $(call env_rules,$(e))))
 
-# What the UEFI build embeds: the hand-off, CMDLINE_ALLOW and .sbat.
-$(B)/obj-efi/arch/efi/common.c.o $(B)/obj-efi/arch/$(ARCH)/efi.c.o: $(B)/efi-handoff.txt
+# What the UEFI build embeds: CMDLINE_ALLOW and .sbat.
 
 # CMDLINE_ALLOW: the words UEFI load options may append to the embedded
 # command line under Secure Boot (README, "Load options"), exact words and
