@@ -5,6 +5,7 @@
 #include "memmap.h"
 #include "payload.h"
 #include "place.h"
+#include "platform_efi.h"
 
 struct measurer;
 
@@ -21,18 +22,6 @@ struct handoff {
 };
 
 #define PLATFORM_MAX_KEEP 8
-
-/* What a UEFI entry hands on for the kernel's EFI boot (x86: efi_info,
- * secure_boot and screen_info in the zero page). */
-struct platform_efi {
-	uint64_t systab;		/* 0: not booted by UEFI */
-	uint64_t mmap, mmap_size, desc_size;
-	uint32_t desc_version;
-	uint8_t secure_boot;		/* efi_secureboot_mode: 2 disabled, 3 enabled */
-	uint64_t fb_base, fb_size;	/* GOP framebuffer; fb_base 0: none */
-	uint32_t fb_width, fb_height, fb_stride;	/* stride in pixels */
-	bool fb_bgr;			/* BGRX rather than RGBX */
-};
 
 /* Filled by the entry path, then handed to bootshim_main. */
 struct platform {
@@ -82,10 +71,11 @@ __attribute__((noreturn)) void bootshim_main(struct platform *pf);
  * kernel and say what must be placed; then, once everything is in place,
  * fill the boot information (zero page or DTB) and the hand-off. */
 int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e);
-/* arm64 under UEFI (shim/linux_aarch64.c): rewrite the DTB's
- * linux,uefi-mmap-* for the final memory map, in place (no allocation, no
- * output: between GetMemoryMap and ExitBootServices). */
-int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);
 int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *e);
+/* Under UEFI, between the last GetMemoryMap and ExitBootServices (no
+ * allocation, no output): the boot information rewritten for the final
+ * memory map (x86_64: the zero page, shim/linux_x86_64.c; the DTB arches:
+ * /chosen's linux,uefi-mmap-*, shim/linux_dt.c). */
+int linux_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e);
 
 #endif

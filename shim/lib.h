@@ -19,6 +19,11 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 void *memchr(const void *s, int c, size_t n);
 int strcmp(const char *a, const char *b);
+/* Only for Debian's libfdt.a, built for user space (shim/lib.c). */
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+size_t strnlen(const char *s, size_t max);
+unsigned long strtoul(const char *s, char **end, int base);
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,9 +1,9 @@
 /* The arm64 Linux boot protocol (Documentation/arch/arm64/booting.rst) on
- * top of the portable core: where the Image, the initrd and the patched
- * DTB go, and the /chosen node that describes them. */
+ * top of the portable core: the Image header and where the kernel goes;
+ * the initrd, the patched DTB and /chosen are shim/linux_dt.c's, with
+ * arm64's rules. */
 #include "aarch64_image.h"
-#include "boot.h"
-#include "fdt.h"
+#include "linux_dt.h"
 
 /* arm64's COMMAND_LINE_SIZE is 2048 including the NUL. */
 #define AARCH64_CMDLINE_MAX 2047
@@ -20,9 +20,6 @@
  * memory map does not tell them apart) and no hole. */
 #define DTB_BLOCK MiB(2)
 
-/* kaslr-seed is one u64. */
-#define KASLR_SEED_BYTES sizeof(uint64_t)
-
 static struct aarch64_kernel kernel;
 
 static uint64_t ram_base(const struct memmap *m)
@@ -33,55 +30,22 @@ static uint64_t ram_base(const struct memmap *m)
 	return 0;
 }
 
-static struct dt_chosen chosen(const struct platform *pf, const struct boot_plan *bp)
-{
-	struct dt_chosen c = {
-		.bootargs = (const char *)bp->pl.cmdline.start,
-		.initrd_start = bp->item[ITEM_INITRD].dest,
-		.initrd_end = bp->item[ITEM_INITRD].dest + bp->pl.initrd.len,
-	};
-	if (pf->efi.systab) {
-		c.uefi_systab = pf->efi.systab;
-		c.uefi_mmap = pf->efi.mmap;
-		c.uefi_mmap_size = (uint32_t)pf->efi.mmap_size;
-		c.uefi_desc_size = (uint32_t)pf->efi.desc_size;
-		c.uefi_desc_ver = pf->efi.desc_version;
-		c.uefi_secure_boot = pf->efi.secure_boot;
-	}
-	/* The firmware flavour's TPM event log (linux,sml-size is a u32:
-	 * linux_plan checks the size). */
-	if (pf->tpm_node && pf->tpm_log.size) {
-		c.tpm_node = pf->tpm_node;
-		c.tpm_log_base = pf->tpm_log.base;
-		c.tpm_log_size = (uint32_t)pf->tpm_log.size;
-	}
-	/* Disjoint bytes for the two: rng-seed goes into the kernel's
-	 * entropy pool, kaslr-seed picks where the kernel maps itself, and
-	 * neither may tell anything about the other. At least as many bytes
-	 * for rng-seed as for kaslr-seed, else neither. */
-	if (pf->seed_len >= 2 * KASLR_SEED_BYTES) {
-		memcpy(&c.kaslr_seed, pf->seed, KASLR_SEED_BYTES);
-		c.seed = pf->seed + KASLR_SEED_BYTES;
-		c.seed_len = pf->seed_len - KASLR_SEED_BYTES;
-	}
-	return c;
-}
+static const struct linux_dt_rules rules = {
+	.arch = "arm64",
+	.cmdline_max = AARCH64_CMDLINE_MAX,
+	.initrd_window_align = INITRD_WINDOW_ALIGN,
+	.initrd_window = INITRD_WINDOW,
+	/* 8 required; a page keeps it off the kernel's 2 MiB blocks' edges */
+	.dtb_align = 4096,
+	.dtb_granule = DTB_BLOCK,
+};
 
 int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 {
 	const struct payload *pl = &bp->pl;
-	if (!pf->dtb)
-		return fail(e, "dtb", "no device tree to describe the machine to the kernel");
-	if (aarch64_parse_kernel(pl->kernel.start, pl->kernel.len, &kernel, e))
+	if (linux_dt_plan(pf, bp, &rules, e) ||
+	    aarch64_parse_kernel(pl->kernel.start, pl->kernel.len, &kernel, e))
 		return -1;
-	if (pl->cmdline.len > AARCH64_CMDLINE_MAX)
-		return fail(e, "cmdline", "%llu bytes exceed arm64's %u",
-			    (unsigned long long)pl->cmdline.len, AARCH64_CMDLINE_MAX);
-	if (!pl->initrd.len)
-		return fail(e, "initrd", "the embedded initrd is empty");
-	if (pf->tpm_log.size > UINT32_MAX)
-		return fail(e, "tpm", "event log of %llu bytes: linux,sml-size is a u32",
-			    (unsigned long long)pf->tpm_log.size);
 
 	/* The Image sits text_offset past a 2 MiB aligned base: place the
 	 * base, with the text_offset bytes in front of it kept as part of the
@@ -108,55 +72,13 @@ int linux_plan(const struct platform *pf, struct boot_plan *bp, struct error *e)
 		bp->item[ITEM_KERNEL].min = lowest;
 		bp->item[ITEM_KERNEL].max = lowest + bp->item[ITEM_KERNEL].size;
 	}
-	bp->item[ITEM_INITRD] = (struct place_item){
-		.name = "initrd",
-		.size = pl->initrd.len,
-		.src = (uintptr_t)pl->initrd.start,
-		.src_len = pl->initrd.len,
-		.align = 4096,
-		.max = UINT64_MAX,
-		.near = ITEM_KERNEL + 1,
-		.near_align = INITRD_WINDOW_ALIGN,
-		.near_size = INITRD_WINDOW,
-		.in_place_ok = true,
-	};
-	bp->item[ITEM_CMDLINE] = (struct place_item){
-		/* bootargs live in the DTB; the embedded copy is only read. */
-		.name = "cmdline",
-		.size = pl->cmdline.len + 1,
-		.src = (uintptr_t)pl->cmdline.start,
-		.src_len = pl->cmdline.len + 1,
-		.align = 1,
-		.max = UINT64_MAX,
-		.in_place_ok = true,
-	};
-	struct dt_chosen c = chosen(pf, bp);
-	bp->item[ITEM_BOOTINFO] = (struct place_item){
-		.name = "dtb",
-		.size = dt_patched_size(pf->dtb_size, &c),
-		.align = 4096, /* 8 required; a page keeps it off the kernel's 2 MiB blocks' edges */
-		.max = UINT64_MAX,
-		.granule = DTB_BLOCK,
-	};
-	if (bp->item[ITEM_BOOTINFO].size > DT_MAX_SIZE)
-		bp->item[ITEM_BOOTINFO].size = DT_MAX_SIZE;
 	return 0;
-}
-
-int linux_uefi_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	struct dt_chosen c = chosen(pf, bp);
-	return dt_update_uefi_mmap((void *)(uintptr_t)bp->item[ITEM_BOOTINFO].dest, &c, e);
 }
 
 int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *e)
 {
-	struct place_item *k = &bp->item[ITEM_KERNEL];
-	struct place_item *d = &bp->item[ITEM_BOOTINFO];
-	struct dt_chosen c = chosen(pf, bp);
-	if (dt_patch(pf->dtb, (void *)(uintptr_t)d->dest, d->size, &c, e))
+	if (linux_dt_finish(pf, bp, e))
 		return -1;
-	bp->h.entry = k->dest + kernel.text_offset;
-	bp->h.arg = d->dest;
+	bp->h.entry = bp->item[ITEM_KERNEL].dest + kernel.text_offset;
 	return 0;
 }

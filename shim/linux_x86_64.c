@@ -138,3 +138,10 @@ int linux_finish(const struct platform *pf, struct boot_plan *bp, struct error *
 	bp->h.arg = zp->dest;
 	return 0;
 }
+
+/* Under UEFI: the whole zero page again, its e820 table from the final
+ * memory map (pf->mem, converted by arch/efi/common.c). */
+int linux_refresh(const struct platform *pf, struct boot_plan *bp, struct error *e)
+{
+	return linux_finish(pf, bp, e);
+}

@@ -7,10 +7,10 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
-#include "../efi/efi.h"
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
+#include "uefi.h"
 #include "cpu.h"
 
 #include <libfdt.h>
@@ -68,11 +68,6 @@ void efi_after_exit(void)
 	 * that no virtual mapping was installed (it then runs without
 	 * runtime services). */
 	runtime_virtual(false);
-}
-
-int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	return linux_uefi_refresh(pf, bp, e);
 }
 
 /* A copy of the firmware's DTB, or a fresh empty tree: the source the core

@@ -7,15 +7,10 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../efi/efi.h"
+#include "boot.h"
+#include "console.h"
+#include "uefi.h"
 #include "x86_64.h"
-
-int efi_refresh(struct platform *pf, struct boot_plan *bp, struct error *e)
-{
-	return linux_finish(pf, bp, e);
-}
 
 void efi_after_exit(void)
 {

@@ -7,11 +7,13 @@
 #define BOOTSHIM_EFI_FAKE_H
 
 /* The shim's headers first: cmocka defines a function-like fail(). */
+#include "arch.h"
 #include "boot.h"
 #include "x86_64_boot.h"
-#include "../../arch/efi/efi.h"
-#include "../../arch/efi/bli.h"
-#include "../../arch/efi/tcg2.h"
+#include "efi/bli.h"
+#include "efi/uefi.h"
+#include "efi/tcg2.h"
+#include "x86_64/x86_64.h"
 
 #include <efilib.h>
 

@@ -2,12 +2,13 @@
  * linux_plan asks of placement and what linux_finish writes to /chosen,
  * on a synthetic Image and a DTB built here with libfdt. */
 /* The unit binary links linux_x86_64.c's linux_plan and linux_finish too:
- * this file compiles the arm64 ones under their own names (first: cmocka's
+ * this file compiles the arm64 ones (with shim/linux_dt.c) under their own names (first: cmocka's
  * fail() macro would hide the core's). */
 #define linux_plan aarch64_linux_plan
 #define linux_finish aarch64_linux_finish
-#define linux_uefi_refresh aarch64_linux_uefi_refresh
-#include "../../shim/linux_aarch64.c"
+#define linux_refresh aarch64_linux_refresh
+#include "linux_aarch64.c"
+#include "linux_dt.c"
 
 #include "unit.h"
 
