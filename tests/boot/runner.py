@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Run one QEMU boot of a bootshim image and check the guest's report.
+"""Run one QEMU command and check the guest's report (tests/boot/boot.py, the
+boot harness, assembles the command from its table and calls this; so does
+tests/bench/bench.py).
 
 The guest init (tests/guest/init.c) prints "BOOTSHIM-REPORT <key> <value>"
 lines between "BOOTSHIM-REPORT begin" and "BOOTSHIM-REPORT end", then powers
 off. This harness runs QEMU, logs everything, checks the report against the
 --expect-* options, and prints a single PASS/FAIL verdict line.
 
-usage: boot.py --name NAME --log FILE [options] -- QEMU COMMAND...
+usage: runner.py --name NAME --log FILE [options] -- QEMU COMMAND...
 """
 
 import argparse
@@ -58,13 +60,13 @@ TAIL_LINES = 30
 
 def parse_args(argv):
     if "--" not in argv:
-        sys.exit("boot.py: missing '-- QEMU COMMAND...'")
+        sys.exit("runner.py: missing '-- QEMU COMMAND...'")
     split = argv.index("--")
     own, qemu = argv[:split], argv[split + 1:]
     if not qemu:
-        sys.exit("boot.py: empty QEMU command after '--'")
+        sys.exit("runner.py: empty QEMU command after '--'")
 
-    p = argparse.ArgumentParser(prog="boot.py", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="runner.py", description=__doc__.split("\n")[0])
     p.add_argument("--name", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=float, default=180)
@@ -174,7 +176,7 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
     prompt that does not end its line still matches)."""
     run = Run()
     sends = [(re.compile(r), t) for r, t in sends]
-    log.write(b"# boot.py: " + shlex.join(cmd).encode() + b"\n")
+    log.write(b"# runner.py: " + shlex.join(cmd).encode() + b"\n")
     log.flush()
     start = time.monotonic()
     deadline = start + timeout
@@ -671,8 +673,8 @@ def evaluate(args, run):
     return reasons
 
 
-def main():
-    args = parse_args(sys.argv[1:])
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
     with open(args.log, "wb") as log:
         run = run_qemu(args.qemu, log, args.timeout,
@@ -680,7 +682,7 @@ def main():
                        args.stop_after_report, args.stop_on or args.expect_refused)
         reasons = evaluate(args, run)
         verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
-        log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())
+        log.write(f"\n# runner.py: status={run.status} {verdict}\n".encode())
 
     shim_us = shim_copied = kernel_init_ts = measure_us = None
     for line in run.lines:
