@@ -319,7 +319,17 @@ def parse_args(argv):
     o("--efi-firmware", metavar="'CODE VARS [smm]'",
       help="UEFI: these firmware images instead of Debian 12's OVMF/AAVMF (smm: a Secure "
            "Boot build, which needs q35 with SMM and a secure flash)")
-    args = p.parse_args(argv)
+    # "--qemu-arg -cpu": a value that starts with '-' is still the value.
+    takes_value = {s for a in p._actions if a.nargs != 0 for s in a.option_strings}
+    joined, i = [], 0
+    while i < len(argv):
+        if argv[i] in takes_value and i + 1 < len(argv):
+            joined.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            joined.append(argv[i])
+            i += 1
+    args = p.parse_args(joined)
 
     if args.uboot_cmd:
         args.start = args.start or "uboot"
