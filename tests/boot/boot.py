@@ -59,7 +59,7 @@ class Arch:
     secure_boot: Optional[Uefi]  # ... with Secure Boot (Debian's snakeoil keys)
     secure_boot_machine: Optional[str]  # -M the Secure Boot firmware needs (SMM)
     uboot: Optional[str]      # U-Boot binary (-bios) for booti
-    kernel_addr: int          # where a loader puts a kernel (U-Boot's kernel_addr_r)
+    kernel_addr: Optional[int]  # where a loader puts a kernel (U-Boot's kernel_addr_r)
     ram_base: int             # physical start of RAM on the default machine
     cross: str                # cross toolchain prefix (x0 trampoline)
     # What the shim and the kernel start at, given the -M options and
@@ -91,7 +91,7 @@ ARCHES = {a.name: a for a in (
                           "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", "BOOTX64.EFI"),
          # OVMF's Secure Boot build needs SMM, so q35 with a secure flash.
          secure_boot_machine="q35,smm=on",
-         uboot=None, kernel_addr=0x1000000, ram_base=0, cross=""),
+         uboot=None, kernel_addr=None, ram_base=0, cross=""),
     Arch(name="aarch64", qemu="qemu-system-aarch64", machine="virt",
          # pauth-impdef: QEMU's cheap pointer-authentication algorithm; the
          # architected one makes TCG several times slower.
