@@ -8,18 +8,21 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/efi_memmap.h"
-#include "../../shim/payload.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "efi_memmap.h"
+#include "payload.h"
 #include "allow.h"
 #include "bli.h"
-#include "efi.h"
+#include "uefi.h"
 #include "tcg2.h"
 
 EFI_HANDLE efi_image;
-bool efi_left_boot_services;
+/* Set at the first call to ExitBootServices, whatever it returned: from
+ * then on only memory allocation services may be used (UEFI 2.10, 7.4
+ * ExitBootServices), so no ConOut and no return to the firmware. */
+static bool efi_left_boot_services;
 struct efi_map efi_map;
 static void *error_exit[5]; /* __builtin_setjmp buffer of efi_run */
 static const struct efi_handoff *handoff; /* efi_run's */
@@ -128,7 +131,7 @@ static int map_buffer(UINTN size, struct error *e)
 	return 0;
 }
 
-int efi_get_map(struct error *e)
+static int efi_get_map(struct error *e)
 {
 	EFI_STATUS st;
 	for (int tries = 0;; tries++) {
@@ -236,7 +239,7 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 }
 
 /* ---- what the firmware knows */
-uint64_t efi_find_rsdp(void)
+static uint64_t efi_find_rsdp(void)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
 	uint64_t found = 0;

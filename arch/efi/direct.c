@@ -7,9 +7,9 @@
 #include <efi.h>
 
 #include "boot.h"
-#include "efi.h"
+#include "uefi.h"
 
-const struct efi_handoff efi_handoff_direct = {
+static const struct efi_handoff efi_handoff_direct = {
 	.name = "UEFI (direct hand-off)",
 	.boot = bootshim_main,
 	.release = NULL,

@@ -8,11 +8,11 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/measure.h"
+#include "boot.h"
+#include "console.h"
+#include "measure.h"
 #include "bli.h"
-#include "efi.h"
+#include "uefi.h"
 
 #define LINUX_EFI_INITRD_MEDIA_GUID \
 	{ 0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } }

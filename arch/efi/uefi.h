@@ -1,4 +1,4 @@
-/* The UEFI entries' shared part (arch/efi/common.c, arch/efi/stub.c) and
+/* The UEFI entries' shared part (arch/efi/common.c and the hand-offs) and
  * what each arch provides to it. gnu-efi types.
  *
  * Firmware-facing code (everything that calls boot or runtime services)
@@ -6,12 +6,12 @@
  * (UART, halt, the jump) are apart (arch/x86_64/efi_cpu.c), so that the host
  * unit tests (tests/unit/test_efi_fault.c) can run the former against a
  * fake system table and provide the latter themselves. */
-#ifndef BOOTSHIM_EFI_H
-#define BOOTSHIM_EFI_H
+#ifndef BOOTSHIM_UEFI_H
+#define BOOTSHIM_UEFI_H
 
 #include <efi.h>
 
-#include "../../shim/boot.h"
+#include "boot.h"
 
 struct efi_map {
 	uint8_t *buf;			/* AllocatePool'ed; NULL once given back */
@@ -20,10 +20,6 @@ struct efi_map {
 };
 
 extern EFI_HANDLE efi_image;
-/* Set at the first call to ExitBootServices, whatever it returned: from
- * then on only memory allocation services may be used (UEFI 2.10, 7.4
- * ExitBootServices), so no ConOut and no return to the firmware. */
-extern bool efi_left_boot_services;
 extern struct efi_map efi_map;
 
 /* How the kernel is handed over. The build links one of two files, each
@@ -39,8 +35,8 @@ struct efi_handoff {
 	 * the firmware; NULL: nothing to give back. */
 	void (*release)(void);
 };
-extern const struct efi_handoff efi_handoff_direct;	/* arch/efi/direct.c */
-extern const struct efi_handoff efi_handoff_stub;	/* arch/efi/stub.c */
+/* arch/efi/stub.c's (the host tests run both hand-offs). */
+extern const struct efi_handoff efi_handoff_stub;
 
 /* The whole UEFI boot: the shared start, the arch's part, the free memory,
  * then the hand-off's boot. Returns only an error status, after giving
@@ -51,8 +47,6 @@ EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const struct efi
  * build's hand-off (arch/efi/direct.c or arch/efi/stub.c). */
 EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab);
 
-int efi_get_map(struct error *e);
-uint64_t efi_find_rsdp(void);
 /* Up to len bytes of entropy from EFI_RNG_PROTOCOL; 0 if it has none. */
 size_t efi_rng(uint8_t *out, size_t len);
 
