@@ -135,7 +135,10 @@ SHA256_OBJS_riscv64 := libcrypto-lib-sha256.o libcrypto-lib-sha_riscv.o \
 	libcrypto-lib-sha512-riscv64-zvkb-zvknhb.o
 CORE_SRCS_riscv64 := shim/linux_riscv64.c shim/linux_dt.c shim/riscv64_image.c shim/fdt.c \
 	arch/riscv64/sha256_cpu.c
-BARE_SRCS_riscv64 := arch/riscv64/dt.c
+# (cpu.c: the time and seed CSRs, the trap report and the hand-off, for
+# shim.img in S-mode and shim.rom in M-mode alike; each entry gives the
+# mode's own riscv64_seed_csr and riscv64_jump_to_kernel)
+BARE_SRCS_riscv64 := arch/riscv64/dt.c arch/riscv64/cpu.c
 PURE_SRCS_riscv64 := shim/riscv64_image.c arch/riscv64/dt.c
 # None: GCC has no -mgeneral-regs-only for RISC-V, and Debian's libfdt.a
 # and libcrypto objects are built for rv64gc's lp64d ABI, which ld refuses
@@ -587,7 +590,7 @@ RUN_aarch64_efi :=
 OUT_riscv64_img := shim.img
 ENV_riscv64_img := bare
 SRCS_riscv64_img := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c \
-	arch/riscv64/cpu.c arch/riscv64/smode.S
+	arch/riscv64/smode.S
 CRT0_riscv64_img :=
 LDS_riscv64_img := linker/riscv64-img.ld
 LDFLAGS_riscv64_img := -pie -z text --no-warn-rwx-segments
