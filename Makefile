@@ -45,7 +45,7 @@ HOST := $(O)/host
 #   QEMU         the QEMU command make run and run-rom start the shim with
 #   PKGS_build, PKGS_run, PKGS_check  its own Debian packages in each of
 #                scripts/deps.sh's sets (its cross compiler, QEMU, firmware)
-ARCHES := x86_64 aarch64
+ARCHES := x86_64 aarch64 riscv64
 
 DEBARCH_x86_64 := amd64
 DEBSUITE_x86_64 := host
@@ -112,6 +112,53 @@ PKGS_build_aarch64 := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 PKGS_run_aarch64 := qemu-system-arm
 # AAVMF for shim.efi, U-Boot for booti
 PKGS_check_aarch64 := qemu-efi-aarch64 u-boot-qemu
+
+# riscv64: Debian 13's kernel and libraries (trixie: Debian 12 has no
+# riscv64 release), built with Debian 12's cross compiler.
+DEBARCH_riscv64 := riscv64
+DEBSUITE_riscv64 := trixie
+MULTIARCH_riscv64 := riscv64-linux-gnu
+CROSS_riscv64 := riscv64-linux-gnu-
+CONSOLE_riscv64 := ttyS0
+FLAVOURS_riscv64 := img
+# Debian 13's package holds an uncompressed Image (with its EFI stub) as
+# /boot/vmlinux-*; scripts/fetch-kernel.sh names it vmlinuz-generic.
+KERNEL_FORMAT_riscv64 := Image
+DEFAULT_KERNEL_riscv64 := $(O)/debian13/riscv64/vmlinuz-generic
+DEBS_riscv64 := libfdt-dev libssl-dev
+BENCH_DEBS_riscv64 :=
+# OpenSSL 3.5's C part and block function, its dispatcher (sha_riscv.o,
+# which dispatches SHA-512 too, so sha512.o comes along) and the vector
+# crypto block functions it names (arch/riscv64/sha256_cpu.c)
+SHA256_OBJS_riscv64 := libcrypto-lib-sha256.o libcrypto-lib-sha_riscv.o \
+	libcrypto-lib-sha256-riscv64-zvkb-zvknha_or_zvknhb.o libcrypto-lib-sha512.o \
+	libcrypto-lib-sha512-riscv64-zvkb-zvknhb.o
+CORE_SRCS_riscv64 := shim/linux_riscv64.c shim/linux_dt.c shim/riscv64_image.c shim/fdt.c \
+	arch/riscv64/sha256_cpu.c
+# (cpu.c: the time and seed CSRs, the trap report and the hand-off, for
+# shim.img in S-mode and shim.rom in M-mode alike; each entry gives the
+# mode's own riscv64_seed_csr and riscv64_jump_to_kernel)
+BARE_SRCS_riscv64 := arch/riscv64/dt.c arch/riscv64/cpu.c
+PURE_SRCS_riscv64 := shim/riscv64_image.c arch/riscv64/dt.c
+# None: GCC has no -mgeneral-regs-only for RISC-V, and Debian's libfdt.a
+# and libcrypto objects are built for rv64gc's lp64d ABI, which ld refuses
+# to mix with soft-float code; the entry turns the FP unit on
+# (sstatus.FS) and the hand-off turns it off again.
+NOFP_riscv64 :=
+# loaded at any 2 MiB boundary, so position-independent, with addresses
+# formed PC-relative wherever it runs
+FREESTANDING_riscv64 := -fpie -mcmodel=medany
+# Debian's rv64gc baseline and its lp64d ABI (see NOFP); Zicsr and
+# Zifencei named, as GCC 12 wants them for csr* and fence.i
+FREESTANDING_riscv64 += -march=rv64imafdc_zicsr_zifencei -mabi=lp64d
+EFI_CFLAGS_riscv64 :=
+EFI_BOOT_NAME_riscv64 := BOOTRISCV64.EFI
+# under QEMU's bundled OpenSBI (-bios default)
+QEMU_riscv64 := qemu-system-riscv64 -M virt -m 1G -nographic -no-reboot
+PKGS_build_riscv64 := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+PKGS_run_riscv64 := qemu-system-misc
+# OpenSBI (fw_dynamic, for shim.rom), U-Boot (qemu-riscv64_smode) for booti
+PKGS_check_riscv64 := opensbi u-boot-qemu
 
 empty :=
 space := $(empty) $(empty)
@@ -537,6 +584,21 @@ CHECK_aarch64_efi := efi
 POST_aarch64_efi := pe
 SECTIONS_aarch64_efi := .text .reloc .sbat .allow .data .dynamic .rela .dynsym
 RUN_aarch64_efi :=
+
+# riscv64 img: a Linux Image, booted as a kernel in S-mode (QEMU -kernel
+# under its OpenSBI, U-Boot booti).
+OUT_riscv64_img := shim.img
+ENV_riscv64_img := bare
+SRCS_riscv64_img := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c \
+	arch/riscv64/smode.S
+CRT0_riscv64_img :=
+LDS_riscv64_img := linker/riscv64-img.ld
+LDFLAGS_riscv64_img := -pie -z text --no-warn-rwx-segments
+LIBS_riscv64_img := $(LIBFDT_A)
+CHECK_riscv64_img := img
+POST_riscv64_img := binary
+SECTIONS_riscv64_img :=
+RUN_riscv64_img := -kernel
 
 # ---------------------------------------------------------------- the template
 # Post-link steps (a row's POST), from the linked ELF ($(LINKED_<post>)

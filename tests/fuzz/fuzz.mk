@@ -26,8 +26,8 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
 	$(HOST_IQUOTE) -iquote tests/unit -iquote tests/fuzz
-FUZZ_TARGETS := x86_64_header aarch64_image pvh e820 place fdt table_loader efi_memmap tpm2 \
-	shim_image fwlog smbios
+FUZZ_TARGETS := x86_64_header aarch64_image riscv64_image pvh e820 place fdt table_loader \
+	efi_memmap tpm2 shim_image fwlog smbios
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 

@@ -10,6 +10,9 @@
 #   BOOTSHIM_TEST_KERNEL_ARM64=path       the real arm64 Image or Image.gz to
 #                                         parse (else $(O)/debian/arm64/
 #                                         vmlinuz-cloud, fetched first)
+#   BOOTSHIM_TEST_KERNEL_RISCV64=path     the real RISC-V Image to parse (else
+#                                         $(O)/debian13/riscv64/vmlinuz-generic,
+#                                         fetched first)
 #   BOOTSHIM_TEST_DTB_DIR=dir             the test DTBs (else tests/unit/dtb,
 #                                         written by tests/unit/dtb/mkdtbs.sh)
 #   BOOTSHIM_TEST_FW_CFG_DIR=dir          QEMU's recorded fw_cfg blobs (else
@@ -37,6 +40,7 @@ UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) $(HOST_P
 $(HOST)/unit-tests: shim/linux_aarch64.c $(wildcard arch/aarch64/*.h)
 BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
+BOOTSHIM_TEST_KERNEL_RISCV64 ?= $(O)/debian13/riscv64/vmlinuz-generic
 
 # $(O)/.deps-check: the Makefile's rule installs libcmocka-dev (and zlib1g-dev,
 # for test_aarch64.c's Image.gz) if missing;
@@ -60,13 +64,14 @@ $(HOST)/efi-unit-tests: $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) $(HOST_DEPS) tests/un
 	$(UNIT_CC) $(EFI_UNIT_CFLAGS) -o $@ $(EFI_UNIT_TESTS) $(EFI_UNIT_CODE) $(HOST_PURE_OBJS) \
 		$(HOST_PURE_LIBS) -lcmocka
 
-# The real kernels test_x86_64.c and test_aarch64.c parse: fetched before the
+# The real kernels test_x86_64.c, test_aarch64.c and test_riscv64.c parse: fetched before the
 # run (under make -j check they would otherwise race the download), and a
 # missing one fails the run rather than skip its test.
 check-unit: $(HOST)/unit-tests $(HOST)/efi-unit-tests $(BOOTSHIM_TEST_KERNEL) \
-	$(BOOTSHIM_TEST_KERNEL_ARM64)
+	$(BOOTSHIM_TEST_KERNEL_ARM64) $(BOOTSHIM_TEST_KERNEL_RISCV64)
 	BOOTSHIM_TEST_KERNEL=$(BOOTSHIM_TEST_KERNEL) \
-		BOOTSHIM_TEST_KERNEL_ARM64=$(BOOTSHIM_TEST_KERNEL_ARM64) $(HOST)/unit-tests
+		BOOTSHIM_TEST_KERNEL_ARM64=$(BOOTSHIM_TEST_KERNEL_ARM64) \
+		BOOTSHIM_TEST_KERNEL_RISCV64=$(BOOTSHIM_TEST_KERNEL_RISCV64) $(HOST)/unit-tests
 	$(HOST)/efi-unit-tests
 
 .PHONY: check-unit
