@@ -120,12 +120,12 @@ DEBSUITE_riscv64 := trixie
 MULTIARCH_riscv64 := riscv64-linux-gnu
 CROSS_riscv64 := riscv64-linux-gnu-
 CONSOLE_riscv64 := ttyS0
-FLAVOURS_riscv64 := img
+FLAVOURS_riscv64 := img efi
 # Debian 13's package holds an uncompressed Image (with its EFI stub) as
 # /boot/vmlinux-*; scripts/fetch-kernel.sh names it vmlinuz-generic.
 KERNEL_FORMAT_riscv64 := Image
 DEFAULT_KERNEL_riscv64 := $(O)/debian13/riscv64/vmlinuz-generic
-DEBS_riscv64 := libfdt-dev libssl-dev
+DEBS_riscv64 := libfdt-dev libssl-dev gnu-efi
 BENCH_DEBS_riscv64 :=
 # OpenSSL 3.5's C part and block function, its dispatcher (sha_riscv.o,
 # which dispatches SHA-512 too, so sha512.o comes along) and the vector
@@ -599,6 +599,22 @@ CHECK_riscv64_img := img
 POST_riscv64_img := binary
 SECTIONS_riscv64_img :=
 RUN_riscv64_img := -kernel
+# riscv64 efi: Debian 13's gnu-efi (3.0.18) for libefi and _relocate;
+# Debian 12's binutils has no riscv64 PE target, so the PE header is our
+# own (arch/efi/crt0-riscv64.S, with the sections the other arches have)
+# and the image is copied out flat (POST flatpe).
+OUT_riscv64_efi := shim.efi
+ENV_riscv64_efi := efi
+SRCS_riscv64_efi := arch/riscv64/cpu.c arch/riscv64/dt.c arch/riscv64/efi.c \
+	arch/riscv64/smode.S arch/efi/crt0-riscv64.S
+CRT0_riscv64_efi :=
+LDS_riscv64_efi := arch/efi/elf_riscv64.lds
+LDFLAGS_riscv64_efi := --no-warn-rwx-segments
+LIBS_riscv64_efi := $(LIBFDT_A)
+CHECK_riscv64_efi := efi
+POST_riscv64_efi := flatpe
+SECTIONS_riscv64_efi := .head .text .reloc .sbat .allow .data .dynamic .rela
+RUN_riscv64_efi :=
 
 # ---------------------------------------------------------------- the template
 # Post-link steps (a row's POST), from the linked ELF ($(LINKED_<post>)
@@ -606,20 +622,20 @@ RUN_riscv64_img := -kernel
 LINKED_ :=
 LINKED_binary := .elf
 LINKED_pe := .so
+LINKED_flatpe := .so
 # binary: a raw image, as a loader or the flash takes it.
 define post_binary
 $(B)/$(OUT_$(1)_$(2)): $(B)/$(OUT_$(1)_$(2)).elf
 	$$(OBJCOPY) -O binary $(addprefix -j ,$(SECTIONS_$(1)_$(2))) $$< $$@
 	@echo "bootshim: wrote $$@"
 endef
-# pe: PE/COFF by objcopy, then NX_COMPAT set and the result checked
-# (scripts/pe-nx.sh, scripts/check-pe.sh), and signed if asked.
-define post_pe
+# pe_rule ARCH,FLAVOUR,CONVERSION: the PE written to $@.tmp by CONVERSION
+# from the linked shared object, checked (scripts/check-pe.sh) and signed
+# if asked.
+define pe_rule
 $(B)/$(OUT_$(1)_$(2)): $(B)/$(OUT_$(1)_$(2)).so $(B)/efi-sign.txt $(SB_KEY) $(SB_CERT) \
 		scripts/pe-nx.sh scripts/check-pe.sh
-	$$(OBJCOPY) $(addprefix -j ,$(SECTIONS_$(1)_$(2))) --target efi-app-$(1) --subsystem=10 \
-		$$< $$@.tmp
-	scripts/pe-nx.sh $$@.tmp
+	$(3)
 	scripts/check-pe.sh $$@.tmp
 ifneq ($(SB_KEY),)
 	sbsign --key $(SB_KEY) --cert $(SB_CERT) --output $$@.signed $$@.tmp
@@ -629,6 +645,17 @@ endif
 	@mv $$@.tmp $$@
 	@echo "bootshim: wrote $$@$(if $(SB_KEY), (signed with $(SB_CERT)))"
 endef
+# pe: PE/COFF by objcopy, then NX_COMPAT set (scripts/pe-nx.sh: objcopy
+# cannot).
+post_pe = $(call pe_rule,$(1),$(2),$$(OBJCOPY) $(addprefix -j ,$(SECTIONS_$(1)_$(2))) \
+	--target efi-app-$(1) --subsystem=10 $$< $$@.tmp && scripts/pe-nx.sh $$@.tmp)
+# flatpe: where binutils has no PE target for the arch (riscv64 in Debian
+# 12's 2.40), the linked image is the PE itself, its headers written by
+# hand (arch/efi/crt0-<arch>.S, NX_COMPAT included) and every section at
+# its RVA (arch/efi/elf_<arch>.lds): objcopy -O binary of the PE's
+# sections.
+post_flatpe = $(call pe_rule,$(1),$(2),$$(OBJCOPY) -O binary \
+	$(addprefix -j ,$(SECTIONS_$(1)_$(2))) $$< $$@.tmp)
 
 # flavour ARCH,FLAVOUR: a flavour row's rules: the link, the check of the
 # linked ELF, the post-link step.

@@ -11,7 +11,7 @@
 
 #include "boot.h"
 #include "console.h"
-#include "efi.h"
+#include "uefi.h"
 #include "fdt.h"
 #include "riscv64.h"
 
