@@ -339,6 +339,8 @@ include tests/boot/firmware-aarch64.mk
 include tests/boot/firmware-x86_64.mk
 # riscv64 (issue 12): its flavours' cases.
 include tests/boot/riscv64.mk
+# shim.efi under U-Boot's bootefi, aarch64 and riscv64 (issue 12).
+include tests/boot/efi-uboot.mk
 
 check-boot: $(BOOT_CASES)
 

@@ -70,6 +70,9 @@ class Arch:
     # How QEMU is handed U-Boot: -bios (it is the firmware), or -kernel (an
     # S-mode U-Boot that QEMU's bundled OpenSBI starts, riscv64).
     uboot_arg: str = "-bios"
+    # The removable-media file name (\EFI\BOOT\...) U-Boot's bootefi
+    # starts shim.efi from; None: U-Boot has no UEFI flavour row here.
+    uboot_efi_name: Optional[str] = None
 
 
 def aarch64_levels(machine, firmware):
@@ -108,7 +111,8 @@ ARCHES = {a.name: a for a in (
          uboot="/usr/lib/u-boot/qemu_arm64/u-boot.bin",
          kernel_addr=0x40400000,  # a 2 MiB boundary, U-Boot's kernel_addr_r
          ram_base=0x40000000, cross="aarch64-linux-gnu-",
-         levels=aarch64_levels, kernel_el_console=r"CPU: All CPU\(s\) started at EL{kel}"),
+         levels=aarch64_levels, kernel_el_console=r"CPU: All CPU\(s\) started at EL{kel}",
+         uboot_efi_name="BOOTAA64.EFI"),
     Arch(name="riscv64", qemu="qemu-system-riscv64", machine="virt", cpu=None,
          console="ttyS0",
          # virt's test device (sifive,test), always there: the shim writes
@@ -120,7 +124,7 @@ ARCHES = {a.name: a for a in (
          # U-Boot in S-mode, started by QEMU's OpenSBI as its -kernel.
          uboot="/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", uboot_arg="-kernel",
          kernel_addr=0x84000000,  # U-Boot's kernel_addr_r on qemu-riscv64
-         ram_base=0x80000000, cross="riscv64-linux-gnu-"),
+         ram_base=0x80000000, cross="riscv64-linux-gnu-", uboot_efi_name="BOOTRISCV64.EFI"),
 )}
 
 
@@ -134,6 +138,7 @@ class Flavour:
     patch_flat: bool = False  # ... and whether FILE is its flat copy, patched alongside
     firmware: bool = False    # the shim is the machine's firmware (-bios)
     uefi: bool = False        # the shim is a UEFI application
+    uboot: bool = False       # ... started by U-Boot's own UEFI (bootefi), not from pflash
 
 
 UEFI_BANNER = r"bootshim: started by UEFI \({handoff} hand-off\)"
@@ -163,6 +168,12 @@ FLAVOURS = {
     ("riscv64", "uboot"): Flavour("shim.img", "uboot-booti",
                                   "bootshim: started by RISC-V Linux Image boot in S-mode",
                                   patch_elf="shim.img.elf", patch_flat=True),
+    # shim.efi chainloaded from U-Boot's UEFI, as on boards (riscv64's only
+    # UEFI here: Debian 13's EDK2 does not start on QEMU 7.2).
+    ("aarch64", "uboot-efi"): Flavour("shim.efi", "uboot-bootefi", UEFI_BANNER, uefi=True,
+                                      uboot=True),
+    ("riscv64", "uboot-efi"): Flavour("shim.efi", "uboot-bootefi", UEFI_BANNER, uefi=True,
+                                      uboot=True),
 }
 # The start mode when a case names none.
 DEFAULT_MODE = {"x86_64": "pvh", "aarch64": "img", "riscv64": "img"}
@@ -181,6 +192,8 @@ SERIAL_ARGS = ("-display", "none", "-serial", "stdio", "-monitor", "none")
 UEFI_ERROR_CONSOLE = (r"bootshim: error: [^\n]*\n(?:[^\n]*\n)*?"
                       r"bootshim: returning an error to the firmware$")
 UEFI_NEXT_BOOT = "BdsDxe: failed to start .*: Load Error"
+# ... and U-Boot's bootefi, back at its prompt with our status.
+UBOOT_EFI_FAILED = r"## Application failed, r = \d+"
 # The firmware keeps more RAM to itself than a BIOS does (with SMM, tens
 # of MiB).
 UEFI_RAM_SLACK_MIB = 48
@@ -214,7 +227,7 @@ def tpm_args(arch, sock):
 # ---------------------------------------------------------------- options
 
 OPTIONS_HELP = """Start modes (default: pvh on x86_64, img on aarch64): --start MODE, or
-its shorthands --rom, --uboot, --efi, --efi-shell, --stub, --x0-dtb. Rows:
+its shorthands --rom, --uboot, --uboot-efi, --efi, --efi-shell, --stub, --x0-dtb. Rows:
 """ + "\n".join(f"  {a:8} {m:6} {f.file} via {f.handover}" for (a, m), f in FLAVOURS.items())
 
 
@@ -241,6 +254,8 @@ def parse_args(argv):
       help="... typing CMD at U-Boot's prompt before booti (repeatable; implies --uboot)")
     o("--efi", dest="start", action="store_const", const="efi",
       help="boot shim.efi under OVMF/AAVMF from an ESP's removable path")
+    o("--uboot-efi", dest="start", action="store_const", const="uboot-efi",
+      help="aarch64, riscv64: boot shim.efi from U-Boot's bootefi (an ESP's removable path)")
     o("--efi-shell", metavar="ARGS",
       help="... or from the UEFI shell (startup.nsh) with these arguments (implies --efi)")
     o("--stub", action="store_true",
@@ -485,7 +500,7 @@ class Case:
 
     def uefi_firmware(self):
         """(code, vars, smm) for a UEFI case, else None."""
-        if not self.flavour.uefi:
+        if not self.flavour.uefi or self.flavour.uboot:
             return None
         if self.a.secure_boot:
             if not self.arch.secure_boot:
@@ -615,7 +630,9 @@ class Case:
         banner = f.banner.format(machine_name=name, handoff=self.handoff, **levels)
         exp = ["--expect-console", banner]
         if f.uefi:
-            return exp + ["--expect-acpi", "1", "--expect-efi", "1", "--expect-efivars",
+            # OVMF and AAVMF give the guest ACPI; U-Boot's UEFI, the DTB.
+            acpi = self.arch.acpi if f.uboot else 1
+            return exp + ["--expect-acpi", str(acpi), "--expect-efi", "1", "--expect-efivars",
                           "--ram-slack", str(UEFI_RAM_SLACK_MIB)]
         exp += ["--expect-efi", "0"]
         if self.arch.kernel_el_console:
@@ -681,7 +698,8 @@ class Case:
             fail = ["--expect-exit", str(self.arch.fail_exit)]
             if self.flavour.uefi:
                 # The firmware goes on to its next boot option, with our status.
-                fail = ["--expect-console", UEFI_ERROR_CONSOLE, "--stop-on", UEFI_NEXT_BOOT,
+                next_boot = UBOOT_EFI_FAILED if self.flavour.uboot else UEFI_NEXT_BOOT
+                fail = ["--expect-console", UEFI_ERROR_CONSOLE, "--stop-on", next_boot,
                         "--expect-exit", "0"]
             return runner.main(common + ["--timeout", str(a.within),
                                          "--expect-error", a.expect_error] + fail +
@@ -778,6 +796,26 @@ def handover_uboot_booti(case):
     return case.base() + [
         case.arch.uboot_arg, case.arch.uboot,
         "-device", f"loader,file={case.shim},addr={addr},force-raw=on"]
+
+
+def handover_uboot_bootefi(case):
+    """U-Boot's own UEFI, as boards chainload UEFI applications: shim.efi
+    at the removable-media path of an ESP on a virtio disk, loaded to
+    kernel_addr_r and started by bootefi typed at U-Boot's prompt, with
+    U-Boot's DTB (installed in the configuration table)."""
+    a, arch = case.a, case.arch
+    if a.patch_efi:
+        case.run([sys.executable, os.path.join(HERE, "patch-efi.py"), a.kernel, case.shim,
+                  *a.patch_efi.split()])
+    esp = case.path("esp.img")
+    case.run([os.path.join(REPO, "scripts", "mkesp.sh"), case.shim, arch.uboot_efi_name, esp])
+    case.sends.append(("Hit any key to stop autoboot", "\\n"))
+    case.sends.append(("=> ", f"virtio scan; load virtio 0:1 ${{kernel_addr_r}} "
+                              f"EFI/BOOT/{arch.uboot_efi_name}; "
+                              f"bootefi ${{kernel_addr_r}} ${{fdtcontroladdr}}\\n"))
+    # -nic none: no network boot to try first.
+    return case.base() + [arch.uboot_arg, arch.uboot, "-nic", "none",
+                          "-drive", f"file={esp},format=raw,if=virtio"]
 
 
 X0_TRAMPOLINE = 0x60000000
@@ -879,6 +917,7 @@ HANDOVERS = {
     "kernel": handover_kernel,
     "bios": handover_bios,
     "uboot-booti": handover_uboot_booti,
+    "uboot-bootefi": handover_uboot_bootefi,
     "x0-trampoline": handover_x0_trampoline,
     "esp": handover_esp,
 }
