@@ -15,7 +15,9 @@ time and bytes copied.
            shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
            shim.rom under -M virt,secure=on -smp 4: the shim stays as the EL3
            PSCI firmware and starts the other three CPUs (issue 11)
-  both:    shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
+  riscv64: shim.img (-kernel, under QEMU's OpenSBI)  vs  QEMU -kernel/-initrd/-append
+                                                     vs  U-Boot booti (S-mode, under OpenSBI)
+  x86_64, aarch64: shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
            boot), where they measure the payload: what measuring costs
 
 usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
@@ -185,8 +187,37 @@ EL3 = "shim.rom (-bios), EL3 PSCI firmware, secure=on, -smp 4"
 EL3_TWIN = {EL3: "shim.rom (-bios)"}
 
 
+# U-Boot's ramdisk_addr_r on qemu-riscv64, where the booti row's initrd goes.
+RISCV64_UBOOT_INITRD = 0x88300000
+
+
+def riscv64_paths(a, cmdline):
+    """riscv64 (issue 12): shim.img under QEMU's bundled OpenSBI against
+    QEMU's own direct boot under the same OpenSBI and against U-Boot's
+    booti (its S-mode build, which OpenSBI starts as -kernel)."""
+    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
+    arch, size = ARCHES[a.arch], os.path.getsize(a.initrd)
+    addr = arch.kernel_addr
+    return {
+        "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
+        "QEMU -kernel/-initrd/-append": (q + [
+            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
+        "U-Boot booti": (q + [
+            arch.uboot_arg, arch.uboot,
+            "-device", f"loader,file={a.kernel},addr={addr:#x},force-raw=on",
+            "-device", f"loader,file={a.initrd},addr={RISCV64_UBOOT_INITRD:#x},force-raw=on"],
+            NO_UEFI + [
+            "--send", "Hit any key to stop autoboot", "\\n",
+            "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
+            "--send", "=> ",
+            f"booti {addr:#x} {RISCV64_UBOOT_INITRD:#x}:0x{size:x} ${{fdtcontroladdr}}\\n"]),
+    }
+
+
 def paths(a, cmdline):
     """label -> (QEMU command, boot.py extra arguments)."""
+    if a.arch == "riscv64":
+        return riscv64_paths(a, cmdline)
     if a.arch == "x86_64":
         q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
         direct = ["-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
