@@ -181,6 +181,43 @@ $(B)/shim.img: $(B)/shim.img.elf
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
+# ================================================================ shim.rom
+# (helper R2's block) shim.rom: the first code of qemu-system-riscv64 -M
+# virt -bios, in M-mode, with OpenSBI's fw_dynamic embedded to give the
+# kernel its SBI (arch/riscv64/rom*.c, linker/riscv64-rom.ld). The same
+# core and riscv64 objects as shim.img, its own entry; the OpenSBI ELF is
+# data (arch/riscv64/rom_blob.S), checked again at boot.
+OPENSBI ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf
+ROM_SRCS := arch/riscv64/rom_entry.S arch/riscv64/rom.c arch/riscv64/rom_dt.c \
+	arch/riscv64/rom_uart.c arch/riscv64/rom_opensbi.c arch/riscv64/rom_blob.S
+all: $(B)/shim.rom
+$(call objs,$(ROM_SRCS)): $(LIBFDT)/.stamp
+$(call objs,arch/riscv64/rom_blob.S): $(OPENSBI)
+$(call objs,arch/riscv64/rom_blob.S): CFLAGS += -DOPENSBI_ELF_FILE='"$(OPENSBI)"'
+
+# Linked where QEMU loads it (0x80000000), so no relocations: -fpie code
+# linked static resolves its GOT at link time.
+$(B)/shim.rom.elf: $(SHIM_OBJS) $(call objs,$(ROM_SRCS)) $(B)/obj/arch/payload.S.o \
+		$(SHA256_OBJS) linker/riscv64-rom.ld
+	$(LD) $(LDFLAGS) -static --no-warn-rwx-segments -L $(B) -T linker/riscv64-rom.ld \
+		-o $@.tmp $(filter %.o,$^) $(LIBFDT_A)
+	@[ -z "$$($(CROSS)readelf -rW $@.tmp | grep '^[0-9a-f]')" ] || { \
+		echo "bootshim: error: $@: relocations left in a ROM linked in place" >&2; exit 1; }
+	@[ -z "$$($(CROSS)nm -u $@.tmp)" ] || { echo "bootshim: error: $@: undefined symbols:" \
+		$$($(CROSS)nm -u $@.tmp) >&2; exit 1; }
+	@mv $@.tmp $@
+
+# What QEMU loads into RAM: everything but .bss and the firmware window
+# (objcopy fills the gap before the payload with zeros).
+$(B)/shim.rom: $(B)/shim.rom.elf
+	$(OBJCOPY) -O binary -j .text -j .rodata -j .data -j '.payload.*' $< $@
+	@echo "bootshim: wrote $@"
+
+run-rom: $(B)/shim.rom
+	qemu-system-riscv64 -M virt -m 1G -nographic -bios $(B)/shim.rom
+.PHONY: run-rom
+# ================================================================ end of shim.rom
+
 # ---------------------------------------------------------------- run
 run: $(B)/shim.img
 	qemu-system-riscv64 -M virt -m 1G -nographic -kernel $(B)/shim.img
