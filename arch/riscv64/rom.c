@@ -40,6 +40,8 @@ _Static_assert(sizeof(struct rom_pen) == PEN_BYTES, "PEN_BYTES");
 
 static volatile uint32_t *test_device;	/* NULL: none found */
 static uint64_t harts;
+static struct rom_msip msips[ROM_MAX_HARTS];
+static size_t n_msips;
 static struct opensbi opensbi;
 static struct fw_dynamic_info info;
 
@@ -125,8 +127,16 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	uint64_t window_size = (uintptr_t)(__fw_window_end - __fw_window_start);
 	uint64_t fw_part = (uintptr_t)(__fw_dtb_slot - __fw_window_start);
 	if (rom_dt_harts(fdt, &harts, &opensbi_harts, &err) ||
-	    opensbi_check(&opensbi, window, fw_part, opensbi_harts, &err))
+	    opensbi_check(&opensbi, window, fw_part, opensbi_harts, &err) ||
+	    rom_dt_msips(fdt, msips, ROM_MAX_HARTS, &n_msips, &err))
 		fatal(&err);
+	/* The others sleep in the hold pen until their MSIP wakes them (as
+	 * OpenSBI itself starts harts later, through the same device). */
+	if (harts > 1 && !n_msips) {
+		fail(&err, "dtb", "%llu harts, but no riscv,clint0 or riscv,aclint-mswi to wake them",
+		     (unsigned long long)harts);
+		fatal(&err);
+	}
 
 	pf.entry_name = "firmware (-bios) in M-mode";
 	pf.t_entry = ticks;
@@ -200,6 +210,9 @@ void riscv64_jump_to_kernel(uint64_t kernel, uint64_t hartid, uint64_t dtb)
 	rom_pen.dtb = dtb;
 	rom_pen.info = (uintptr_t)&info;
 	__atomic_store_n(&rom_pen.go, 1, __ATOMIC_RELEASE);
+	for (size_t i = 0; i < n_msips; i++)
+		if (msips[i].hartid != hartid)
+			*(volatile uint32_t *)(uintptr_t)msips[i].reg = MSIP_RAISE;
 	uint64_t limit = PEN_WAIT_US * arch_ticks_hz() / 1000000, t0 = arch_ticks(), left;
 	while ((left = __atomic_load_n(&rom_pen.left, __ATOMIC_ACQUIRE)) < harts - 1 &&
 	       arch_ticks() - t0 < limit)

@@ -14,9 +14,18 @@
 #define MSTATUS_FS_SHIFT 13
 #define MSTATUS_FS_INITIAL (1 << MSTATUS_FS_SHIFT)
 #define MSTATUS_FS_MASK (3 << MSTATUS_FS_SHIFT)
+/* mie: "MSIE ... the machine-level software interrupt enable bit". */
+#define MIE_MSIE BIT(3)
+/* An MSIP register's bit 0 "reflects the pending machine software
+ * interrupt" of its hart; writing 1 raises it. */
+#define MSIP_RAISE 1
 /* mcause: "The Interrupt bit in the mcause register is set if the trap
  * was caused by an interrupt." */
 #define MCAUSE_INTERRUPT BIT(63)
+
+/* QEMU virt's most harts (hw/riscv/virt.h, VIRT_CPUS_MAX), the MSIP
+ * table's size. */
+#define ROM_MAX_HARTS 512
 
 /* The trap handler's own stack (the boot hart's is STACK_SIZE). */
 #define ROM_TRAP_STACK_SIZE 0x1000
@@ -97,6 +106,17 @@ int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e);
  * device_type is "cpu"): how many, and how many OpenSBI 1.1's generic
  * platform counts (hart ids below its SBI_HARTMASK_MAX_BITS). */
 int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, struct error *e);
+
+/* A hart's machine software interrupt: its MSIP register, which wakes it
+ * from wfi in the hold pen. */
+struct rom_msip {
+	uint64_t hartid;
+	uint64_t reg;
+};
+/* rom_dt.c: every hart's MSIP, from the enabled "riscv,clint0",
+ * "sifive,clint0" and "riscv,aclint-mswi" nodes; at most max (more is an
+ * error). */
+int rom_dt_msips(const void *fdt, struct rom_msip *m, size_t max, size_t *n, struct error *e);
 
 /* rom_entry.S: the hold pen, in .data (not .bss, which the boot hart
  * zeroes while the others may still be arriving). The first hart to add

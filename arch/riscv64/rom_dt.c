@@ -156,3 +156,65 @@ int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e)
 		return fail(e, "dtb", "%s: clock-frequency is not one cell", name);
 	return 0;
 }
+
+/* The riscv,cpu-intc binding: "#interrupt-cells" 1, the cell the mcause
+ * interrupt number; 3 is "Machine software interrupt". */
+#define IRQ_M_SOFT 3
+#define CPU_INTC_CELLS 1
+/* The SiFive CLINT and the ACLINT MSWI: "MSIP" registers, 4 bytes each,
+ * one per hart in the order interrupts-extended lists the harts'
+ * machine software interrupts; bit 0 raises it. */
+#define MSIP_BYTES 4
+
+static bool is_mswi(const void *fdt, int node)
+{
+	return !fdt_node_check_compatible(fdt, node, "riscv,clint0") ||
+	       !fdt_node_check_compatible(fdt, node, "sifive,clint0") ||
+	       !fdt_node_check_compatible(fdt, node, "riscv,aclint-mswi");
+}
+
+/* One MSWI's harts: the hart behind each machine software interrupt of
+ * its interrupts-extended (the cpu-intc's parent /cpus child). */
+static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip *m, size_t max,
+		      size_t *n, struct error *e)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (!p || len % (int)sizeof(*p))
+		return fail(e, "dtb", "%s: interrupts-extended is %d bytes", name, p ? len : 0);
+	int cells = len / (int)sizeof(*p);
+	uint64_t index = 0;
+	for (int i = 0; i + 1 + CPU_INTC_CELLS <= cells; i += 1 + CPU_INTC_CELLS) {
+		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[i]));
+		int ic;
+		const fdt32_t *icp = intc >= 0 ? fdt_getprop(fdt, intc, "#interrupt-cells", &ic) : NULL;
+		if (!icp || ic != 4 || fdt32_to_cpu(*icp) != CPU_INTC_CELLS)
+			return fail(e, "dtb", "%s: interrupts-extended entry %d is not a riscv,cpu-intc "
+				    "of %d cell", name, i, CPU_INTC_CELLS);
+		if (fdt32_to_cpu(p[i + 1]) != IRQ_M_SOFT)
+			continue;
+		int cpu = fdt_parent_offset(fdt, intc), rl;
+		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rl) : NULL;
+		if (!reg || (rl != 4 && rl != 8))
+			return fail(e, "dtb", "%s: interrupt %d's cpu has no hart id", name, i);
+		if (*n == max)
+			return fail(e, "dtb", "more than %zu harts with a machine software interrupt", max);
+		m[(*n)++] = (struct rom_msip){ read_cells(reg, rl / 4), base + index * MSIP_BYTES };
+		index++;
+	}
+	return 0;
+}
+
+int rom_dt_msips(const void *fdt, struct rom_msip *m, size_t max, size_t *n, struct error *e)
+{
+	*n = 0;
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		uint64_t base;
+		if (!is_mswi(fdt, node) || !enabled(fdt, node))
+			continue;
+		if (node_address(fdt, node, &base, e) || mswi_harts(fdt, node, base, m, max, n, e))
+			return -1;
+	}
+	return 0;
+}

@@ -13,8 +13,7 @@
 _start:
 	rdtime	s3			/* entry time */
 	/* Interrupts off: "MIE ... global interrupt-enable bit" clear, and
-	 * none enabled in mie, so that wfi-free spinning and the C code run
-	 * undisturbed. Traps go to rom_trap_vector (direct mode: "all traps
+	 * none enabled in mie (the hold pen enables only its wake-up). Traps go to rom_trap_vector (direct mode: "all traps
 	 * into machine mode cause the pc to be set to the address in the
 	 * BASE field"). */
 	csrci	mstatus, MSTATUS_MIE
@@ -54,15 +53,28 @@ _start:
 	call	rom_main
 3:	j	3b
 
-	/* The hold pen: wait for go (with acquire ordering for what the boot
-	 * hart wrote before it), then fence.i, since OpenSBI's code was
-	 * written by another hart ("FENCE.I does not ensure that other RISC-V
-	 * harts' instruction fetches will observe the local hart's stores").
-	 * The jump registers are loaded before the hart counts itself out:
-	 * after that the boot hart may go, and the pen's memory with it. */
+	/* The hold pen: sleep in wfi until the boot hart sets go and raises
+	 * this hart's machine software interrupt, which wakes wfi with
+	 * mie.MSIE set even though mstatus.MIE keeps it from trapping ("WFI
+	 * is also required to resume execution for locally enabled
+	 * interrupts pending at any privilege level, regardless of the
+	 * global interrupt enable at each privilege level"). wfi may also
+	 * return for nothing, so go is read again each time; sleeping keeps
+	 * the waiting harts off the host CPUs under TCG. Then fence.i, since
+	 * OpenSBI's code was written by another hart ("FENCE.I does not
+	 * ensure that other RISC-V harts' instruction fetches will observe
+	 * the local hart's stores"). The jump registers are loaded before
+	 * the hart counts itself out: after that the boot hart may go, and
+	 * the pen's memory with it. OpenSBI clears the MSIP on each hart it
+	 * starts (aclint_mswi_warm_init) and writes mie itself. */
 hold:
-	ld	t0, PEN_GO(s2)
-	beqz	t0, hold
+	li	t0, MIE_MSIE
+	csrs	mie, t0
+1:	ld	t0, PEN_GO(s2)
+	bnez	t0, 2f
+	wfi
+	j	1b
+2:	csrw	mie, zero
 	fence	r, rw
 	ld	t1, PEN_ENTRY(s2)
 	ld	a1, PEN_DTB(s2)
