@@ -26,9 +26,10 @@ int riscv64_parse_kernel(const uint8_t *img, uint64_t len, struct riscv64_kernel
 	if (h.magic2 != RISCV64_IMAGE_MAGIC2)
 		return fail(e, "kernel", "Image magic2 is 0x%08x, not 0x%08x (\"RSC\\x05\")%s",
 			    h.magic2, RISCV64_IMAGE_MAGIC2,
-			    h.magic == RISCV64_IMAGE_MAGIC ? ": a version 0.1 header (magic "
-							     "\"RISCV\" without magic2)"
-							   : ": not a RISC-V Image");
+			    h.magic == RISCV64_IMAGE_MAGIC && h.version < RISCV64_VERSION_MIN
+				    ? ": a version 0.1 header (magic "
+				      "\"RISCV\" without magic2)"
+				    : ": not a RISC-V Image");
 	if (h.version < RISCV64_VERSION_MIN || h.version >> RISCV64_VERSION_MAJOR_SHIFT)
 		return fail(e, "kernel", "header version %u.%u (0x%08x): bootshim reads 0.2 and "
 			    "later 0.x headers", h.version >> RISCV64_VERSION_MAJOR_SHIFT,

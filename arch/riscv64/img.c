@@ -53,8 +53,16 @@ void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	}
 	/* rng-seed from the seed CSR only where the boot hart says it has
 	 * Zkr: elsewhere the CSR number may mean nothing, or trap. */
-	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr"))
+	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr")) {
 		pf.seed_len = riscv64_seed(pf.seed, SEED_BYTES);
+		if (pf.seed_len)
+			con_printf("bootshim: %zu bytes of entropy from the seed CSR (Zkr)\n",
+				   pf.seed_len);
+		else
+			con_printf("bootshim: warning: hart %llu has Zkr, but its seed CSR gave "
+				   "no entropy (not granted to S-mode, or not ready)\n",
+				   (unsigned long long)hartid);
+	}
 	platform_keep(&pf, (uintptr_t)_head, (uintptr_t)(_shim_end - _head), "bootshim");
 	platform_keep(&pf, dtb, dtb_size, pl.dtb.len ? "embedded dtb" : "loader's dtb");
 	bootshim_main(&pf);

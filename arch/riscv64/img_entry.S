@@ -17,11 +17,14 @@
 _head:
 	j	img_start		/* code0 */
 	.long	0			/* code1 */
-	/* text_offset 0: shim.img runs wherever it is put; a loader that
-	 * moves an Image to the base of RAM plus text_offset (U-Boot booti
-	 * from outside RAM) gets RAM's first 2 MiB boundary, which holds
-	 * the M-mode firmware on most boards, so loaders keep it in place. */
-	.quad	0			/* text_offset */
+	/* text_offset: "Image load offset", from the base of RAM. U-Boot's
+	 * booti (2023.01, arch/riscv/lib/image.c) moves an Image that sits
+	 * in RAM to ram_base + text_offset: 0 would put shim.img over the
+	 * M-mode firmware at the base of RAM (a store access fault under
+	 * OpenSBI's PMP). 2 MiB, as the kernel's own head.S has it on rv64:
+	 * the first PMD past the firmware. shim.img runs at any 2 MiB
+	 * boundary all the same. */
+	.quad	IMG_TEXT_OFFSET		/* text_offset */
 	.quad	_kernel_room_end - _head	/* image_size: through the kernel's room */
 	.quad	IMG_FLAGS		/* flags: little-endian */
 	.long	IMG_VERSION		/* version 0.2 */

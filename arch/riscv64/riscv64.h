@@ -60,6 +60,7 @@
 /* Image header (boot-image-header.rst) of shim.img itself: little-endian,
  * version 0.2, the deprecated magic "RISCV\0\0\0" and magic2 "RSC\x05"
  * (the same values as shim/riscv64_image.h, which C reads). */
+#define IMG_TEXT_OFFSET 0x200000
 #define IMG_FLAGS 0
 #define IMG_VERSION ((0 << 16) | 2)
 #define IMG_MAGIC_LO 0x43534952		/* "RISC" */
