@@ -148,8 +148,18 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	platform_keep(&pf, (uintptr_t)__shim_start, (uintptr_t)(__shim_end - __shim_start),
 		      "bootshim");
 	platform_keep(&pf, dtb, dtb_size, "QEMU's dtb");
-	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr"))
+	/* rng-seed from the seed CSR where the boot hart says it has Zkr:
+	 * in M-mode nothing gates it (mseccfg.SSEED and USEED concern the
+	 * lower modes). Without it, QEMU's own /chosen rng-seed stays. */
+	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr")) {
 		pf.seed_len = riscv64_seed(pf.seed, sizeof(pf.seed));
+		if (pf.seed_len)
+			con_printf("bootshim: %zu bytes of entropy from the seed CSR (Zkr)\n",
+				   pf.seed_len);
+		else
+			con_printf("bootshim: warning: hart %llu has Zkr, but its seed CSR gave no "
+				   "entropy\n", (unsigned long long)hartid);
+	}
 	con_printf("bootshim: %llu harts, boot hart %llu; OpenSBI fw_dynamic (%llu bytes, "
 		   "%llu in memory) for the window at 0x%llx\n", (unsigned long long)harts,
 		   (unsigned long long)hartid, (unsigned long long)opensbi.file_bytes,
