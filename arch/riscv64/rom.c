@@ -39,6 +39,7 @@ _Static_assert(__builtin_offsetof(struct rom_pen, left) == PEN_LEFT, "PEN_LEFT")
 _Static_assert(sizeof(struct rom_pen) == PEN_BYTES, "PEN_BYTES");
 
 static volatile uint32_t *test_device;	/* NULL: none found */
+static bool console_ready;		/* the DTB's UART is set up */
 static uint64_t harts;
 static struct rom_msip msips[ROM_MAX_HARTS];
 static size_t n_msips;
@@ -58,6 +59,15 @@ void arch_stop_failure(void)
 	con_printf("bootshim: machine halted (no sifive,test device)\n");
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+/* Before the DTB names the UART and the test device: QEMU virt's. */
+__attribute__((noreturn)) static void early_fatal(const struct error *e)
+{
+	struct rom_uart u = { .base = VIRT_UART0, .io_width = 1 };
+	rom_uart_init(&u);
+	test_device = (volatile uint32_t *)(uintptr_t)VIRT_TEST;
+	fatal(e);
 }
 
 /* The privileged spec's exception codes (mcause with Interrupt clear). */
@@ -87,17 +97,11 @@ void rom_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
 	fail(&e, "cpu", "%s %llu (%s) at 0x%llx, mtval 0x%llx",
 	     mcause & MCAUSE_INTERRUPT ? "interrupt" : "exception", (unsigned long long)code,
 	     name ? name : "reserved", (unsigned long long)mepc, (unsigned long long)mtval);
+	if (!console_ready)
+		early_fatal(&e);
 	fatal(&e);
 }
 
-/* Before the DTB names the UART and the test device: QEMU virt's. */
-__attribute__((noreturn)) static void early_fatal(const struct error *e)
-{
-	struct rom_uart u = { .base = VIRT_UART0, .io_width = 1 };
-	rom_uart_init(&u);
-	test_device = (volatile uint32_t *)(uintptr_t)VIRT_TEST;
-	fatal(e);
-}
 
 void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 {
@@ -111,6 +115,7 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	if (rom_dt_uart(fdt, &u, &err))
 		early_fatal(&err);
 	rom_uart_init(&u);
+	console_ready = true;
 	uint64_t test;
 	if (riscv64_dt_test_device(fdt, &test) == 0)
 		test_device = (volatile uint32_t *)(uintptr_t)test;
