@@ -56,24 +56,31 @@ void riscv64_trap_fatal(uint64_t scause, uint64_t sepc, uint64_t stval)
  * not hang the boot. */
 #define SEED_POLLS 100000
 
+/* 16 bits of entropy, or -1: the CSR trapped, its source is DEAD, or it
+ * stayed in BIST or WAIT for SEED_POLLS reads. */
+static int seed16(uint16_t *out)
+{
+	for (int poll = 0; poll < SEED_POLLS; poll++) {
+		int64_t v = riscv64_seed_csr();
+		if (v == SEED_TRAPPED)
+			return -1;
+		unsigned opst = (unsigned)((uint64_t)v >> SEED_OPST_SHIFT) & SEED_OPST_MASK;
+		if (opst == SEED_OPST_DEAD)
+			return -1;
+		if (opst == SEED_OPST_ES16) {
+			*out = (uint16_t)(v & SEED_ENTROPY_MASK);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 size_t riscv64_seed(uint8_t *out, size_t len)
 {
 	for (size_t i = 0; i < len; i += SEED_ENTROPY_BYTES) {
-		int64_t v = SEED_TRAPPED;
-		for (int poll = 0; poll < SEED_POLLS; poll++) {
-			v = riscv64_seed_csr();
-			if (v == SEED_TRAPPED)
-				return 0;
-			unsigned opst = (unsigned)((uint64_t)v >> SEED_OPST_SHIFT) & SEED_OPST_MASK;
-			if (opst == SEED_OPST_DEAD)
-				return 0;
-			if (opst == SEED_OPST_ES16)
-				break;
-			v = SEED_TRAPPED;
-		}
-		if (v == SEED_TRAPPED)
+		uint16_t bits;
+		if (seed16(&bits))
 			return 0;
-		uint16_t bits = (uint16_t)(v & SEED_ENTROPY_MASK);
 		size_t n = len - i < SEED_ENTROPY_BYTES ? len - i : SEED_ENTROPY_BYTES;
 		memcpy(out + i, &bits, n);
 	}

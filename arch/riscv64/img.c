@@ -11,6 +11,41 @@ extern const uint8_t _head[], _shim_end[];
 #define SEED_BYTES 64
 _Static_assert(SEED_BYTES <= sizeof(((struct platform *)0)->seed), "platform seed room");
 
+/* An SBI firmware that lives in RAM (OpenSBI, at its base on QEMU's virt)
+ * reserves its own memory in the DTB it passes on (OpenSBI adds
+ * /reserved-memory/mmode_resv*). A DTB embedded with DTB= replaces that
+ * tree, so it must reserve at least as much: each reserved range of the
+ * loader's tree must lie inside one of the embedded tree's, else the shim
+ * or the kernel would write over the firmware (a store access fault under
+ * its PMP, at best). A loader's tree that is not a valid DTB is no
+ * evidence either way. */
+static void check_embedded_dtb(const void *loader, const struct memmap *embedded)
+{
+	static struct memmap lm;
+	struct error err;
+	uint64_t size;
+	if (!loader || ((uintptr_t)loader & (DT_ALIGN - 1)) ||
+	    dt_check(loader, DT_MAX_SIZE, &size, &err) || dt_memory(loader, &lm, &err))
+		return;
+	for (size_t i = 0; i < lm.n; i++) {
+		const struct mem_range *r = &lm.e[i];
+		if (r->type == MEM_RAM || !r->size)
+			continue;
+		bool kept = false;
+		for (size_t k = 0; k < embedded->n && !kept; k++) {
+			const struct mem_range *q = &embedded->e[k];
+			kept = q->type != MEM_RAM && q->base <= r->base &&
+			       r->base - q->base <= q->size && r->size <= q->size - (r->base - q->base);
+		}
+		if (!kept) {
+			fail(&err, "dtb", "the embedded DTB does not reserve [0x%llx, +0x%llx), which "
+			     "the loader's DTB reserves (the SBI firmware's memory): add it to DTB=",
+			     (unsigned long long)r->base, (unsigned long long)r->size);
+			fatal(&err);
+		}
+	}
+}
+
 void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 {
 	static struct platform pf;
@@ -21,6 +56,7 @@ void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	 * needs no DTB: errors about it can be said. */
 	struct payload pl;
 	payload_get(&pl);
+	uint64_t loader_dtb = dtb;
 	if (pl.dtb.len)
 		dtb = (uintptr_t)pl.dtb.start;
 	const void *fdt = (const void *)(uintptr_t)dtb;
@@ -43,6 +79,8 @@ void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	pf.dtb_size = dtb_size;
 	if (dt_memory(fdt, &pf.mem, &err))
 		fatal(&err);
+	if (pl.dtb.len)
+		check_embedded_dtb((const void *)(uintptr_t)loader_dtb, &pf.mem);
 	/* Only the header and structure have been read: a totalsize that
 	 * runs past the RAM the tree itself describes is refused before the
 	 * whole blob is copied (as on arm64). */

@@ -28,8 +28,7 @@
 #define CSR_SEED 0x015
 #define SEED_OPST_SHIFT 30
 #define SEED_OPST_MASK 3
-#define SEED_OPST_BIST 0
-#define SEED_OPST_WAIT 1
+/* OPST 0 (BIST) and 1 (WAIT): not yet, read again. */
 #define SEED_OPST_ES16 2
 #define SEED_OPST_DEAD 3
 #define SEED_ENTROPY_MASK 0xffff
@@ -72,7 +71,7 @@
 
 struct platform;
 
-/* img_entry.S */
+/* smode.S */
 /* Enter the kernel per boot.rst: a0 = hart id, a1 = DTB, after fence.i;
  * satp is 0 and interrupts are off from the shim's own entry on. */
 __attribute__((noreturn)) void riscv64_jump_to_kernel(uint64_t entry, uint64_t hartid,

@@ -119,11 +119,9 @@ FREESTANDING += -fpie -mcmodel=medany
 # turns the FP unit on); Zicsr and Zifencei named, as GCC 12 wants for
 # csr* and fence.i
 FREESTANDING += -march=rv64imafdc_zicsr_zifencei -mabi=lp64d
-# no global-pointer relaxation: gp is the kernel's, and the shim never sets it
-FREESTANDING += -mno-relax
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wmissing-declarations \
 	$(FREESTANDING) -iquote shim -iquote arch/riscv64 -I$(LIBFDT)/usr/include
-LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker --no-relax
+LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker
 
 MEASURE_SRCS := shim/measure.c shim/sha256.c shim/tpm2.c shim/tpm_tis.c shim/tcg_log.c \
 	shim/tpm_measure.c
@@ -131,8 +129,9 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 	shim/memmap.c shim/payload.c shim/place.c shim/measure_boot.c $(MEASURE_SRCS)
 CORE_SRCS_riscv64 := shim/linux_riscv64.c shim/linux_dt.c shim/riscv64_image.c shim/fdt.c \
 	arch/riscv64/sha256_cpu.c
-ARCH_SRCS_riscv64 := arch/riscv64/cpu.c arch/riscv64/dt.c
-IMG_SRCS := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c
+ARCH_SRCS_riscv64 := arch/riscv64/dt.c
+IMG_SRCS := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c arch/riscv64/cpu.c \
+	arch/riscv64/smode.S
 
 objs = $(patsubst %,$(B)/obj/%.o,$(1))
 SHIM_OBJS := $(call objs,$(CORE_SRCS) $(CORE_SRCS_riscv64) $(ARCH_SRCS_riscv64))

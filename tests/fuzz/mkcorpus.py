@@ -8,7 +8,9 @@ the top of each tests/fuzz/fuzz_<target>.c. With a real bzImage (default:
 $BOOTSHIM_TEST_KERNEL, else build/debian/amd64/vmlinuz-cloud) its first
 4 KiB also go in, as x86_64_header/real-<name>, and likewise for an arm64
 Image ($BOOTSHIM_TEST_KERNEL_AARCH64, else build/debian/arm64/vmlinuz-cloud)
-as aarch64_image/real-<name>; without one that file is left as it is. The
+as aarch64_image/real-<name>, and a RISC-V Image
+($BOOTSHIM_TEST_KERNEL_RISCV64, else build/debian13/riscv64/vmlinuz-generic)
+as riscv64_image/real-<name>; without one that file is left as it is. The
 fdt corpus wraps the unit tests' DTBs (tests/unit/dtb/, written by
 tests/unit/dtb/mkdtbs.sh). The table_loader corpus wraps QEMU's recorded
 fw_cfg blobs (tests/unit/fw_cfg/, written by tests/unit/fw_cfg/record.py).
@@ -100,6 +102,32 @@ def aarch64_corpus(kernel):
             head = f.read(4096)
         if head[:2] != b"\x1f\x8b":  # an Image, not an Image.gz
             c["real-" + os.path.basename(os.path.realpath(kernel))] = head
+    return c
+
+# ------------------------------------------------------------ riscv64_image
+
+
+def riscv64(text_offset=0x200000, image_size=0x1E6C000, flags=0, version=0x2,
+            magic=0x5643534952, magic2=0x05435352, length=4096):
+    """A RISC-V Image header (boot-image-header.rst) padded to `length` bytes."""
+    b = bytearray(length)
+    struct.pack_into("<IIQQQIIQQII", b, 0, 0x106F5A4D, 0x00010D60, text_offset, image_size,
+                     flags, version, 0, 0, magic, magic2, 0x40)
+    return bytes(b)
+
+
+def riscv64_corpus(kernel):
+    c = {
+        "synthetic": riscv64(),
+        "synthetic-m-mode": riscv64(text_offset=0),
+        "synthetic-no-magic": riscv64(magic=0, version=0x3),
+        "synthetic-header-only": riscv64(image_size=64, length=64),
+        "version-0.1": riscv64(magic2=0, version=0x1),
+        "big-endian": riscv64(flags=1),
+    }
+    if kernel and os.path.exists(kernel):
+        with open(kernel, "rb") as f:
+            c["real-" + os.path.basename(os.path.realpath(kernel))] = f.read(4096)
     return c
 
 # ------------------------------------------------------------ pvh
@@ -512,8 +540,11 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL") or
                     "build/debian/amd64/vmlinuz-cloud")
-    ap.add_argument("--arm64-kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL_AARCH64") or
+    ap.add_argument("--arm64-kernel", dest="aarch64_kernel", default=os.environ.get("BOOTSHIM_TEST_KERNEL_AARCH64") or
                     "build/debian/arm64/vmlinuz-cloud")
+    ap.add_argument("--riscv64-kernel",
+                    default=os.environ.get("BOOTSHIM_TEST_KERNEL_RISCV64") or
+                    "build/debian13/riscv64/vmlinuz-generic")
     ap.add_argument("--out", default=os.path.join(here, "corpus"))
     ap.add_argument("--dtb-dir", default=os.path.join(here, "..", "unit", "dtb"))
     ap.add_argument("--fw-cfg-dir", default=os.path.join(here, "..", "unit", "fw_cfg"))
@@ -523,6 +554,7 @@ def main():
     corpora = {
         "x86_64_header": x86_64_header(args.kernel),
         "aarch64_image": aarch64_corpus(args.aarch64_kernel),
+        "riscv64_image": riscv64_corpus(args.riscv64_kernel),
         "pvh": pvh_corpus(),
         "e820": e820_corpus(),
         "place": place_corpus(),
