@@ -187,8 +187,13 @@ $(B)/shim.img: $(B)/shim.img.elf
 # core and riscv64 objects as shim.img, its own entry; the OpenSBI ELF is
 # data (arch/riscv64/rom_blob.S), checked again at boot.
 OPENSBI ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf
+# cpu.c's time CSR, seed CSR loop and arch_enter_kernel work in M-mode as
+# they are: the two mode-specific pieces they call, riscv64_seed_csr and
+# riscv64_jump_to_kernel, are the ROM's own (rom_entry.S, rom.c), not
+# smode.S's.
 ROM_SRCS := arch/riscv64/rom_entry.S arch/riscv64/rom.c arch/riscv64/rom_dt.c \
-	arch/riscv64/rom_uart.c arch/riscv64/rom_opensbi.c arch/riscv64/rom_blob.S
+	arch/riscv64/rom_uart.c arch/riscv64/rom_opensbi.c arch/riscv64/rom_blob.S \
+	arch/riscv64/cpu.c
 all: $(B)/shim.rom
 $(call objs,$(ROM_SRCS)): $(LIBFDT)/.stamp
 $(call objs,arch/riscv64/rom_blob.S): $(OPENSBI)
