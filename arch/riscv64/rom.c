@@ -109,6 +109,11 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	struct error err;
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	uint64_t dtb_size;
+	if (!dtb || (dtb & (DT_ALIGN - 1))) {
+		fail(&err, "dtb", "a1 = 0x%llx is not an 8-byte aligned DTB address",
+		     (unsigned long long)dtb);
+		early_fatal(&err);
+	}
 	if (dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err))
 		early_fatal(&err);
 	struct rom_uart u;
