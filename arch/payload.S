@@ -33,11 +33,9 @@ payload_index:
 	.ascii PAYLOAD_INDEX_MAGIC
 	.long PAYLOAD_INDEX_VERSION
 	.long PAYLOAD_INDEX_MACHINE
-	.quad _payload_kernel_head_start - payload_index, _payload_kernel_head_end - payload_index
-	.quad _payload_kernel_start - payload_index, _payload_kernel_end - payload_index
-	.quad _payload_initrd_start - payload_index, _payload_initrd_end - payload_index
-	.quad _payload_cmdline_start - payload_index, _payload_cmdline_end - payload_index
-	.quad _payload_dtb_start - payload_index, _payload_dtb_end - payload_index
+#define INDEX_REL(id, name) \
+	.quad _payload_##name##_start - payload_index, _payload_##name##_end - payload_index;
+	PAYLOAD_SLOTS(INDEX_REL)
 payload_index_end:
 	.if payload_index_end - payload_index - PAYLOAD_INDEX_BYTES
 	.error "payload index size differs from struct payload_index"
@@ -81,11 +79,8 @@ _payload_dtb_end:
 	.balign 8
 	.globl payload_table
 payload_table:
-	.quad _payload_kernel_head_start, _payload_kernel_head_end
-	.quad _payload_kernel_start, _payload_kernel_end
-	.quad _payload_initrd_start, _payload_initrd_end
-	.quad _payload_cmdline_start, _payload_cmdline_end
-	.quad _payload_dtb_start, _payload_dtb_end
+#define TABLE_ENTRY(id, name) .quad _payload_##name##_start, _payload_##name##_end;
+	PAYLOAD_SLOTS(TABLE_ENTRY)
 
 	/* No executable stack. */
 	.section .note.GNU-stack, "", @progbits

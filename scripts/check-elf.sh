@@ -1,5 +1,7 @@
 #!/bin/sh
-# check-elf.sh pvh FILE: refuse an image a loader would reject or misload.
+# check-elf.sh KIND FILE: refuse an image a loader would reject or misload.
+# KIND (a flavour row's CHECK column): pvh, img, rom, efi. A RELATIVE
+# relocation is the image's own arch's (R_X86_64_, R_AARCH64_, R_RISCV_...).
 set -eu
 kind=$1 f=$2
 fail() { echo "bootshim: error: $f: $*" >&2; exit 1; }
@@ -14,8 +16,9 @@ pvh)
 		fail "unexpected relocations"
 	;;
 img)
-	# shim.img relocates itself and handles R_AARCH64_RELATIVE only.
-	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_AARCH64_RELATIVE$' | sort -u)
+	# shim.img relocates itself and handles RELATIVE relocations only.
+	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_[A-Z0-9_]*_RELATIVE$' |
+		sort -u)
 	[ -z "$bad" ] || fail "relocations the shim cannot apply: $bad"
 	[ -z "$(nm -u "$f")" ] || fail "undefined symbols: $(nm -u "$f" | tr '\n' ' ')"
 	;;
@@ -27,8 +30,8 @@ rom)
 efi)
 	# The firmware loader applies base relocations only; everything must
 	# be defined inside the image.
-	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' |
-		grep -v '^R_X86_64_RELATIVE$\|^R_AARCH64_RELATIVE$' | sort -u)
+	bad=$(readelf -rW "$f" | awk '/^[0-9a-f]+ /{print $3}' | grep -v '^R_[A-Z0-9_]*_RELATIVE$' |
+		sort -u)
 	[ -z "$bad" ] || fail "relocations a UEFI loader cannot apply: $bad"
 	undef=$(nm -u "$f")
 	[ -z "$undef" ] || fail "undefined symbols: $(echo $undef)"

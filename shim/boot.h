@@ -5,6 +5,7 @@
 #include "memmap.h"
 #include "payload.h"
 #include "place.h"
+#include "platform_efi.h"
 
 struct measurer;
 
@@ -21,18 +22,6 @@ struct handoff {
 };
 
 #define PLATFORM_MAX_KEEP 8
-
-/* What a UEFI entry hands on for the kernel's EFI boot (x86: efi_info,
- * secure_boot and screen_info in the zero page). */
-struct platform_efi {
-	uint64_t systab;		/* 0: not booted by UEFI */
-	uint64_t mmap, mmap_size, desc_size;
-	uint32_t desc_version;
-	uint8_t secure_boot;		/* efi_secureboot_mode: 2 disabled, 3 enabled */
-	uint64_t fb_base, fb_size;	/* GOP framebuffer; fb_base 0: none */
-	uint32_t fb_width, fb_height, fb_stride;	/* stride in pixels */
-	bool fb_bgr;			/* BGRX rather than RGBX */
-};
 
 /* Filled by the entry path, then handed to bootshim_main. */
 struct platform {

@@ -28,7 +28,6 @@ void fatal(const struct error *e)
  * failure path that says what happened. */
 uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;
 
-__attribute__((noreturn)) void __stack_chk_fail(void);
 void __stack_chk_fail(void)
 {
 	struct error e;

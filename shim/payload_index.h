@@ -10,8 +10,28 @@
 #define PAYLOAD_INDEX_MAGIC "bootshim payload" /* 16 bytes, no NUL */
 #define PAYLOAD_INDEX_MAGIC_BYTES 16
 #define PAYLOAD_INDEX_VERSION 1
-#define PAYLOAD_INDEX_BYTES 104
-#define PAYLOAD_INDEX_BLOBS 5 /* struct payload's order */
+
+/* The payload's slots: one list, which every side expands (an X-macro),
+ * so that no position is kept in step by hand: the index and
+ * payload_table in arch/payload.S, enum payload_slot and struct
+ * payload's slot[] (shim/payload.h), the host tools' reading
+ * (tools/shim_image.c). X(ID, name): the enum is PAYLOAD_SLOT_<ID>, the
+ * struct payload member and the symbols _payload_<name>_start/_end.
+ *   KERNEL_HEAD  x86_64: the bzImage's real-mode setup part; else empty
+ *   KERNEL       x86_64: the protected-mode part; DTB arches: the Image
+ *   INITRD
+ *   CMDLINE      in the index and payload_table with the NUL the build
+ *                appended (struct payload's len excludes it)
+ *   DTB          DTB= given at build time; empty if none
+ * A new slot goes at the end (PAYLOAD_INDEX_VERSION goes up with it). */
+#define PAYLOAD_SLOTS(X) \
+	X(KERNEL_HEAD, kernel_head) X(KERNEL, kernel) X(INITRD, initrd) X(CMDLINE, cmdline) \
+	X(DTB, dtb)
+#define PAYLOAD_SLOT_COUNT 5
+
+/* magic, version, machine, then [start, end) of each slot. */
+#define PAYLOAD_INDEX_BYTES (PAYLOAD_INDEX_MAGIC_BYTES + 8 + 16 * PAYLOAD_SLOT_COUNT)
+
 /* ELF e_machine values: EM_X86_64, EM_AARCH64, EM_RISCV. */
 #define PAYLOAD_MACHINE_X86_64 62
 #define PAYLOAD_MACHINE_AARCH64 183
@@ -31,9 +51,9 @@ struct payload_index {
 	char magic[PAYLOAD_INDEX_MAGIC_BYTES];
 	uint32_t version;
 	uint32_t machine;
-	/* [start, end) of kernel_head, kernel, initrd, cmdline (with its
-	 * NUL), dtb: byte offsets from the index's own first byte. */
-	int64_t rel[PAYLOAD_INDEX_BLOBS][2];
+	/* [start, end) of each slot (PAYLOAD_SLOTS' order): byte offsets
+	 * from the index's own first byte. */
+	int64_t rel[PAYLOAD_SLOT_COUNT][2];
 };
 _Static_assert(sizeof(struct payload_index) == PAYLOAD_INDEX_BYTES, "payload index layout");
 #endif

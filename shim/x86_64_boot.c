@@ -1,5 +1,5 @@
 #include "x86_64_boot.h"
-#include "boot.h"
+#include "platform_efi.h"
 
 _Static_assert(sizeof(struct screen_info) == 0x40, "screen_info");
 _Static_assert(__builtin_offsetof(struct screen_info, lfb_base) == 0x18, "lfb_base");

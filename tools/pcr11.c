@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../shim/measure.h"
+#include "measure.h"
 #include "shim_image.h"
 
 static const char *path;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../shim/payload_index.h"
+#include "payload_index.h"
 #include "shim_image.h"
 
 /* The file's address space: regions [addr, addr+len) stored at off. */
@@ -127,8 +127,26 @@ static bool to_off(const struct map *m, uint64_t addr, uint64_t len, uint64_t *o
 	return false;
 }
 
-static const char *const blob_name[PAYLOAD_INDEX_BLOBS] = { "kernel_head", "kernel", "initrd",
-							    "cmdline", "dtb" };
+#define SLOT_NAME(id, name) #name,
+static const char *const slot_name[PAYLOAD_SLOT_COUNT] = { PAYLOAD_SLOTS(SLOT_NAME) };
+
+/* The machines a shim is built for. */
+static const struct {
+	uint32_t machine;
+	const char *name;
+} machines[] = {
+	{ PAYLOAD_MACHINE_X86_64, "x86_64" },
+	{ PAYLOAD_MACHINE_AARCH64, "aarch64" },
+	{ PAYLOAD_MACHINE_RISCV64, "riscv64" },
+};
+
+static bool known_machine(uint32_t machine)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(machines); i++)
+		if (machines[i].machine == machine)
+			return true;
+	return false;
+}
 
 /* The index at file offset `at`; -1 if it is none (a chance match of the
  * magic in some blob), with the reason. */
@@ -136,7 +154,7 @@ static int read_index(struct map *m, uint64_t at, struct shim_image *im)
 {
 	struct payload_index ix;
 	uint64_t base;
-	struct blob b[PAYLOAD_INDEX_BLOBS];
+	struct payload pl;
 	if (m->len - at < sizeof(ix) || !to_addr(m, at, &base))
 		return fail(m, "index at file offset 0x%llx: not in a loaded part of the file",
 			    (unsigned long long)at);
@@ -144,28 +162,27 @@ static int read_index(struct map *m, uint64_t at, struct shim_image *im)
 	if (ix.version != PAYLOAD_INDEX_VERSION)
 		return fail(m, "index at file offset 0x%llx: version %u, expected %u",
 			    (unsigned long long)at, ix.version, PAYLOAD_INDEX_VERSION);
-	if (ix.machine != PAYLOAD_MACHINE_X86_64 && ix.machine != PAYLOAD_MACHINE_AARCH64 &&
-	    ix.machine != PAYLOAD_MACHINE_RISCV64)
-		return fail(m, "index at file offset 0x%llx: machine %u is neither x86_64 (%u), "
-			    "aarch64 (%u) nor riscv64 (%u)", (unsigned long long)at, ix.machine,
+	if (!known_machine(ix.machine))
+		return fail(m, "index at file offset 0x%llx: machine %u is none of x86_64 (%u), "
+			    "aarch64 (%u), riscv64 (%u)", (unsigned long long)at, ix.machine,
 			    PAYLOAD_MACHINE_X86_64, PAYLOAD_MACHINE_AARCH64, PAYLOAD_MACHINE_RISCV64);
-	for (int i = 0; i < PAYLOAD_INDEX_BLOBS; i++) {
+	for (int i = 0; i < PAYLOAD_SLOT_COUNT; i++) {
 		int64_t s = ix.rel[i][0], e = ix.rel[i][1];
 		uint64_t off = 0;
 		if (e < s || (e > s && !to_off(m, base + (uint64_t)s, (uint64_t)e - (uint64_t)s, &off)))
 			return fail(m, "index at file offset 0x%llx: %s [%lld, %lld) from the index is "
-				    "not in the file", (unsigned long long)at, blob_name[i],
+				    "not in the file", (unsigned long long)at, slot_name[i],
 				    (long long)s, (long long)e);
-		b[i] = (struct blob){ m->file + off, (uint64_t)e - (uint64_t)s };
+		pl.slot[i] = (struct blob){ m->file + off, (uint64_t)e - (uint64_t)s };
 	}
 	/* The command line ends with the NUL the build appended. */
-	if (!b[3].len || b[3].start[b[3].len - 1])
+	if (!pl.cmdline.len || pl.cmdline.start[pl.cmdline.len - 1])
 		return fail(m, "index at file offset 0x%llx: the command line does not end with a NUL",
 			    (unsigned long long)at);
 	im->machine = ix.machine;
 	im->index_offset = at;
-	im->pl = (struct payload){ .kernel_head = b[0], .kernel = b[1], .initrd = b[2],
-				   .cmdline = { b[3].start, b[3].len - 1 }, .dtb = b[4] };
+	pl.cmdline.len--;
+	im->pl = pl;
 	return 0;
 }
 

@@ -7,11 +7,11 @@
 #ifndef BOOTSHIM_SHIM_IMAGE_H
 #define BOOTSHIM_SHIM_IMAGE_H
 
-#include "../shim/payload.h"
+#include "payload.h"
 
 struct shim_image {
 	const char *format;	/* "ELF", "PE" or "raw" */
-	uint32_t machine;	/* PAYLOAD_MACHINE_X86_64 or _AARCH64 */
+	uint32_t machine;	/* PAYLOAD_MACHINE_X86_64, _AARCH64 or _RISCV64 */
 	uint64_t index_offset;	/* the index's file offset */
 	struct payload pl;	/* pointers into the file's bytes */
 };

@@ -1,9 +1,9 @@
 /* The aarch64 arch boundary for the entries that own the machine
  * (shim.img, shim.rom): the PL011 the DTB names, and stopping through
  * semihosting or PSCI. No firmware to leave: the core's defaults apply. */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "dcache.h"
@@ -40,7 +40,8 @@ void arch_console_putc(char c)
 	uart[PL011_DR / 4] = (uint8_t)c;
 }
 
-void dc_own_ranges(const struct range *r, size_t n)
+/* Carry out dc_plan_own for each range, then DSB. */
+static void dc_own_ranges(const struct range *r, size_t n)
 {
 	uint64_t line = dcache_line();
 	for (size_t i = 0; i < n; i++) {

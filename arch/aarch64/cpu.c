@@ -2,9 +2,9 @@
  * report and the hand-off of booting.rst. The console, stopping and the
  * firmware hooks differ between owning the machine (bare.c) and running
  * under UEFI (efi.c). */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "dcache.h"

@@ -2,8 +2,8 @@
 #ifndef BOOTSHIM_AARCH64_CPU_H
 #define BOOTSHIM_AARCH64_CPU_H
 
-#include "../../shim/memmap.h"
-#include "../../shim/payload.h"
+#include "memmap.h"
+#include "payload.h"
 #include "el3.h"
 
 struct platform;

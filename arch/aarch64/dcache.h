@@ -5,7 +5,7 @@
 #ifndef BOOTSHIM_AARCH64_DCACHE_H
 #define BOOTSHIM_AARCH64_DCACHE_H
 
-#include "../../shim/place.h"
+#include "place.h"
 
 /* How to own [base, base+size) before writing it past the caches: DC IVAC
  * on the whole lines inside it, [inval_lo, inval_hi); DC CIVAC on the
@@ -26,9 +26,6 @@ struct dc_plan dc_plan_own(uint64_t base, uint64_t size, uint64_t line);
  * left in place: copies and generated boot information), into out[n];
  * returns how many. */
 size_t dc_written_ranges(const struct place_item *item, size_t n, struct range *out);
-
-/* Carry out dc_plan_own for each range, then DSB (bare.c). */
-void dc_own_ranges(const struct range *r, size_t n);
 
 /* The smallest D-cache line in bytes, from CTR_EL0 (cpu.c). */
 uint64_t dcache_line(void);

@@ -7,10 +7,10 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
-#include "../efi/efi.h"
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
+#include "uefi.h"
 #include "cpu.h"
 
 #include <libfdt.h>

@@ -4,7 +4,7 @@
  * 1-to-trap (SCR_EL3.TWE/TWI/TERR/TRNDR, MDCR_EL3.TDA/TPM, CPTR_EL3.TFP/
  * TAM/TCPAC, ...) are off. */
 #include "el3.h"
-#include "../../shim/fmt.h"
+#include "fmt.h"
 #include "aarch64.h"
 
 static bool has(uint64_t reg, unsigned shift)

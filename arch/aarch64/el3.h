@@ -5,7 +5,7 @@
 #ifndef BOOTSHIM_AARCH64_EL3_H
 #define BOOTSHIM_AARCH64_EL3_H
 
-#include "../../shim/lib.h"
+#include "lib.h"
 
 /* The ID registers the set-up depends on. */
 struct aa64_id {

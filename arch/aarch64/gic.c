@@ -3,8 +3,8 @@
  * to a non-secure kernel. Put them all in non-secure Group 1, as firmware
  * does (boot-wrapper-aarch64's gic.c, gic-v3.c), for the shared
  * distributor and the boot CPU, then for each CPU PSCI starts. */
-#include "../../shim/error.h"
-#include "../../shim/fdt.h"
+#include "error.h"
+#include "fdt.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "psci.h"

@@ -1,11 +1,10 @@
 /* shim.img entry path: find the console, memory and entropy through the
  * DTB the loader passed in x0, and hand them to the core. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
 #include "cpu.h"
-
-extern const uint8_t _head[], _shim_end[];
+#include "layout.h"
 
 void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 {

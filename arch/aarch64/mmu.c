@@ -3,7 +3,7 @@
  * memory, everything else below 1 GiB as device memory. 4 KiB granule,
  * 39-bit VA: level 1 of 1 GiB blocks, with the first GiB split in 2 MiB
  * blocks (QEMU virt: flash at 0, devices up to 1 GiB, RAM above). */
-#include "../../shim/memmap.h"
+#include "memmap.h"
 #include "aarch64.h"
 #include "cpu.h"
 

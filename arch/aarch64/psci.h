@@ -23,8 +23,8 @@
 #define PSCI_CPU_ON_PENDING 2
 
 #ifndef __ASSEMBLER__
-#include "../../shim/error.h"
-#include "../../shim/lib.h"
+#include "error.h"
+#include "lib.h"
 
 /* DEN0022 5.1: function IDs (SMC32; the SMC64 form of a call that takes
  * an address has bit 30 set). */
@@ -135,7 +135,10 @@ __attribute__((noreturn)) void psci_cpu_start(uint64_t slot);
  * non-secure EL2 or EL1 with x0 = context, on a fresh EL3 stack. */
 __attribute__((noreturn)) void psci_pen(uint64_t slot);
 __attribute__((noreturn)) void psci_enter_ns(uint64_t entry, uint64_t context, uint64_t spsr);
+/* psci_rt.c's, which psci_entry.S reads: the CPUs' states, and each
+ * CPU's EL3 stack (in .bss, inside the no-map reservation). */
 extern struct psci_state psci_state_rt;
+extern uint8_t psci_stacks[PSCI_MAX_CPUS][PSCI_STACK_SIZE];
 #endif
 
 #endif

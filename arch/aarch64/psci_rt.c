@@ -4,12 +4,13 @@
  * world. Everything here runs with the MMU off (Device memory for data,
  * the Makefile's -mstrict-align) and without FP/SIMD
  * (-mgeneral-regs-only): the kernel's FP and SVE registers stay intact. */
-#include "../../shim/arch.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
-#include "../../shim/fmt.h"
+#include "arch.h"
+#include "console.h"
+#include "fdt.h"
+#include "fmt.h"
 #include "aarch64.h"
 #include "cpu.h"
+#include "layout.h"
 #include "psci.h"
 
 #include <libfdt.h>
@@ -21,8 +22,6 @@ _Static_assert(__builtin_offsetof(struct psci_state, cpu_state) == 0,
 /* In .bss, inside the no-map reservation [__ram_start, __fw_end). */
 struct psci_state psci_state_rt;
 uint8_t psci_stacks[PSCI_MAX_CPUS][PSCI_STACK_SIZE] __attribute__((aligned(16)));
-extern const uint8_t __ram_start[], __fw_end[];
-extern const uint8_t vectors_el3_rt[];
 
 /* A GPIO line of the secure PL061 (dt_gpio_line). */
 struct gpio_line {

@@ -2,12 +2,13 @@
  * at the start of RAM for firmware boots (or, without it, one embedded
  * with DTB=); RAM is then mapped with caches on for the copies out of
  * flash. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include "el3.h"
+#include "layout.h"
 #include "psci.h"
 
 /* QEMU virt: RAM at 1 GiB, where -bios boots find the DTB; the PL011 used
@@ -16,8 +17,6 @@
 #define VIRT_PL011 0x09000000ull
 #define VIRT_FLASH_SIZE MiB(64)
 
-extern const uint8_t __ram_start[], __ram_end[];
-extern const uint8_t __shim_flash_start[], __shim_flash_end[];
 
 /* The TCG event log the shim keeps as the firmware: in its own RAM,
  * reserved in the DTB the kernel gets. 64 KiB holds hundreds of SHA-256

@@ -15,8 +15,8 @@
  *   EL3: CPTR_EL3.TFP = 0.
  * The kernel sets its own FP/SIMD state up (booting.rst asks the firmware
  * to leave CPTR_EL3.TFP and CPTR_EL2.TFP clear, as here). */
-#include "../../shim/openssl_sha256.h"
-#include "../../shim/sha256.h"
+#include "openssl_sha256.h"
+#include "sha256.h"
 #include "aarch64.h"
 
 #define CURRENTEL_SHIFT 2

@@ -3,13 +3,13 @@
  * -device tpm-tis-device and boards with a memory-mapped TIS TPM have it),
  * driven through its TIS registers (shim/tpm_tis.c) by MMIO, becomes the
  * platform's measurer (shim/tpm_measure.c). */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fdt.h"
-#include "../../shim/fmt.h"
-#include "../../shim/tcg_log.h"
-#include "../../shim/tpm_measure.h"
-#include "../../shim/tpm_tis.h"
+#include "boot.h"
+#include "console.h"
+#include "fdt.h"
+#include "fmt.h"
+#include "tcg_log.h"
+#include "tpm_measure.h"
+#include "tpm_tis.h"
 #include "cpu.h"
 
 /* TCG PC Client Platform TPM Profile, 6.5.2: locality 0's registers fill

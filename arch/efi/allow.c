@@ -7,7 +7,7 @@
  * outside the list refuses the whole boot: the user asked for something
  * the signer did not allow, and silently dropping it would boot a system
  * other than the one asked for. Pure code, tested on the host. */
-#include "../../shim/lib.h"
+#include "lib.h"
 #include "allow.h"
 
 #define WORD_SHOWN_MAX 96 /* of a refused word, in the error message */

@@ -3,7 +3,7 @@
 #ifndef BOOTSHIM_EFI_ALLOW_H
 #define BOOTSHIM_EFI_ALLOW_H
 
-#include "../../shim/error.h"
+#include "error.h"
 
 /* The build's list (arch/efi/allow.S, section .allow): space-separated
  * entries, each an exact word or '^' and a prefix; NUL-terminated; empty

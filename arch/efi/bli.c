@@ -14,11 +14,11 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/measure.h"
-#include "../../shim/version.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "measure.h"
+#include "version.h"
 #include "bli.h"
 
 static EFI_GUID loader_guid = EFI_BLI_LOADER_GUID;
@@ -63,7 +63,7 @@ static bool set_decimal(const CHAR16 *name, uint64_t v)
  * is what systemd-boot reports; arm64: the generic timer); 0 when the
  * counter's frequency is unknown: then no time is written, as systemd-boot
  * skips a zero. */
-uint64_t efi_bli_usec(uint64_t ticks)
+static uint64_t efi_bli_usec(uint64_t ticks)
 {
 	uint64_t hz = arch_ticks_hz();
 	if (!hz)

@@ -5,7 +5,7 @@
 
 #include <efi.h>
 
-#include "../../shim/boot.h"
+#include "boot.h"
 
 /* LoaderInfo and friends live under this vendor GUID. */
 #define EFI_BLI_LOADER_GUID \
@@ -23,7 +23,5 @@
 void efi_bli_handoff(const struct platform *pf);
 /* Error returns: delete what efi_bli_handoff set. */
 void efi_bli_release(void);
-/* ticks of arch_ticks() in microseconds; 0 when the frequency is unknown. */
-uint64_t efi_bli_usec(uint64_t ticks);
 
 #endif

@@ -3,24 +3,29 @@
  * given back, claiming the pages the core's placement chose, the memory
  * map, the firmware's tables and variables, the load options, and leaving
  * boot services. The arch file (arch/<arch>/efi.c) adds what it must tell
- * the kernel; arch/efi/stub.c is the other hand-off. */
+ * the kernel; arch/efi/direct.c and arch/efi/stub.c are the two
+ * hand-offs, one of which the build links. */
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/efi_memmap.h"
-#include "../../shim/payload.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "efi_memmap.h"
+#include "payload.h"
 #include "allow.h"
 #include "bli.h"
-#include "efi.h"
+#include "uefi.h"
 #include "tcg2.h"
 
 EFI_HANDLE efi_image;
-bool efi_left_boot_services;
+/* Set at the first call to ExitBootServices, whatever it returned: from
+ * then on only memory allocation services may be used (UEFI 2.10, 7.4
+ * ExitBootServices), so no ConOut and no return to the firmware. */
+static bool efi_left_boot_services;
 struct efi_map efi_map;
 static void *error_exit[5]; /* __builtin_setjmp buffer of efi_run */
+static const struct efi_handoff *handoff; /* efi_run's */
 
 /* ---- console: ConOut while boot services last (OVMF and AAVMF mirror it
  * to the serial line), then the arch's own UART, if it has one. */
@@ -63,7 +68,8 @@ static void give_back_status(const char *what, EFI_STATUS st)
 
 static void efi_release(void)
 {
-	efi_stub_release();
+	if (handoff->release)
+		handoff->release();
 	efi_tcg2_release();
 	efi_bli_release();
 	while (n_claimed) {
@@ -125,7 +131,7 @@ static int map_buffer(UINTN size, struct error *e)
 	return 0;
 }
 
-int efi_get_map(struct error *e)
+static int efi_get_map(struct error *e)
 {
 	EFI_STATUS st;
 	for (int tries = 0;; tries++) {
@@ -233,7 +239,7 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 }
 
 /* ---- what the firmware knows */
-uint64_t efi_find_rsdp(void)
+static uint64_t efi_find_rsdp(void)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
 	uint64_t found = 0;
@@ -376,15 +382,15 @@ static int efi_free_memory(struct platform *pf, struct error *err)
 				  &pf->mem, err);
 }
 
-EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const char *name,
-		   efi_boot_fn boot)
+EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const struct efi_handoff *h)
 {
 	static struct platform pf;
 	struct error err;
 
 	memset(&pf, 0, sizeof(pf));
 	pf.t_entry = arch_ticks();
-	pf.entry_name = name;
+	pf.entry_name = h->name;
+	handoff = h;
 	efi_left_boot_services = false;
 	efi_map.buf = NULL;
 	efi_map.capacity = 0;
@@ -395,10 +401,5 @@ EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const char *name
 	if (efi_start(handle, systab, &pf, &err) || efi_arch_init(&pf, &err) ||
 	    efi_free_memory(&pf, &err))
 		fatal(&err);
-	boot(&pf);
-}
-
-EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
-{
-	return efi_run(handle, systab, EFI_HANDOFF_NAME, EFI_HANDOFF);
+	h->boot(&pf);
 }

@@ -8,9 +8,9 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "efi.h"
+#include "boot.h"
+#include "console.h"
+#include "uefi.h"
 
 int efi_kernel_executable(const struct place_item *kernel, struct error *e)
 {

@@ -1,17 +1,18 @@
-/* The stub hand-off (EFI_HANDOFF=stub), as systemd-stub does it: the
+/* The stub hand-off (EFI_HANDOFF=stub: the build links this file instead
+ * of arch/efi/direct.c), as systemd-stub does it: the
  * kernel's own EFI stub loads it, takes the command line from the load
  * options and the initrd from a LoadFile2 protocol on a vendor media
  * device path with LINUX_EFI_INITRD_MEDIA_GUID. Everything it installs
- * or loads is given back (efi_stub_release) if the kernel does not start,
+ * or loads is given back (stub_release) if the kernel does not start,
  * so the next boot option finds no initrd provider of ours. */
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/measure.h"
+#include "boot.h"
+#include "console.h"
+#include "measure.h"
 #include "bli.h"
-#include "efi.h"
+#include "uefi.h"
 
 #define LINUX_EFI_INITRD_MEDIA_GUID \
 	{ 0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } }
@@ -53,7 +54,8 @@ static CHAR16 stub_options[2048];
 /* What is installed or loaded now; NULL: nothing. */
 static EFI_HANDLE initrd_handle, kernel_image;
 
-void efi_stub_release(void)
+/* Uninstall and unload what the hand-off set up (error returns). */
+static void stub_release(void)
 {
 	EFI_STATUS st;
 	if (kernel_image) {
@@ -139,7 +141,7 @@ static int stub_load(const struct payload *pl, const struct blob *kernel, struct
 	return 0;
 }
 
-void efi_stub_boot(struct platform *pf)
+__attribute__((noreturn)) static void stub_boot(struct platform *pf)
 {
 	struct error err;
 	struct payload pl;
@@ -165,4 +167,15 @@ void efi_stub_boot(struct platform *pf)
 	EFI_STATUS st = uefi_call_wrapper(BS->StartImage, 3, kernel_image, NULL, NULL);
 	fail(&err, "kernel", "StartImage returned: status 0x%llx", (unsigned long long)st);
 	fatal(&err);
+}
+
+const struct efi_handoff efi_handoff_stub = {
+	.name = "UEFI (stub hand-off)",
+	.boot = stub_boot,
+	.release = stub_release,
+};
+
+EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab)
+{
+	return efi_run(handle, systab, &efi_handoff_stub);
 }

@@ -6,9 +6,9 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/measure.h"
+#include "boot.h"
+#include "console.h"
+#include "measure.h"
 #include "tcg2.h"
 
 /* The longest description the scheme uses is "bootshim load options"

@@ -3,9 +3,8 @@
 #include "boot.h"
 #include "console.h"
 #include "fdt.h"
+#include "layout.h"
 #include "riscv64.h"
-
-extern const uint8_t _head[], _shim_end[];
 
 /* rng-seed: as many bytes as the kernel's pool takes in one go. */
 #define SEED_BYTES 64

@@ -1,9 +1,9 @@
 /* The x86_64 arch boundary for the entries that own the machine (PVH,
  * shim.rom): console on COM1, and stopping through isa-debug-exit. No
  * firmware to leave: the core's defaults apply. */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
 #include "io.h"
 #include "x86_64.h"
 

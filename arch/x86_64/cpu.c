@@ -1,9 +1,9 @@
 /* x86_64 pieces every entry shares: the COM1 UART and TSC time. The
  * console, stopping and the hand-off differ between running as the
  * machine's code (bare.c) and as a UEFI application (efi.c). */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
 #include "io.h"
 #include "x86_64.h"
 

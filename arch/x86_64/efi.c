@@ -7,9 +7,9 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../efi/efi.h"
+#include "boot.h"
+#include "console.h"
+#include "uefi.h"
 #include "x86_64.h"
 
 void efi_after_exit(void)

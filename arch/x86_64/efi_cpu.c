@@ -1,9 +1,9 @@
 /* shim.efi on x86_64: the machine-level pieces of the UEFI entry (COM1
  * once boot services are gone, stopping, the jump), apart from the
  * firmware-facing code so that the host tests can stand in for them. */
-#include "../../shim/arch.h"
-#include "../../shim/boot.h"
-#include "../efi/efi.h"
+#include "arch.h"
+#include "boot.h"
+#include "uefi.h"
 #include "io.h"
 #include "x86_64.h"
 

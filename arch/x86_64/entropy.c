@@ -2,7 +2,7 @@
  * SETUP_RNG_SEED, which the core builds from struct platform's seed), from
  * the CPU's own generator where CPUID reports one: RDSEED, whose output is
  * conditioned entropy, else RDRAND, a DRBG reseeded from it. */
-#include "../../shim/console.h"
+#include "console.h"
 #include "io.h"
 #include "x86_64.h"
 

@@ -5,7 +5,7 @@
  * is named and the machine stopped with a failure status. Every vector
  * runs on its own stack (IST1 of a TSS), so a fault on a broken stack is
  * still reported. */
-#include "../../shim/console.h"
+#include "console.h"
 #include "x86_64.h"
 
 #define IDT_INTERRUPT_GATE 0x8e /* present, DPL 0, 64-bit interrupt gate */

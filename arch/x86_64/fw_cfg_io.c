@@ -1,8 +1,8 @@
 /* QEMU fw_cfg on x86: selector at port 0x510, data at 0x511, and the DMA
  * address register at 0x514 (big-endian, the low half at 0x518 starts the
  * transfer). DMA where the device offers it, byte reads otherwise. */
-#include "../../shim/console.h"
-#include "../../shim/fw_cfg.h"
+#include "console.h"
+#include "fw_cfg.h"
 #include "io.h"
 #include "x86_64.h"
 

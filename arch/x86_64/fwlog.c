@@ -7,8 +7,8 @@
  * length and count is checked, and a log the shim does not understand is
  * left alone (the PCRs are extended all the same). Pure functions over a
  * struct phys_mem window. */
-#include "../../shim/measure.h"
-#include "../../shim/tpm2.h"
+#include "measure.h"
+#include "tpm2.h"
 #include "fwlog.h"
 
 struct acpi_rsdp {

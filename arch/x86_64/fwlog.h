@@ -3,9 +3,9 @@
 #ifndef BOOTSHIM_X86_FWLOG_H
 #define BOOTSHIM_X86_FWLOG_H
 
-#include "../../shim/error.h"
-#include "../../shim/memmap.h"
-#include "../../shim/phys.h"
+#include "error.h"
+#include "memmap.h"
+#include "phys.h"
 
 /* The log area the ACPI TPM2 table names (LASA, LAML), through the RSDP
  * at rsdp_addr; every structure is read through pm and only where one

@@ -5,7 +5,7 @@
  * 0x80000001 EDX.Page1GB), else 2 MiB pages; the page tables come from a
  * fixed pool, and whatever it cannot reach is left out of the map and, by
  * the end address returned, out of placement. */
-#include "../../shim/console.h"
+#include "console.h"
 #include "io.h"
 #include "x86_64.h"
 

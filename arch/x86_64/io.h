@@ -1,7 +1,7 @@
 #ifndef BOOTSHIM_X86_IO_H
 #define BOOTSHIM_X86_IO_H
 
-#include "../../shim/lib.h"
+#include "lib.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -8,7 +8,7 @@
 #ifndef BOOTSHIM_X86_MPTABLE_H
 #define BOOTSHIM_X86_MPTABLE_H
 
-#include "../../shim/error.h"
+#include "error.h"
 
 #define MP_LAPIC_BASE 0xfee00000
 #define MP_IOAPIC_BASE 0xfec00000

@@ -6,7 +6,7 @@
 #ifndef BOOTSHIM_X86_MTRR_H
 #define BOOTSHIM_X86_MTRR_H
 
-#include "../../shim/memmap.h"
+#include "memmap.h"
 
 #define BIT(n) (1ull << (n))
 

@@ -3,16 +3,15 @@
  * it owns the TPM: the shim measures the payload only into a TPM that
  * firmware started, and appends its events to that firmware's event log
  * where it can. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/pvh.h"
-#include "../../shim/tcg_log.h"
-#include "../../shim/tpm_measure.h"
-#include "../../shim/tpm_tis.h"
+#include "boot.h"
+#include "console.h"
+#include "pvh.h"
+#include "tcg_log.h"
+#include "tpm_measure.h"
+#include "tpm_tis.h"
 #include "fwlog.h"
+#include "layout.h"
 #include "x86_64.h"
-
-extern const uint8_t _shim_start[], _shim_end[];
 
 /* Everything below 4 GiB is identity mapped, so readable. */
 static const struct phys_mem low4g = { .host = 0, .base = 0, .size = GiB(4) };

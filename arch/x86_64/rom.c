@@ -8,26 +8,19 @@
  * measures itself into PCR 0 and keeps the event log the kernel finds
  * through the ACPI TPM2 table. PCI resources are left to the kernel,
  * which assigns the BARs a firmware left unassigned. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/fw_cfg.h"
-#include "../../shim/tcg_log.h"
-#include "../../shim/tpm_tis.h"
+#include "boot.h"
+#include "console.h"
+#include "fw_cfg.h"
+#include "tcg_log.h"
+#include "tpm_tis.h"
 #include "io.h"
+#include "layout.h"
 #include "mptable.h"
 #include "mtrr.h"
 #include "x86_64.h"
 
-extern const uint8_t __ram_start[], __ram_end[];
-/* The shim as the ROM holds it, everything but the payload: the ROM's
- * last _rom_shim_size bytes (linker/x86_64-rom.ld; an absolute symbol:
- * its address is the size). The ROM ends at 4 GiB, beyond the reach of
- * the default code model's 32-bit signed addresses, so the start is
- * computed from the end. */
-extern const uint8_t _rom_shim_size[];
+/* The ROM's end (layout.h: _rom_shim_size, _rom_bytes count back from it). */
 #define ROM_END GiB(4)
-/* The whole ROM's size (an absolute symbol too). */
-extern const uint8_t _rom_bytes[];
 /* microvm's devices below the local APIC: GED at 0xfea00000, virtio-mmio
  * at 0xfeb00000, the IOAPIC at 0xfec00000 (hw/i386/microvm.h). QEMU maps
  * the firmware after them at the same priority, so a ROM reaching below

@@ -19,8 +19,8 @@
  * is a helper call: hashing 30 MiB took 359-758 ms with the integer code,
  * 607-1434 ms with SSSE3, AVX or AVX2 (README "SHA-256"). The SHA
  * extensions (SHA-NI) would pay on hardware, but QEMU 7.2's TCG has none. */
-#include "../../shim/openssl_sha256.h"
-#include "../../shim/sha256.h"
+#include "openssl_sha256.h"
+#include "sha256.h"
 
 #define CR0_MP (1u << 1)
 #define CR0_EM (1u << 2)

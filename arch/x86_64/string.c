@@ -1,7 +1,7 @@
 /* x86_64 copies with rep movs/stos: the payload copies dominate the shim's
  * own run time, and string instructions are the fast path on current CPUs
  * (ERMS) and under TCG alike. They override the weak ones in shim/lib.c. */
-#include "../../shim/lib.h"
+#include "lib.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

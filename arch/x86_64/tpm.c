@@ -3,10 +3,10 @@
  * registers at FED4_0xxxh, localities 1-4 in the next four 4 KiB pages).
  * Shared by shim.rom, which is the firmware that starts it, and shim.elf,
  * which runs after a firmware and finds it started or not. */
-#include "../../shim/boot.h"
-#include "../../shim/console.h"
-#include "../../shim/tpm_measure.h"
-#include "../../shim/tpm_tis.h"
+#include "boot.h"
+#include "console.h"
+#include "tpm_measure.h"
+#include "tpm_tis.h"
 #include "x86_64.h"
 
 /* A TIS register read is one trip into the VMM, or a bus cycle on a real

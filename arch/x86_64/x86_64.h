@@ -40,8 +40,8 @@
 #define X86_64_EXC_STUB_SIZE 16
 
 #ifndef __ASSEMBLER__
-#include "../../shim/memmap.h"
-#include "../../shim/payload.h"
+#include "memmap.h"
+#include "payload.h"
 
 struct platform;
 struct tcg_log;
@@ -78,6 +78,7 @@ __attribute__((noreturn)) void x86_64_debug_exit(void);
 /* An IDT for vectors 0-31 whose handler reports the fault and stops the
  * machine (exceptions.c); installed first by every bare-metal entry. */
 void x86_64_exceptions_init(void);
+/* The handler, called from assembly only (exceptions.S's stubs). */
 __attribute__((noreturn)) void x86_64_exception(const struct x86_64_exc_frame *f);
 
 /* Extend the identity map over the RAM of `m` (raw or sanitised) above

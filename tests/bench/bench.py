@@ -30,15 +30,14 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BOOT = os.path.join(HERE, "..", "boot", "boot.py")
-UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+# The boot harness's tables (QEMU binary, machine, CPU, console and stop
+# device, TPM device, firmware per architecture) and its QEMU runner.
+sys.path.insert(0, os.path.join(HERE, "..", "boot"))
+from boot import ARCHES, qemu_base, tpm_args as qemu_tpm_args  # noqa: E402
+RUNNER = os.path.join(HERE, "..", "boot", "runner.py")
 QBOOT = "/usr/share/qemu/qboot.rom"
-FIRMWARE = {
-    "x86_64": ("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd",
-               "BOOTX64.EFI", "/usr/lib/systemd/boot/efi/linuxx64.efi.stub", "objcopy"),
-    "aarch64": ("/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd",
-                "BOOTAA64.EFI", None, "aarch64-linux-gnu-objcopy"),
-}
+# systemd-stub for the UKI rows (arm64's comes with --arm64-stub).
+UKI_STUB = {"x86_64": "/usr/lib/systemd/boot/efi/linuxx64.efi.stub", "aarch64": None}
 
 
 def esp(app, name, out):
@@ -67,9 +66,10 @@ def uki(a, stub, objcopy, cmdline, out):
 
 
 def efi_ways(a, q, cmdline):
-    code, vars_, name, stub, objcopy = FIRMWARE[a.arch]
-    if a.arch == "aarch64":
-        stub = a.arm64_stub
+    uefi = ARCHES[a.arch].uefi
+    code, vars_, name = uefi.code, uefi.vars, uefi.boot_name
+    objcopy = ARCHES[a.arch].cross + "objcopy"
+    stub = a.arm64_stub if a.arch == "aarch64" else UKI_STUB[a.arch]
     efi = a.shim.rsplit("/", 1)[0] + "/shim.efi"
     if not os.path.exists(efi) or not stub or not os.path.exists(stub):
         return {}
@@ -81,7 +81,7 @@ def efi_ways(a, q, cmdline):
     shim_esp = esp(efi, name, os.path.join(a.out, "shim-esp.img"))
     uki_esp = esp(uki(a, stub, objcopy, cmdline, os.path.join(a.out, "uki.efi")), name,
                   os.path.join(a.out, "uki-esp.img"))
-    # The firmware keeps more RAM to itself than a BIOS does (case.sh too).
+    # The firmware keeps more RAM to itself than a BIOS does (boot.py too).
     uefi = ["--expect-efi", "1", "--ram-slack", "48"]
     return {
         "shim.efi (UEFI)": (q + fw + disk(shim_esp), uefi),
@@ -92,14 +92,12 @@ def efi_ways(a, q, cmdline):
     }
 
 
-SERIAL = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
 # The measured rows: shim.rom and shim.efi again with a TPM, each of which
 # must say it measured; each is compared with its unmeasured twin.
 MEASURED = "shim.rom (-bios), measuring into a TPM"
 MEASURED_EFI = "shim.efi (UEFI), measuring into a TPM"
 TWIN = {MEASURED: "shim.rom (-bios)", MEASURED_EFI: "shim.efi (UEFI)"}
 MEASURED_LINE = "bootshim: measured boot: PCR 11 via"
-TPM_DEVICE = {"x86_64": "tpm-tis", "aarch64": "tpm-tis-device"}
 # What the core prints when the entry has no TPM driver (a shim built
 # before measured boot reached that flavour): no such row then.
 NO_DRIVER_LINE = "bootshim: measured boot: off (no TPM driver for this entry)"
@@ -107,9 +105,7 @@ NO_DRIVER_LINE = "bootshim: measured boot: off (no TPM driver for this entry)"
 
 def tpm_args(a):
     """QEMU's TPM, on the socket of the swtpm that boot() starts (Swtpm)."""
-    return ["-chardev", f"socket,id=chrtpm,path={os.path.join(a.out, 'swtpm.sock')}",
-            "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
-            "-device", f"{TPM_DEVICE[a.arch]},tpmdev=tpm0"]
+    return qemu_tpm_args(a.arch, os.path.join(a.out, "swtpm.sock"))
 
 
 def measured_way(a, q, rom):
@@ -157,10 +153,9 @@ NO_UEFI = ["--expect-efi", "0"]
 # microvm rows boot with this on the command line; shim.rom gets its own
 # build with it (the same kernel and initrd).
 MICROVM_TSC = " tsc_early_khz=2000000"
-MICROVM = ["-M", "microvm"]
 
 
-def microvm_ways(a, q, cmdline):
+def microvm_ways(a, cmdline):
     """shim.rom on microvm against microvm's own default: qboot loading
     -kernel/-initrd/-append."""
     if not os.path.exists(QBOOT):
@@ -177,10 +172,11 @@ def microvm_ways(a, q, cmdline):
     expected = os.path.join(a.out, "cmdline-microvm.expected")
     open(expected, "w").write(line)
     extra = NO_UEFI + ["--expect-cmdline-file", expected]
+    q = qemu_base("x86_64", "microvm", f"{MEM_MIB}M", 1)
     return {
-        "shim.rom (-bios) on microvm": (q + MICROVM + ["-bios", f"{build}/x86_64/shim.rom"],
+        "shim.rom (-bios) on microvm": (q + ["-bios", f"{build}/x86_64/shim.rom"],
                                         extra),
-        "QEMU -kernel/-initrd/-append on microvm (qboot)": (q + MICROVM + [
+        "QEMU -kernel/-initrd/-append on microvm (qboot)": (q + [
             "-bios", QBOOT, "-kernel", a.kernel, "-initrd", a.initrd, "-append", line], extra),
     }
 # The EL3 row: shim.rom as the PSCI firmware of four CPUs, compared with
@@ -192,8 +188,7 @@ EL3_TWIN = {EL3: "shim.rom (-bios)"}
 def paths(a, cmdline):
     """label -> (QEMU command, boot.py extra arguments)."""
     if a.arch == "x86_64":
-        q = ["qemu-system-x86_64", "-m", f"{MEM_MIB}M", "-smp", "1"] + SERIAL + [
-            "-device", "isa-debug-exit"]
+        q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
         direct = ["-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
         rom = a.shim.replace("shim.elf", "shim.rom")
         ways = {
@@ -204,16 +199,14 @@ def paths(a, cmdline):
         }
         if os.path.exists(QBOOT):
             ways["QEMU -kernel/-initrd/-append (qboot)"] = (q + ["-bios", QBOOT] + direct, NO_UEFI)
-        ways.update(microvm_ways(a, q, cmdline))
+        ways.update(microvm_ways(a, cmdline))
         ways.update(efi_ways(a, q, cmdline))
         return ways
-    q = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on",
-         "-m", f"{MEM_MIB}M", "-smp", "1"] + SERIAL
+    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
     size = os.path.getsize(a.initrd)
     rom = a.shim.replace("shim.img", "shim.rom")
-    el3_q = list(q)
-    el3_q[el3_q.index("virt")] = "virt,secure=on"
-    el3_q[el3_q.index("-smp") + 1] = "4"
+    el3_q = qemu_base(a.arch, "virt,secure=on", f"{MEM_MIB}M", 4)
+    uboot, addr = ARCHES[a.arch].uboot, ARCHES[a.arch].kernel_addr
     ways = {
         "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
         "shim.rom (-bios)": (q + ["-bios", rom], NO_UEFI),
@@ -222,12 +215,12 @@ def paths(a, cmdline):
         "QEMU -kernel/-initrd/-append": (q + [
             "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
         "U-Boot booti": (q + [
-            "-bios", UBOOT,
-            "-device", f"loader,file={a.kernel},addr=0x40400000,force-raw=on",
+            "-bios", uboot,
+            "-device", f"loader,file={a.kernel},addr={addr:#x},force-raw=on",
             "-device", f"loader,file={a.initrd},addr=0x48000000,force-raw=on"], NO_UEFI + [
             "--send", "Hit any key to stop autoboot", "\\n",
             "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
-            "--send", "=> ", f"booti 0x40400000 0x48000000:0x{size:x} ${{fdtcontroladdr}}\\n"]),
+            "--send", "=> ", f"booti {addr:#x} 0x48000000:0x{size:x} ${{fdtcontroladdr}}\\n"]),
     }
     ways.update(efi_ways(a, q, cmdline))
     return ways
@@ -237,7 +230,7 @@ def boot(name, qemu, extra, out, cmdline_file):
     js = os.path.join(out, name + ".json")
     tpm = Swtpm(out) if "-tpmdev" in qemu else None
     try:
-        r = subprocess.run([sys.executable, BOOT, "--name", name,
+        r = subprocess.run([sys.executable, RUNNER, "--name", name,
                             "--log", os.path.join(out, name + ".log"), "--json", js,
                             "--expect-cmdline-file", cmdline_file,
                             "--expect-ram", str(MEM_MIB)] + extra + ["--"] + qemu,

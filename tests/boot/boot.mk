@@ -1,6 +1,7 @@
 # QEMU boot tests: each case builds a shim through the real build interface
 # with its own payload, boots it, and checks the guest's report
-# (tests/boot/case.sh). Cases are independent targets, so make -j runs
+# (tests/boot/boot.py: its tables ARCHES and FLAVOURS say what differs
+# between architectures and start modes). Cases are independent targets, so make -j runs
 # them in parallel.
 
 TESTS := $(abspath $(O))/tests
@@ -16,7 +17,7 @@ D13_CLOUD := $(abspath $(O))/debian13/amd64/vmlinuz-cloud
 D13_GENERIC := $(abspath $(O))/debian13/amd64/vmlinuz-generic
 D13_ARM_CLOUD := $(abspath $(O))/debian13/arm64/vmlinuz-cloud
 D13_ARM_GENERIC := $(abspath $(O))/debian13/arm64/vmlinuz-generic
-CASE := tests/boot/case.sh
+CASE := tests/boot/boot.py
 CASE_DEPS := $(O)/debian/amd64/vmlinuz-cloud $(O)/debian/amd64/vmlinuz-generic \
 	$(O)/debian13/amd64/vmlinuz-cloud $(O)/debian13/amd64/vmlinuz-generic \
 	$(O)/debian13/arm64/vmlinuz-cloud $(O)/debian13/arm64/vmlinuz-generic \
@@ -29,7 +30,7 @@ comma := ,
 # A command line with quotes, '=' and spaces.
 QUOTED := console=ttyS0 panic=-1 bootshim.a="x y" b==c "c=d e" tail
 
-# name: arguments to case.sh
+# name: arguments to tests/boot/boot.py (boot.py --help lists them)
 BOOT_CASES :=
 define boot_case
 BOOT_CASES += boot-$(1)
@@ -90,7 +91,7 @@ $(eval $(call boot_case,xrom-q35-vmgenid,$(XROM) --kernel $(CLOUD) --machine q35
 
 # ---- x86_64: shim.efi under OVMF, direct hand-off.
 EFI := --efi
-# What OVMF prints when Secure Boot refuses case.sh's ESP (the virtio disk at
+# What OVMF prints when Secure Boot refuses boot.py's ESP (the virtio disk at
 # 00:02.0 of the q35 machine --secure-boot uses), for --expect-refused: not
 # the internal shell's "failed to start ... Security Violation" that follows.
 OVMF_REFUSED := BdsDxe: failed to load Boot[0-9A-F]+ "UEFI Non-Block Boot Device" from PciRoot\(0x0\)/Pci\(0x2,0x0\): Access Denied
@@ -165,7 +166,7 @@ $(eval $(call boot_case,img-generic-2g,$(ARM) --kernel $(ARM_GENERIC) --mem 2G -
 $(eval $(call boot_case,img-6g-initrd-32m,$(ARM) --kernel $(ARM_CLOUD) --mem 6G \
 	--blob 33554432 --initrd raw --expect-high-mem))
 # Entered at EL2: the kernel must start at EL2 too.
-$(eval $(call boot_case,img-el2,$(ARM) --kernel $(ARM_CLOUD) --machine virtualization=on \
+$(eval $(call boot_case,img-el2,$(ARM) --kernel $(ARM_CLOUD) --machine virt$(comma)virtualization=on \
 	--smp 2))
 $(eval $(call boot_case,img-cmdline-max,$(ARM) --kernel $(ARM_CLOUD) --cmdline-len 2047))
 # DTB=: the embedded device tree replaces the loader's (its model shows).
@@ -190,16 +191,16 @@ ROM := $(ARM) --rom
 $(eval $(call boot_case,rom-el1,$(ROM) --kernel $(ARM_CLOUD) --mem 512M \
 	--cmdline '$(QUOTED_ARM)'))
 $(eval $(call boot_case,rom-el2-smp4-4g,$(ROM) --kernel $(ARM_GENERIC) --mem 4G --smp 4 \
-	--machine virtualization=on))
+	--machine virt$(comma)virtualization=on))
 $(eval $(call boot_case,rom-el1-4g-initrd-32m,$(ROM) --kernel $(ARM_CLOUD) --mem 4G \
 	--blob 33554432 --initrd raw --smp 4))
 # secure=on: the shim is the secure firmware at EL3 and boots the kernel
 # at non-secure EL1 (or EL2 with virtualization=on); it stays as the PSCI
 # firmware, so every CPU runs and the guest powers the machine off
 # (tests/boot/firmware-aarch64.mk has the rest).
-$(eval $(call boot_case,rom-el3,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on))
+$(eval $(call boot_case,rom-el3,$(ROM) --kernel $(ARM_CLOUD) --machine virt$(comma)secure=on))
 $(eval $(call boot_case,rom-el3-smp4,$(ROM) --kernel $(ARM_GENERIC) --mem 512M \
-	--machine secure=on,virtualization=on --smp 4))
+	--machine virt$(comma)secure=on$(comma)virtualization=on --smp 4))
 
 # ---- aarch64: shim.efi under AAVMF (its default ACPI configuration: a
 # fresh DTB carries /chosen and the linux,uefi-* properties).
@@ -241,7 +242,7 @@ FAULT_LOAD := --patch-code 'bootshim_main 2000c0d2010040f9' --expect-error \
 	'bootshim: error: cpu: exception 0x25 at 0x[0-9a-f]+ \(data abort$(comma) current EL$(comma) ESR 0x9[67][0-9a-f]{6}$(comma) FAR 0x100000000\)'
 $(eval $(call boot_case,img-exception-el1,$(ARM) --kernel $(ARM_CLOUD) --mem 512M $(FAULT_LOAD)))
 $(eval $(call boot_case,img-exception-el2,$(ARM) --kernel $(ARM_CLOUD) --mem 512M \
-	--machine virtualization=on $(FAULT_LOAD)))
+	--machine virt$(comma)virtualization=on $(FAULT_LOAD)))
 # EL3 (secure=on), with a GICv3, without and with EL2: the shim announces
 # the EL3 registers as read back after its set-up. The enables must match
 # what -cpu max has (pointer authentication, SVE, SME with FA64, HCX; more
@@ -250,11 +251,11 @@ $(eval $(call boot_case,img-exception-el2,$(ARM) --kernel $(ARM_CLOUD) --mem 512
 # ECVEn, HXEn, FGTEn2 only where EL2 exists.
 EL3_REST := CPTR_EL3 0x[0-9a-f]+ \(EZ ESM\), MDCR_EL3 0x[0-9a-f]+( \(EnPM2( EnPMS3)?\)| \(EnPMS3\))?, SMCR_EL3 0x[0-9a-f]+ \(FA64( EZT0)?\)$$$$
 $(eval $(call boot_case,rom-el3-gicv3-sysregs,$(ROM) --kernel $(ARM_CLOUD) \
-	--machine secure=on$(comma)gic-version=3 \
+	--machine virt$(comma)secure=on$(comma)gic-version=3 \
 	--expect-console 'bootshim: EL3: SCR_EL3 0x[0-9a-f]+ \(APK API( ATA)?( GCSEn)? EnTP2( TCR2En)?( PIEn)?\)$(comma) $(EL3_REST)' \
 	--expect-console 'GICv3: CPU0: found redistributor'))
 $(eval $(call boot_case,rom-el3-el2-gicv3-sysregs,$(ROM) --kernel $(ARM_CLOUD) \
-	--machine secure=on$(comma)virtualization=on$(comma)gic-version=3 \
+	--machine virt$(comma)secure=on$(comma)virtualization=on$(comma)gic-version=3 \
 	--expect-console 'bootshim: EL3: SCR_EL3 0x[0-9a-f]+ \(HCE APK API( ATA)?( FGTEn)?( ECVEn)? HXEn( GCSEn)? EnTP2( TCR2En)?( PIEn)?( FGTEn2)?\)$(comma) $(EL3_REST)' \
 	--expect-console 'GICv3: CPU0: found redistributor'))
 
@@ -319,7 +320,7 @@ $(eval $(call neg,img-image-size-over-ram,$(ARM) --kernel $(ARM_CLOUD) --mem 128
 # sits: what is left cannot hold it anywhere.
 $(eval $(call neg,img-initrd-no-room,$(ARM) --kernel $(ARM_CLOUD) --mem 128M --blob 58720256 --initrd raw --reserve '0x41000000 0x2000000',initrd: no room for 0x[0-9a-f]+ bytes))
 $(eval $(call neg,rom-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
-$(eval $(call neg,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine secure=on --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
+$(eval $(call neg,rom-el3-bad-magic,$(ROM) --kernel $(ARM_CLOUD) --machine virt$(comma)secure=on --patch '.payload.kernel 56 4 0x21524148',kernel: Image magic is 0x21524148))
 # A hostile DTB in x0 (tests/boot/x0-trampoline.S stands in for a loader).
 X0 := $(ARM) --kernel $(ARM_CLOUD) --x0-dtb
 # Until a DTB names the PL011, errors go out through semihosting.

@@ -1,725 +1,912 @@
 #!/usr/bin/env python3
-"""Run one QEMU boot of a bootshim image and check the guest's report.
+"""boot.py: one boot test. Build a shim with a chosen payload through the
+real build interface, boot it in QEMU and compare what the guest saw with
+what was embedded (tests/boot/runner.py), or check that a bad payload is
+refused.
 
-The guest init (tests/guest/init.c) prints "BOOTSHIM-REPORT <key> <value>"
-lines between "BOOTSHIM-REPORT begin" and "BOOTSHIM-REPORT end", then powers
-off. This harness runs QEMU, logs everything, checks the report against the
---expect-* options, and prints a single PASS/FAIL verdict line.
+What differs between architectures and start modes is data, in two tables
+below: ARCHES (one row per architecture: QEMU binary, machine, CPU, console,
+how the shim stops the machine and what exit status that gives, firmware)
+and FLAVOURS (one row per architecture and start mode: which file of the
+build is started, how QEMU is handed it, what the shim says it was started
+by). A boot case is one line of tests/boot/*.mk naming options of this
+script; a new architecture or start mode is a row of each table (and,
+for a new way of handing the shim over, a function in HANDOVERS).
 
-usage: boot.py --name NAME --log FILE [options] -- QEMU COMMAND...
-"""
+usage: boot.py --name N --out DIR --kernel FILE --init FILE [options]"""
 
 import argparse
+import dataclasses
 import hashlib
-import json
 import os
 import re
-import selectors
-import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from typing import Callable, Optional
 
-REPORT_RE = re.compile(r"BOOTSHIM-REPORT (\S+)(?: (.*))?")
-# The kernel's own timestamp of starting init: QEMU-start-to-report minus
-# this is the time spent before the kernel's clock began (firmware, loader,
-# decompressor).
-INIT_TS_RE = re.compile(r"\[\s*(\d+\.\d+)\] Run /init as init process")
-SHIM_TIMING_RE = re.compile(r"bootshim: entry-to-jump (\d+) us, (\d+) bytes copied")
-# What measuring took, within entry-to-jump (shim/boot.c).
-MEASURE_TIMING_RE = re.compile(r"bootshim: measured boot: (\d+) us$")
-FIELDS = ("cmdline", "data-bytes", "data-sha256", "ram-bytes", "ram-top",
-          "memtotal-kib", "cpus", "acpi", "efi", "efivars", "vda-sector0-sha256",
-          "vmgenid", "setup-data", "tpm", "pcr-sha256", "eventlog-bytes",
-          "efivar-LoaderInfo", "efivar-LoaderTimeInitUSec", "efivar-LoaderTimeExecUSec",
-          "efivar-StubPcrKernelImage")
-PCR_COUNT = 24
-# Events that extend no PCR (TCG PC Client PFP: EV_NO_ACTION).
-NO_EXTEND_EVENTS = ("EV_NO_ACTION",)
-# Signs that a kernel ran: its banner (x86 and arm64), arm64's first line,
-# the EFI stub's messages.
-KERNEL_STARTED_RE = re.compile(r"Linux version \d|Booting Linux on physical CPU|EFI stub: ")
-INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
-              "acpi", "efi", "efivars")
-MIB = 1 << 20
-KIB = 1 << 10
-# MemTotal is RAM less what the kernel keeps from boot: its image, the
-# struct pages (64 bytes per 4 KiB page: 1.6 %), early allocations. Seen:
-# 36 MiB of 128 MiB (x86, fixed part), 3.1 % of 8 GiB, and with 4 CPUs
-# 2.6 % of 3.5 GiB; a margin over that.
-MEMTOTAL_LOSS_FRACTION = 0.05
-MEMTOTAL_LOSS_MIB = 48
-# With RAM above 4 GiB the kernel also keeps a swiotlb bounce buffer below
-# it (64 MiB by default; x86 pci_swiotlb_detect, arm64 likewise).
-SWIOTLB_MIB = 64
-TAIL_LINES = 30
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+import runner  # noqa: E402  (tests/boot/runner.py: runs QEMU, checks the report)
+
+
+# ---------------------------------------------------------------- the tables
+
+@dataclasses.dataclass(frozen=True)
+class Uefi:
+    """UEFI firmware for one architecture: pflash code and variable store,
+    and the removable-media path's file name on the ESP."""
+    code: str
+    vars: str
+    boot_name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Arch:
+    name: str
+    qemu: str                 # QEMU system emulator
+    machine: str              # default -M (--machine replaces it)
+    cpu: Optional[str]        # -cpu, or None for QEMU's default
+    console: str              # the kernel's serial console device (console=)
+    exit_args: tuple          # QEMU arguments that let the shim stop the machine
+    fail_exit: int            # QEMU's exit status when the shim stops it after an error
+    tpm_device: str           # QEMU's TPM TIS device for this machine
+    acpi: int                 # does the guest find ACPI tables (outside UEFI)
+    uefi: Optional[Uefi]      # firmware for shim.efi
+    secure_boot: Optional[Uefi]  # ... with Secure Boot (Debian's snakeoil keys)
+    secure_boot_machine: Optional[str]  # -M the Secure Boot firmware needs (SMM)
+    uboot: Optional[str]      # U-Boot binary (-bios) for booti
+    kernel_addr: Optional[int]  # where a loader puts a kernel (U-Boot's kernel_addr_r)
+    ram_base: int             # physical start of RAM on the default machine
+    cross: str                # cross toolchain prefix (x0 trampoline)
+    # What the shim and the kernel start at, given the -M options and
+    # whether the shim is the machine's firmware: a dict for the banner and
+    # kernel_el_console templates (exception levels on aarch64).
+    levels: Callable = lambda machine, firmware: {}
+    kernel_el_console: Optional[str] = None  # a line the kernel prints about its level
+
+
+def aarch64_levels(machine, firmware):
+    """-M virt,virtualization=on starts the CPU at EL2 (and the kernel stays
+    there), secure=on at EL3 (only a firmware sees it: the kernel starts
+    at non-secure EL1 or EL2)."""
+    opts = machine.split(",")[1:]
+    kel = 2 if "virtualization=on" in opts else 1
+    el = 3 if firmware and "secure=on" in opts else kel
+    return {"el": el, "kel": kel}
+
+
+ARCHES = {a.name: a for a in (
+    Arch(name="x86_64", qemu="qemu-system-x86_64", machine="pc", cpu=None,
+         console="ttyS0",
+         # isa-debug-exit: the shim writes 1, QEMU exits with (1 << 1) | 1.
+         exit_args=("-device", "isa-debug-exit"), fail_exit=3,
+         tpm_device="tpm-tis", acpi=1,
+         uefi=Uefi("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd",
+                   "BOOTX64.EFI"),
+         secure_boot=Uefi("/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd",
+                          "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", "BOOTX64.EFI"),
+         # OVMF's Secure Boot build needs SMM, so q35 with a secure flash.
+         secure_boot_machine="q35,smm=on",
+         uboot=None, kernel_addr=None, ram_base=0, cross=""),
+    Arch(name="aarch64", qemu="qemu-system-aarch64", machine="virt",
+         # pauth-impdef: QEMU's cheap pointer-authentication algorithm; the
+         # architected one makes TCG several times slower.
+         cpu="max,pauth-impdef=on", console="ttyAMA0",
+         # semihosting SYS_EXIT with status 1.
+         exit_args=("-semihosting-config", "enable=on,target=native"), fail_exit=1,
+         tpm_device="tpm-tis-device", acpi=0,
+         uefi=Uefi("/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd",
+                   "BOOTAA64.EFI"),
+         secure_boot=None, secure_boot_machine=None,
+         uboot="/usr/lib/u-boot/qemu_arm64/u-boot.bin",
+         kernel_addr=0x40400000,  # a 2 MiB boundary, U-Boot's kernel_addr_r
+         ram_base=0x40000000, cross="aarch64-linux-gnu-",
+         levels=aarch64_levels, kernel_el_console=r"CPU: All CPU\(s\) started at EL{kel}"),
+)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Flavour:
+    """One start mode of one architecture."""
+    file: str                 # what the build makes and QEMU is handed ($(O)/<arch>/FILE)
+    handover: str             # how (a key of HANDOVERS)
+    banner: str               # the shim's "bootshim: started by ..." (a regex template)
+    patch_elf: Optional[str] = None  # the ELF --patch/--patch-code edit ...
+    patch_flat: bool = False  # ... and whether FILE is its flat copy, patched alongside
+    firmware: bool = False    # the shim is the machine's firmware (-bios)
+    uefi: bool = False        # the shim is a UEFI application
+
+
+UEFI_BANNER = r"bootshim: started by UEFI \({handoff} hand-off\)"
+FLAVOURS = {
+    ("x86_64", "pvh"): Flavour("shim.elf", "kernel", "bootshim: started by PVH",
+                               patch_elf="shim.elf"),
+    ("x86_64", "rom"): Flavour("shim.rom", "bios",
+                               r"bootshim: started by firmware \(-bios\) on {machine_name}",
+                               patch_elf="shim.rom.elf", patch_flat=True, firmware=True),
+    ("x86_64", "efi"): Flavour("shim.efi", "esp", UEFI_BANNER, uefi=True),
+    ("aarch64", "img"): Flavour("shim.img", "kernel",
+                                "bootshim: started by Linux Image boot at EL{el}",
+                                patch_elf="shim.img.elf", patch_flat=True),
+    ("aarch64", "uboot"): Flavour("shim.img", "uboot-booti",
+                                  "bootshim: started by Linux Image boot at EL{el}",
+                                  patch_elf="shim.img.elf", patch_flat=True),
+    ("aarch64", "x0"): Flavour("shim.img", "x0-trampoline",
+                               "bootshim: started by Linux Image boot at EL{el}",
+                               patch_elf="shim.img.elf", patch_flat=True),
+    ("aarch64", "rom"): Flavour("shim.rom", "bios",
+                                r"bootshim: started by firmware \(-bios\) at EL{el}",
+                                patch_elf="shim.rom.elf", patch_flat=True, firmware=True),
+    ("aarch64", "efi"): Flavour("shim.efi", "esp", UEFI_BANNER, uefi=True),
+}
+# The start mode when a case names none.
+DEFAULT_MODE = {"x86_64": "pvh", "aarch64": "img"}
+
+# Machines whose virtio devices sit on virtio-mmio rather than PCI: how a
+# disk is attached there, and the kernel modules its guest needs.
+VIRTIO_MMIO_MACHINES = ("microvm",)
+VIRTIO_PCI_MODULES = ("virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci")
+VIRTIO_MMIO_MODULES = ("virtio_mmio",)
+
+SERIAL_ARGS = ("-display", "none", "-serial", "stdio", "-monitor", "none")
+# A negative UEFI case: the error line, then the shim's line saying it
+# returns to the firmware, then the firmware going on to its next boot
+# option with our status (runner.py fails a run that ends otherwise: a
+# reset, an exit, a hang).
+UEFI_ERROR_CONSOLE = (r"bootshim: error: [^\n]*\n(?:[^\n]*\n)*?"
+                      r"bootshim: returning an error to the firmware$")
+UEFI_NEXT_BOOT = "BdsDxe: failed to start .*: Load Error"
+# The firmware keeps more RAM to itself than a BIOS does (with SMM, tens
+# of MiB).
+UEFI_RAM_SLACK_MIB = 48
+SNAKEOIL_KEY = "/usr/share/ovmf/PkKek-1-snakeoil.key"  # passphrase "snakeoil"
+SNAKEOIL_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
+# A unix socket path has room for 107 bytes (sun_path).
+SUN_PATH_MAX = 107
+
+
+def qemu_base(arch, machine=None, mem="1G", smp=1, reboot=False):
+    """The start of every QEMU command on ARCH: binary, machine, CPU, RAM,
+    CPUs, the serial console on stdio, the shim's stop device; no reboot
+    (a reset ends QEMU) unless the guest's reboot must restart the machine."""
+    a = ARCHES[arch]
+    cmd = [a.qemu, "-M", machine or a.machine]
+    if a.cpu:
+        cmd += ["-cpu", a.cpu]
+    cmd += ["-m", str(mem), "-smp", str(smp), *SERIAL_ARGS]
+    if not reboot:
+        cmd.append("-no-reboot")
+    return cmd + list(a.exit_args)
+
+
+def tpm_args(arch, sock):
+    """QEMU's TPM, on the control socket of a running swtpm."""
+    return ["-chardev", f"socket,id=chrtpm,path={sock}",
+            "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+            "-device", f"{ARCHES[arch].tpm_device},tpmdev=tpm0"]
+
+
+# ---------------------------------------------------------------- options
+
+OPTIONS_HELP = """Start modes (default: pvh on x86_64, img on aarch64): --start MODE, or
+its shorthands --rom, --uboot, --efi, --efi-shell, --stub, --x0-dtb. Rows:
+""" + "\n".join(f"  {a:8} {m:6} {f.file} via {f.handover}" for (a, m), f in FLAVOURS.items())
 
 
 def parse_args(argv):
-    if "--" not in argv:
-        sys.exit("boot.py: missing '-- QEMU COMMAND...'")
-    split = argv.index("--")
-    own, qemu = argv[:split], argv[split + 1:]
-    if not qemu:
-        sys.exit("boot.py: empty QEMU command after '--'")
+    p = argparse.ArgumentParser(prog="boot.py", description=__doc__.split("\n\n")[0],
+                                epilog=OPTIONS_HELP,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    o = p.add_argument
+    o("--name", required=True)
+    o("--out", required=True, metavar="DIR", help="the case's directory (emptied first)")
+    o("--kernel", required=True, metavar="FILE")
+    o("--init", required=True, metavar="FILE", help="the guest's /init (tests/guest)")
+    o("--arch", default="x86_64", choices=sorted(ARCHES), help="(default x86_64)")
+    o("--machine", metavar="OPTS",
+      help="QEMU's -M, the same on every architecture: the machine and its options, e.g. "
+           "q35, microvm, pc,acpi=off, virt,virtualization=on, virt,secure=on,gic-version=3 "
+           "(default: the arch's machine, pc or virt; its first word names the machine)")
+    o("--start", metavar="MODE", help="the start mode, a FLAVOURS row (list below)")
+    o("--rom", dest="start", action="store_const", const="rom",
+      help="boot shim.rom as the firmware (-bios)")
+    o("--uboot", dest="start", action="store_const", const="uboot",
+      help="aarch64: boot shim.img from U-Boot's booti")
+    o("--uboot-cmd", action="append", default=[], metavar="CMD",
+      help="... typing CMD at U-Boot's prompt before booti (repeatable; implies --uboot)")
+    o("--efi", dest="start", action="store_const", const="efi",
+      help="boot shim.efi under OVMF/AAVMF from an ESP's removable path")
+    o("--efi-shell", metavar="ARGS",
+      help="... or from the UEFI shell (startup.nsh) with these arguments (implies --efi)")
+    o("--stub", action="store_true",
+      help="... with EFI_HANDOFF=stub (the kernel's own EFI stub; implies --efi)")
+    o("--secure-boot", action="store_true",
+      help="... signed with Debian's snakeoil key, under OVMF's snakeoil Secure Boot variables")
+    o("--patch-efi", metavar="'OFFSET SIZE VALUE'",
+      help="damage the kernel inside shim.efi (found by its first KiB) at OFFSET from its start")
+    o("--patch-signed", metavar="'OFFSET SIZE VALUE'",
+      help="--secure-boot: like --patch-efi, but on the signed shim.efi, after signing")
+    o("--x0-dtb", metavar="KIND",
+      choices=("bad-magic", "totalsize-past-ram", "address-cells-0", "address-cells-5",
+               "memory-only-shim"),
+      help="aarch64: start shim.img from tests/boot/x0-trampoline.S with x0 pointing at a "
+           "hostile DTB (QEMU's own, then damaged): %(choices)s")
+    o("--patch-code", action="append", default=[], metavar="'SYMBOL HEX'",
+      help="plant machine code at a function of the built shim (any flavour but shim.efi) "
+           "(tests/boot/patch-code.py)")
+    o("--patch", action="append", default=[], metavar="'SECTION OFFSET SIZE VALUE'",
+      help="damage the shim's ELF after the build (and its flat image: tests/boot/patch-elf.py)")
+    o("--expect-ticks", action="store_true",
+      help="x86_64: the shim cannot know the TSC frequency on this machine: entry-to-jump "
+           "must be reported in ticks")
+    o("--disk", action="store_true",
+      help="attach a virtio-blk disk; the guest must read its first sector "
+           "(virtio-blk-device on virtio-mmio with --machine microvm)")
+    o("--expect-mtrr", action="store_true",
+      help="x86_64: /proc/mtrr's write-back ranges must cover the RAM")
+    o("--expect-mcfg", type=int, choices=(0, 1),
+      help="x86_64: whether ACPI has an MCFG table (PCIe ECAM)")
+    o("--expect-dmi-product", metavar="TEXT", help="the DMI product name the guest must see")
+    o("--smbios-serial", metavar="S",
+      help="x86_64: -smbios type=1,serial=S, which the guest must see")
+    o("--qemu-arg", action="append", default=[], metavar="ARG",
+      help="one more QEMU argument (repeatable)")
+    o("--expect-cmdline", metavar="TEXT", help="the command line the guest must see, if not CMDLINE")
+    o("--expect-cpus", type=int, metavar="N", help="CPUs the guest must see (default: --smp)")
+    o("--expect-hotplug", action="store_true",
+      help="the guest takes cpu1 offline and online again (give it bootshim.test.hotplug=1 "
+           "in --cmdline)")
+    o("--expect-reboot", action="store_true",
+      help="the guest reboots once, the second boot powers off (bootshim.test.reboot=1 in "
+           "--cmdline; a marker on --disk, QEMU without -no-reboot)")
+    o("--embed-dtb", action="store_true",
+      help="aarch64: build with DTB= (QEMU's own DTB, dumped) and check the shim uses it")
+    o("--reserve", metavar="'ADDR SIZE [no-map]'",
+      help="aarch64: a DTB with this range in /reserved-memory (QEMU rewrites /memory in a "
+           "-dtb, but not that), with the no-map property if asked")
+    o("--blob", type=int, default=4096, metavar="BYTES",
+      help="random data file /data/blob in the initrd (default 4096)")
+    o("--initrd", default="gz", choices=("gz", "raw"), help="initrd compression (default gz)")
+    o("--initrd-path", metavar="FILE", help="this initrd instead of the built one")
+    o("--cmdline", metavar="TEXT", help="the command line (default: console=<arch's> panic=-1)")
+    o("--cmdline-len", type=int, metavar="N", help="pad the command line to N bytes")
+    o("--mem", default="1G", metavar="SIZE", help="QEMU -m (default 1G)")
+    o("--smp", type=int, default=1, metavar="N", help="QEMU -smp (default 1)")
+    o("--expect-build-error", metavar="REGEX", help="the build must fail saying this")
+    o("--expect-error", metavar="REGEX", help="the boot must fail saying this")
+    o("--expect-high-mem", action="store_true", help="the kernel must see RAM above 4 GiB")
+    o("--expect-console", action="append", default=[], metavar="REGEX",
+      help="the serial output must match this (repeatable)")
+    o("--expect-rng-seed", action="store_true", help="x86: the kernel took a SETUP_RNG_SEED")
+    o("--table-loader", metavar="KIND",
+      help="x86_64 --rom: acpi=off added to -M, with a hostile etc/table-loader "
+           "(tests/boot/hostile-loader.py KIND)")
+    o("--within", type=float, default=180, metavar="SECONDS",
+      help="a negative case must stop the machine within this time")
+    o("--vmgenid", metavar="GUID",
+      help="x86_64: a vmgenid device with this generation ID, which the guest must read back")
+    g = p.add_argument_group("measured boot (a TPM 2.0 from swtpm, one per case, in DIR/tpm)")
+    o = g.add_argument
+    o("--tpm", action="store_true",
+      help="attach a TPM (the arch's TIS device: x86_64 tpm-tis, aarch64 virt "
+           "tpm-tis-device), in every start mode; the guest must find it (arm64: the initrd "
+           "loads tpm_tis)")
+    o("--tpm-banks", metavar="LIST",
+      help="... with these PCR banks active (swtpm_setup --pcr-banks; default sha256), e.g. "
+           "sha1,sha256 (implies --tpm)")
+    o("--expect-pcr", action="append", default=[], metavar="N=HEX|N=@FILE|N=@pcr11",
+      help="the guest's SHA-256 PCR N must hold this value (FILE: its first word); @pcr11: "
+           "the case's own build's $(O)/<arch>/pcr11.txt (built with the shim)")
+    o("--expect-eventlog", action="store_true",
+      help="the guest's event log (kept as DIR/eventlog.bin) must parse with tpm2_eventlog "
+           "and replay to the guest's PCRs, for every PCR it touches")
+    o("--expect-efivar", action="append", default=[], metavar="NAME=REGEX",
+      help="the Boot Loader Interface variable NAME (systemd's vendor GUID) as the guest "
+           "decoded it must match REGEX entirely ('none': absent); repeatable")
+    o("--expect-refused", metavar="REGEX",
+      help="the firmware must refuse to start the image: the run ends, as a pass, when the "
+           "console matches REGEX, with no bootshim or kernel line before it")
+    o("--make-arg", action="append", default=[], metavar="NAME=VALUE",
+      help="one more variable for the shim's build (repeatable), e.g. CMDLINE_ALLOW")
+    o("--efi-loader", metavar="FILE",
+      help="UEFI: FILE (tests/boot/efi-loader.c, signed too with --secure-boot) at the "
+           "removable path starts \\shim.efi with --load-options as its load options")
+    o("--load-options", default="", metavar="TEXT", help="see --efi-loader")
+    o("--efi-firmware", metavar="'CODE VARS [smm]'",
+      help="UEFI: these firmware images instead of Debian 12's OVMF/AAVMF (smm: a Secure "
+           "Boot build, which needs q35 with SMM and a secure flash)")
+    # "--qemu-arg -cpu": a value that starts with '-' is still the value.
+    takes_value = {s for a in p._actions if a.nargs != 0 for s in a.option_strings}
+    joined, i = [], 0
+    while i < len(argv):
+        if argv[i] in takes_value and i + 1 < len(argv):
+            joined.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            joined.append(argv[i])
+            i += 1
+    args = p.parse_args(joined)
 
-    p = argparse.ArgumentParser(prog="boot.py", description=__doc__.split("\n")[0])
-    p.add_argument("--name", required=True)
-    p.add_argument("--log", required=True)
-    p.add_argument("--timeout", type=float, default=180)
-    p.add_argument("--expect-cmdline-file", metavar="F")
-    p.add_argument("--expect-sha256", metavar="HEX")
-    p.add_argument("--expect-data-bytes", type=int, metavar="N")
-    p.add_argument("--expect-ram", type=float, metavar="MiB")
-    p.add_argument("--ram-slack", type=float, default=4, metavar="MiB")
-    p.add_argument("--expect-high-mem", action="store_true")
-    p.add_argument("--expect-cpus", type=int, metavar="N")
-    p.add_argument("--expect-acpi", type=int, choices=(0, 1))
-    p.add_argument("--expect-efi", type=int, choices=(0, 1))
-    p.add_argument("--expect-efivars", action="store_true",
-                   help="the guest must list UEFI variables (runtime services work)")
-    p.add_argument("--expect-rng-seed-taken", action="store_true",
-                   help="x86: the kernel must have taken a SETUP_RNG_SEED (the guest "
-                        "sees the node with its length wiped to 0)")
-    p.add_argument("--expect-vmgenid", metavar="GUID",
-                   help="the VM generation ID the guest must read back")
-    p.add_argument("--expect-vda-sha256", metavar="HEX",
-                   help="SHA-256 of the first sector of /dev/vda as the guest read it")
-    p.add_argument("--expect-mtrr-wb", action="store_true",
-                   help="x86: /proc/mtrr's write-back ranges must cover the RAM the guest "
-                        "reports (its bytes and its top)")
-    p.add_argument("--expect-mcfg", type=int, choices=(0, 1),
-                   help="x86: whether ACPI must have an MCFG table (PCIe ECAM)")
-    p.add_argument("--expect-dmi-product", metavar="TEXT",
-                   help="the DMI (SMBIOS type 1) product name the guest must see")
-    p.add_argument("--expect-dmi-serial", metavar="TEXT",
-                   help="the DMI (SMBIOS type 1) serial number the guest must see")
-    p.add_argument("--expect-console", action="append", default=[], metavar="REGEX")
-    p.add_argument("--expect-error", metavar="REGEX",
-                   help="negative test: output must match, no report may start")
-    p.add_argument("--expect-exit", type=int, metavar="N",
-                   help="QEMU exit status required (negative tests; "
-                        "without it any status is accepted there)")
-    p.add_argument("--expect-refused", metavar="REGEX",
-                   help="the firmware must refuse to start the image (Secure Boot): the "
-                        "run ends as a pass when the output matches REGEX, with no "
-                        "bootshim line and no kernel before it")
-    p.add_argument("--expect-tpm", action="store_true",
-                   help="the guest must have found a TPM (/sys/class/tpm/tpm0)")
-    p.add_argument("--expect-pcr", action="append", default=[], metavar="N=HEX|N=@FILE",
-                   help="the guest's SHA-256 PCR N must hold HEX, or the first word of "
-                        "FILE (e.g. a build's pcr11.txt); repeatable")
-    p.add_argument("--expect-eventlog", action="store_true",
-                   help="the guest's TPM event log must parse with tpm2_eventlog and "
-                        "replay to the guest's SHA-256 PCRs, for every PCR it extends")
-    p.add_argument("--eventlog-file", metavar="FILE",
-                   help="where to keep the guest's event log (when it reports one)")
-    p.add_argument("--expect-efivar", action="append", default=[], metavar="NAME=REGEX",
-                   help="the Boot Loader Interface variable NAME, as the guest decoded "
-                        "it, must match REGEX entirely ('none': absent); repeatable")
-    p.add_argument("--json", metavar="FILE")
-    p.add_argument("--stop-on", metavar="REGEX",
-                   help="stop QEMU (as a clean exit) once a line matches, e.g. a firmware "
-                        "that goes on to its next boot option after an error; the run "
-                        "fails if QEMU ends any other way")
-    p.add_argument("--stop-after-report", action="store_true",
-                   help="stop QEMU once the report has ended, for machines the guest "
-                        "cannot power off")
-    p.add_argument("--expect-hotplug", action="store_true",
-                   help="the guest (bootshim.test.hotplug=1) must have taken cpu1 offline "
-                        "and online again: 'hotplug ok <online after> <online after>'")
-    p.add_argument("--expect-reboot", action="store_true",
-                   help="the guest (bootshim.test.reboot=1) must have rebooted once: two "
-                        "'bootshim: started' banners, and the second boot found the "
-                        "first one's marker")
-    p.add_argument("--send", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
-                   help="type TEXT (backslash escapes allowed) on QEMU's stdin when the "
-                        "output matches REGEX; repeatable, in order")
-    args = p.parse_args(own)
-    args.qemu = qemu
+    if args.uboot_cmd:
+        args.start = args.start or "uboot"
+    if args.efi_shell is not None or args.stub:
+        args.start = args.start or "efi"
+    if args.x0_dtb:
+        args.start = args.start or "x0"
+    args.start = args.start or DEFAULT_MODE[args.arch]
+    args.tpm = args.tpm or args.tpm_banks is not None
+    args.tpm_banks = args.tpm_banks or "sha256"
+    if (args.arch, args.start) not in FLAVOURS:
+        p.error(f"no start mode {args.start!r} on {args.arch}: "
+                f"{', '.join(m for a, m in FLAVOURS if a == args.arch)}")
+    if args.patch_signed and not args.secure_boot:
+        p.error("--patch-signed needs --secure-boot (it damages the signed shim.efi)")
+    flavour = FLAVOURS[args.arch, args.start]
+    if (args.patch or args.patch_code) and not flavour.patch_elf:
+        p.error(f"--patch/--patch-code: {flavour.file} has no ELF to patch (--patch-efi)")
+    for spec in args.expect_pcr:
+        if not re.fullmatch(r"[0-9]+=.+", spec):
+            p.error(f"--expect-pcr {spec}: not N=HEX, N=@FILE or N=@pcr11")
     return args
 
 
-class Run:
-    """Result of one QEMU run: raw output lines and timings."""
-
-    def __init__(self):
-        self.lines = []            # decoded lines, '\r' removed
-        self.status = None         # QEMU exit status; None if we killed it
-        self.timed_out = False
-        self.spawn_error = None
-        self.time_to_report = None
-        self.time_to_exit = None
-        self.stopped_on = False    # --stop-on matched and we stopped QEMU
+def mebibytes(size):
+    """QEMU's -m SIZE (a number with an optional K, M, G or T suffix,
+    powers of 1024; plain numbers are MiB) in MiB."""
+    m = re.fullmatch(r"(\d+)([KMGT]?)", size.upper())
+    if not m:
+        sys.exit(f"boot.py: --mem {size}: not a size like 512M or 4G")
+    shift = {"K": -10, "": 0, "M": 0, "G": 10, "T": 20}[m.group(2)]
+    n = int(m.group(1))
+    return n << shift if shift >= 0 else n >> -shift
 
 
-def kill_group(proc):
-    """QEMU runs in its own session; take down everything in it."""
-    for sig, grace in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(grace)
-            return
-        except subprocess.TimeoutExpired:
-            pass
+class Fail(Exception):
+    """A case that cannot go on: the message follows 'FAIL <name>: '."""
 
 
-def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None):
-    """sends: (regex, text) pairs, in order: when the output since the
-    previous send matches regex, text is typed on QEMU's stdin (a firmware
-    prompt that does not end its line still matches)."""
-    run = Run()
-    sends = [(re.compile(r), t) for r, t in sends]
-    log.write(b"# boot.py: " + shlex.join(cmd).encode() + b"\n")
-    log.flush()
-    start = time.monotonic()
-    deadline = start + timeout
-    try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                bufsize=0, start_new_session=True)
-    except OSError as e:
-        run.spawn_error = f"cannot start QEMU: {e}"
-        return run
+# ---------------------------------------------------------------- one case
 
-    def add_line(raw, now):
-        line = raw.decode("utf-8", "replace").replace("\r", "")
-        run.lines.append(line)
-        if run.time_to_report is None:
-            m = REPORT_RE.search(line)
-            if m and m.group(1) == "begin":
-                run.time_to_report = now - start
+class Case:
+    def __init__(self, args):
+        self.a = args
+        self.arch = ARCHES[args.arch]
+        self.flavour = FLAVOURS[args.arch, args.start]
+        self.out = os.path.abspath(args.out)
+        shutil.rmtree(self.out, ignore_errors=True)
+        os.makedirs(self.out)
+        self.machine = args.machine or self.arch.machine
+        self.handoff = "stub" if args.stub else "direct"
+        self.tpm_proc = None
+        self.tpm_sock = os.path.join(self.out, "tpm", "swtpm.sock")
+        self.build_dir = os.path.join(self.out, "o", args.arch)
+        self.shim = os.path.join(self.build_dir, self.flavour.file)
+        fw = self.uefi_firmware()
+        if fw and fw[2] and args.machine:
+            raise Fail(f"--machine {args.machine}: this firmware needs -M "
+                       f"{self.arch.secure_boot_machine}")
+        if fw and fw[2]:
+            self.machine = self.arch.secure_boot_machine
 
-    # Read raw chunks as they come (not line-buffered: a guest that hangs
-    # mid-line must still have its partial output logged before timeout).
-    fd = proc.stdout.fileno()
-    sel = selectors.DefaultSelector()
-    sel.register(fd, selectors.EVENT_READ)
-    pending = b""
-    typed = ""  # output since the last send, for the next send's regex
-    stopped = False  # by us, after a complete report (stop_after_report)
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                run.timed_out = True
-                break
-            if not sel.select(left):
-                continue
-            chunk = os.read(fd, 65536)
-            now = time.monotonic()
-            if not chunk:
-                break
-            log.write(chunk)
-            log.flush()
-            if sends:
-                typed += chunk.decode("utf-8", "replace")
-                m = sends[0][0].search(typed)
-                if m:
-                    proc.stdin.write(sends.pop(0)[1].encode())
-                    proc.stdin.flush()
-                    typed = typed[m.end():]
-            pending += chunk
-            *complete, pending = pending.split(b"\n")
-            for raw in complete:
-                add_line(raw, now)
-            recent = run.lines[-len(complete) - 1:]
-            hit_stop_on = stop_on and any(re.search(stop_on, l) for l in recent)
-            if (stop_after_report and any(REPORT_RE.search(l) and l.split()[1:2] == ["end"]
-                                          for l in recent)) or hit_stop_on:
-                kill_group(proc)
-                stopped = True
-                run.stopped_on = bool(hit_stop_on)
-                break
-        if pending:
-            add_line(pending, time.monotonic())
-        if stopped:
-            run.status = 0
-        elif not run.timed_out:
-            # stdout closed; QEMU should be exiting now.
+    def path(self, *names):
+        return os.path.join(self.out, *names)
+
+    def run(self, cmd, log=None, **kw):
+        """Run a host tool; its output goes to LOG (in DIR) or is dropped."""
+        with open(self.path(log), "a") if log else open(os.devnull, "w") as f:
+            r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, **kw)
+        if r.returncode:
+            raise Fail(f"{cmd[0]} failed (exit {r.returncode})" +
+                       (f": see {self.path(log)}" if log else f": {' '.join(cmd)}"))
+
+    # ---- the TPM: one swtpm per QEMU run, from a freshly manufactured
+    # state (a reset TPM, as PCR 11's prediction assumes), stopped however
+    # the case ends.
+    def tpm_stop(self):
+        if self.tpm_proc:
+            self.tpm_proc.terminate()
             try:
-                run.status = proc.wait(max(deadline - time.monotonic(), 0.1))
+                self.tpm_proc.wait(5)
             except subprocess.TimeoutExpired:
-                run.timed_out = True
-    finally:
-        # Also reached on KeyboardInterrupt: never leave QEMU behind.
-        if proc.poll() is None:
-            kill_group(proc)
-        sel.close()
-        proc.stdout.close()
-    run.time_to_exit = time.monotonic() - start
-    return run
+                self.tpm_proc.kill()
+                self.tpm_proc.wait()
+            self.tpm_proc = None
 
+    def tpm_start(self):
+        if not self.a.tpm:
+            return
+        self.tpm_stop()
+        state = self.path("tpm")
+        shutil.rmtree(state, ignore_errors=True)
+        os.makedirs(state)
+        if len(self.tpm_sock) > SUN_PATH_MAX:
+            raise Fail(f"--tpm: socket path {self.tpm_sock} is longer than {SUN_PATH_MAX} bytes")
+        with open(self.path("swtpm-setup.log"), "w") as log:
+            r = subprocess.run(["swtpm_setup", "--tpm2", "--tpmstate", state,
+                                "--pcr-banks", self.a.tpm_banks, "--overwrite"],
+                               stdout=log, stderr=subprocess.STDOUT)
+        if r.returncode:
+            tail = open(self.path("swtpm-setup.log")).read().splitlines()[-5:]
+            raise Fail(f"swtpm_setup --pcr-banks {self.a.tpm_banks} failed:\n" + "\n".join(tail))
+        self.tpm_proc = subprocess.Popen(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={state}",
+             "--ctrl", f"type=unixio,path={self.tpm_sock}",
+             "--log", f"file={self.path('swtpm.log')},level=1"])
+        for _ in range(100):
+            if os.path.exists(self.tpm_sock):
+                return
+            if self.tpm_proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise Fail(f"swtpm did not open {self.tpm_sock} (see {self.path('swtpm.log')})")
 
-def parse_report(lines):
-    """Return (fields, errors, problems) from the guest's report lines."""
-    fields, errors, problems = {}, [], []
-    state = "before"  # -> "inside" -> "after"
-    for line in lines:
-        m = REPORT_RE.search(line)
-        if not m:
-            continue
-        key, value = m.group(1), m.group(2) or ""
-        if key == "error":
-            errors.append(value)
-        elif key == "begin":
-            if state != "before":
-                problems.append("report started more than once")
-            state = "inside"
-        elif key == "end":
-            if state != "inside":
-                problems.append("report 'end' without 'begin'")
-            state = "after"
-        elif state != "inside":
-            problems.append(f"report field {key!r} outside begin/end")
-        elif key in fields:
-            problems.append(f"report field {key!r} repeated")
+    def tpm_qemu(self):
+        return tpm_args(self.a.arch, self.tpm_sock) if self.a.tpm else []
+
+    def base(self, machine=None):
+        return qemu_base(self.a.arch, machine or self.machine, self.a.mem, self.a.smp,
+                         reboot=self.a.expect_reboot)
+
+    def dump_dtb(self, dtb, machine=None):
+        """QEMU's own DTB for this machine (with the TPM's node, when there
+        is one: QEMU connects to swtpm even here)."""
+        self.tpm_start()
+        subprocess.run(self.base(machine) + self.tpm_qemu() + ["-machine", f"dumpdtb={dtb}"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        if not os.path.exists(dtb):
+            raise Fail(f"QEMU did not dump its DTB to {dtb}")
+
+    def uefi_firmware(self):
+        """(code, vars, smm) for a UEFI case, else None."""
+        if not self.flavour.uefi:
+            return None
+        if self.a.secure_boot:
+            if not self.arch.secure_boot:
+                raise Fail(f"--secure-boot: no Secure Boot firmware for {self.a.arch}")
+            return self.arch.secure_boot.code, self.arch.secure_boot.vars, True
+        if self.a.efi_firmware:
+            words = self.a.efi_firmware.split()
+            return words[0], words[1], "smm" in words[2:]
+        return self.arch.uefi.code, self.arch.uefi.vars, False
+
+    # ---- the payload
+    def cmdline(self):
+        a = self.a
+        line = a.cmdline if a.cmdline else f"console={self.arch.console} panic=-1"
+        # Pad with a marker pattern, quotes and '=' included, to exactly N bytes.
+        if a.cmdline_len is not None:
+            line += ' bootshim.test="a b=c" pad='
+            while len(line) < a.cmdline_len:
+                line += 'x="1 2" '
+            line = line[:a.cmdline_len]
+        return line
+
+    def module_path(self, name):
+        return f"{self.a.kernel}.modules/{name}.ko"
+
+    def modules(self):
+        """Kernel modules for the initrd, in load order: efivarfs under
+        UEFI (to list the variables); with a disk, the virtio modules of
+        the kernel (scripts/fetch-kernel.sh keeps them beside it); with a
+        TPM, its TIS driver where the kernel builds it as a module
+        (Debian's arm64 kernels), after the modules it depends on."""
+        a, mods = self.a, []
+        if self.flavour.uefi:
+            mods.append(self.module_path("efivarfs"))
+        if a.disk or a.expect_reboot:
+            mmio = self.machine.split(",")[0] in VIRTIO_MMIO_MACHINES
+            transport = VIRTIO_MMIO_MODULES if mmio else VIRTIO_PCI_MODULES
+            config = self.kernel_config()
+            if mmio and not os.path.exists(self.module_path("virtio_mmio")) and \
+                    re.search(r"^CONFIG_VIRTIO_MMIO=m", config, re.M):
+                raise Fail(f"--disk on microvm needs {self.module_path('virtio_mmio')} "
+                           f"(fetched by scripts/fetch-kernel.sh since issue 11: delete "
+                           f"{a.kernel} to fetch it again)")
+            for m in ("virtio_ring", "virtio", *transport, "virtio_blk"):
+                if os.path.exists(self.module_path(m)):
+                    mods.append(self.module_path(m))
+        if a.tpm:
+            if not re.search(r"^CONFIG_TCG_TIS=[ym]", self.kernel_config(), re.M):
+                raise Fail(f"--tpm: {a.kernel} has no TPM TIS driver (CONFIG_TCG_TIS is not "
+                           f"set in {a.kernel}.config; Debian's arm64 generic kernels lack "
+                           f"it: use the cloud ones)")
+            self.add_module("tpm_tis", mods)
+        return mods
+
+    def kernel_config(self):
+        try:
+            return open(self.a.kernel + ".config").read()
+        except OSError:
+            return ""
+
+    def add_module(self, name, mods):
+        """NAME's dependencies first (its .modinfo depends=), then NAME, each once."""
+        f = self.module_path(name)
+        if not os.path.exists(f):
+            return
+        info = subprocess.run(["readelf", "-p", ".modinfo", f], capture_output=True,
+                              text=True).stdout
+        for line in info.splitlines():
+            m = re.search(r"\]\s+depends=(.*)$", line)
+            if m:
+                for dep in m.group(1).replace(",", " ").replace("-", "_").split():
+                    self.add_module(dep, mods)
+        if f not in mods:
+            mods.append(f)
+
+    def make_initrd(self, blob):
+        initrd = self.path("initrd.cpio" + (".gz" if self.a.initrd == "gz" else ""))
+        env = dict(os.environ, MODULES=" ".join(self.modules()))
+        self.run([os.path.join(REPO, "tests", "guest", "mkinitrd.sh"), initrd, self.a.init,
+                  blob], env=env)
+        return self.a.initrd_path or initrd
+
+    def build(self, cmdline, initrd, dtb):
+        """The real build interface, only the flavour under test (a payload
+        may be too big for another's limits: aarch64 shim.rom's 64 MiB
+        flash); CMDLINE through the environment keeps its bytes.
+        Returns (exit status, log text)."""
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+        env["CMDLINE"] = cmdline
+        cmd = ["make", "-C", REPO, f"ARCH={self.a.arch}", f"O={self.path('o')}",
+               f"KERNEL={self.a.kernel}", f"INITRD={initrd}", f"EFI_HANDOFF={self.handoff}"]
+        if dtb:
+            cmd.append(f"DTB={dtb}")
+        cmd += self.a.make_arg + [self.shim]
+        if self.wants_pcr11():
+            cmd.append(self.pcr11_file())
+        with open(self.path("build.log"), "w") as log:
+            rc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+        return rc, open(self.path("build.log"), errors="replace").read()
+
+    def pcr11_file(self):
+        return os.path.join(self.build_dir, "pcr11.txt")
+
+    def wants_pcr11(self):
+        return any(e.endswith("=@pcr11") for e in self.a.expect_pcr)
+
+    def patch_built(self):
+        """--patch and --patch-code: the ELF, and the flat image made of it."""
+        f = self.flavour
+        elf = os.path.join(self.build_dir, f.patch_elf or "")
+        flat = [self.shim] if f.patch_flat else []
+        for spec in self.a.patch:
+            self.run([sys.executable, os.path.join(HERE, "patch-elf.py"), elf,
+                      *spec.split(), *flat])
+        for spec in self.a.patch_code:
+            self.run([sys.executable, os.path.join(HERE, "patch-code.py"), elf,
+                      *spec.split(), *flat])
+
+    # ---- expectations
+    def expectations(self):
+        """runner.py options every successful boot of this flavour must meet."""
+        a, f = self.a, self.flavour
+        name = self.machine.split(",")[0]
+        opts = self.machine.split(",")[1:]
+        levels = self.arch.levels(self.machine, f.firmware)
+        banner = f.banner.format(machine_name=name, handoff=self.handoff, **levels)
+        exp = ["--expect-console", banner]
+        if f.uefi:
+            return exp + ["--expect-acpi", "1", "--expect-efi", "1", "--expect-efivars",
+                          "--ram-slack", str(UEFI_RAM_SLACK_MIB)]
+        exp += ["--expect-efi", "0"]
+        if self.arch.kernel_el_console:
+            exp += ["--expect-console", self.arch.kernel_el_console.format(**levels)]
+        if "acpi=off" in opts and self.arch.acpi:
+            # No ACPI: the guest cannot power the machine off.
+            exp += ["--expect-acpi", "0", "--stop-after-report"]
         else:
-            fields[key] = value
-    if state == "before":
-        problems.append("no report (no 'BOOTSHIM-REPORT begin')")
-    elif state == "inside":
-        problems.append("report incomplete (no 'BOOTSHIM-REPORT end')")
-    for key in FIELDS:
-        if state != "before" and key not in fields:
-            problems.append(f"report field {key!r} missing")
-    return fields, errors, problems
+            exp += ["--expect-acpi", str(self.arch.acpi)]
+        return exp
+
+    # ---- the whole case
+    def main(self):
+        a = self.a
+        cmdline = self.cmdline()
+        with open(self.path("cmdline.expected"), "w") as f:
+            f.write(a.expect_cmdline if a.expect_cmdline is not None else cmdline)
+        blob = self.path("blob")
+        data = os.urandom(a.blob)
+        with open(blob, "wb") as f:
+            f.write(data)
+        initrd = self.make_initrd(blob)
+
+        dtb = None
+        if a.embed_dtb:
+            # QEMU's DTB for this machine, with a marker the guest can see.
+            dtb = self.path("embed.dtb")
+            self.dump_dtb(dtb)
+            self.run(["fdtput", "-t", "s", dtb, "/", "model", "bootshim embedded DTB"])
+
+        rc, log = self.build(cmdline, initrd, dtb)
+        if a.expect_build_error:
+            if rc and re.search(a.expect_build_error, log, re.M):
+                said = re.search(r"bootshim: error: .*", log)
+                print(f"PASS {a.name} (build refused: {said.group(0) if said else ''})")
+                return 0
+            tail = "\n".join(log.splitlines()[-20:])
+            raise Fail(f"build exit {rc}, expected a failure matching "
+                       f"/{a.expect_build_error}/\n{tail}")
+        if rc:
+            raise Fail("build failed\n" + "\n".join(log.splitlines()[-20:]))
+        self.patch_built()
+
+        self.sends = []
+        self.consoles = []
+        qemu = HANDOVERS[self.flavour.handover](self)
+        qemu += reserve_dtb(self) + self.tpm_qemu() + a.qemu_arg
+        checks = []
+        if a.smbios_serial is not None:
+            qemu += ["-smbios", f"type=1,serial={a.smbios_serial}"]
+            checks += ["--expect-dmi-serial", a.smbios_serial]
+        if a.vmgenid:
+            qemu += ["-device", f"vmgenid,guid={a.vmgenid}"]
+            checks += ["--expect-vmgenid", a.vmgenid]
+        if a.disk or a.expect_reboot:
+            qemu += self.disk(checks)
+
+        common = ["--name", a.name, "--log", self.path("serial.log")]
+        for regex, text in self.sends:
+            common += ["--send", regex, text]
+        self.tpm_start()
+        if a.expect_error is not None:
+            fail = ["--expect-exit", str(self.arch.fail_exit)]
+            if self.flavour.uefi:
+                # The firmware goes on to its next boot option, with our status.
+                fail = ["--expect-console", UEFI_ERROR_CONSOLE, "--stop-on", UEFI_NEXT_BOOT,
+                        "--expect-exit", "0"]
+            return runner.main(common + ["--timeout", str(a.within),
+                                         "--expect-error", a.expect_error] + fail +
+                               ["--"] + qemu)
+        if a.expect_refused is not None:
+            return runner.main(common + ["--timeout", str(a.within),
+                                         "--expect-refused", a.expect_refused, "--"] + qemu)
+
+        checks += ["--json", self.path("result.json"),
+                   "--eventlog-file", self.path("eventlog.bin"),
+                   "--expect-cmdline-file", self.path("cmdline.expected"),
+                   "--expect-sha256", hashlib.sha256(data).hexdigest(),
+                   "--expect-data-bytes", str(a.blob),
+                   "--expect-ram", str(mebibytes(a.mem)),
+                   "--expect-cpus", str(a.expect_cpus or a.smp),
+                   "--expect-console",
+                   f"bootshim: entry-to-jump [0-9]+ {'ticks' if a.expect_ticks else 'us'}"]
+        checks += self.expectations() + self.consoles
+        for rx in a.expect_console:
+            checks += ["--expect-console", rx]
+        # With --tpm the guest must find the TPM; its event log, when it has
+        # one, is kept for the host's replay.
+        if a.tpm:
+            checks.append("--expect-tpm")
+        for spec in a.expect_pcr:
+            n, _, want = spec.partition("=")
+            checks += ["--expect-pcr", f"{n}=@{self.pcr11_file()}" if want == "@pcr11" else spec]
+        if a.expect_eventlog:
+            checks.append("--expect-eventlog")
+        for spec in a.expect_efivar:
+            checks += ["--expect-efivar", spec]
+        for flag, on in (("--expect-mtrr-wb", a.expect_mtrr), ("--expect-hotplug", a.expect_hotplug),
+                         ("--expect-reboot", a.expect_reboot),
+                         ("--expect-rng-seed-taken", a.expect_rng_seed),
+                         ("--expect-high-mem", a.expect_high_mem)):
+            if on:
+                checks.append(flag)
+        if a.expect_mcfg is not None:
+            checks += ["--expect-mcfg", str(a.expect_mcfg)]
+        if a.expect_dmi_product is not None:
+            checks += ["--expect-dmi-product", a.expect_dmi_product]
+        return runner.main(common + ["--timeout", "300"] + checks + ["--"] + qemu)
+
+    def disk(self, checks):
+        """A disk of known random content behind virtio-blk: PCI, or
+        virtio-mmio on machines without PCI."""
+        img = self.path("disk.img")
+        data = os.urandom(1 << 20)
+        with open(img, "wb") as f:
+            f.write(data)
+        checks += ["--expect-vda-sha256", hashlib.sha256(data[:512]).hexdigest()]
+        if self.machine.split(",")[0] in VIRTIO_MMIO_MACHINES:
+            return ["-drive", f"file={img},format=raw,if=none,id=vd0",
+                    "-device", "virtio-blk-device,drive=vd0"]
+        return ["-drive", f"file={img},format=raw,if=virtio"]
 
 
-def show_bytes(b):
-    return repr(bytes(b))[1:]  # b'..' -> '..' (keeps escapes readable)
+# ---------------------------------------------------------------- hand-overs
+# How QEMU is handed the shim: each returns the QEMU command so far
+# (Case.main adds the TPM, --qemu-arg and the disk), may queue text to
+# type (case.sends) and console lines to expect (case.consoles).
+
+def handover_kernel(case):
+    """QEMU's -kernel: a PVH ELF note (x86_64) or a Linux Image header
+    (aarch64)."""
+    return case.base() + ["-kernel", case.shim]
 
 
-def cmdline_diff(want, got):
-    """Short description of the first difference between two byte strings."""
-    i = next((k for k in range(min(len(want), len(got))) if want[k] != got[k]),
-             min(len(want), len(got)))
-    lo, hi = max(i - 16, 0), i + 16
-
-    def window(b):
-        return (("..." if lo else "") + show_bytes(b[lo:hi]) +
-                ("..." if len(b) > hi else ""))
-
-    return (f"cmdline mismatch at byte {i} (expected {len(want)} bytes, "
-            f"got {len(got)}): expected {window(want)} got {window(got)}")
-
-
-def guest_pcrs(fields):
-    """The guest's SHA-256 PCRs as 24 lowercase hex strings, or None."""
-    words = fields.get("pcr-sha256", "none").split()
-    if words == ["none"]:
-        return None
-    return [w.lower() for w in words]
+def handover_bios(case):
+    """-bios: the shim is the machine's firmware. --table-loader: QEMU
+    builds no ACPI tables, and no script, with acpi=off: a hostile script
+    of ours instead."""
+    machine = case.machine
+    extra = []
+    if case.a.table_loader:
+        loader = case.path("table-loader")
+        case.run([sys.executable, os.path.join(HERE, "hostile-loader.py"),
+                  case.a.table_loader, loader])
+        machine += ",acpi=off"
+        extra = ["-fw_cfg", f"name=etc/table-loader,file={loader}"]
+    return case.base(machine) + ["-bios", case.shim] + extra
 
 
-def guest_eventlog(fields):
-    """(bytes or None, problems): the event log reassembled from the guest's
-    eventlog-hex-N lines, checked against its length and SHA-256."""
-    count = fields.get("eventlog-bytes", "none")
-    if count == "none":
-        return None, []
-    chunks = []
-    while f"eventlog-hex-{len(chunks)}" in fields:
-        chunks.append(fields[f"eventlog-hex-{len(chunks)}"])
+def handover_uboot_booti(case):
+    """U-Boot as the firmware, the shim loaded where U-Boot's own
+    kernel_addr_r would put a kernel, and booti typed at its prompt (after
+    any --uboot-cmd)."""
+    addr = f"{case.arch.kernel_addr:#x}"
+    case.sends.append(("Hit any key to stop autoboot", "\\n"))
+    for c in case.a.uboot_cmd:
+        case.sends.append(("=> ", c + "\\n"))
+    case.sends.append(("=> ", f"booti {addr} - ${{fdtcontroladdr}}\\n"))
+    case.consoles += ["--expect-console", "Starting kernel"]
+    return case.base() + [
+        "-bios", case.arch.uboot, "-device", f"loader,file={case.shim},addr={addr},force-raw=on"]
+
+
+X0_TRAMPOLINE = 0x60000000
+X0_DTB = 0x48000000
+
+
+def handover_x0_trampoline(case):
+    """--x0-dtb: the trampoline, shim.img and a hostile blob as raw images
+    in RAM (-device loader: QEMU checks nothing), the CPU started at the
+    trampoline."""
+    a, arch = case.a, case.arch
+    dtb, at = case.path("hostile.dtb"), X0_DTB
+    case.dump_dtb(dtb)
+    ram_end = arch.ram_base + mebibytes(a.mem) * (1 << 20)
+    kind = a.x0_dtb
+    if kind == "bad-magic":
+        patch_bytes(dtb, 0, b"\xd0\x0d\xfe\xef")
+    elif kind == "totalsize-past-ram":
+        # The last 64 KiB of RAM, claiming 1 MiB (under the 2 MiB the shim
+        # accepts): the blob runs past the end of RAM.
+        at = ram_end - 0x10000
+        patch_bytes(dtb, 4, b"\x00\x10\x00\x00")
+    elif kind in ("address-cells-0", "address-cells-5"):
+        case.run(["fdtput", "-t", "u", dtb, "/", "#address-cells", kind[-1]])
+    elif kind == "memory-only-shim":
+        # RAM only as far as the loader's copy of the shim reaches: the
+        # blob itself (above it) lies outside that RAM.
+        top = (arch.kernel_addr + os.path.getsize(case.shim) + 0xfff) & ~0xfff
+        case.run(["fdtput", "-t", "x", dtb, f"/memory@{arch.ram_base:x}", "reg", "0",
+                  f"{arch.ram_base:#x}", "0", f"{top - arch.ram_base:x}"])
+    tramp = case.path("x0-trampoline.elf")
+    case.run([f"{arch.cross}gcc", "-nostdlib", "-static", f"-Wl,-Ttext={X0_TRAMPOLINE:#x}",
+              "-Wl,--build-id=none", "-Wl,-z,max-page-size=4096", f"-DDTB_ADDR={at:#x}",
+              f"-DIMG_ADDR={arch.kernel_addr:#x}", "-o", tramp,
+              os.path.join(HERE, "x0-trampoline.S")])
+    return case.base() + [
+        "-device", f"loader,file={tramp},cpu-num=0",
+        "-device", f"loader,file={case.shim},addr={arch.kernel_addr:#x},force-raw=on",
+        "-device", f"loader,file={dtb},addr={at:#x},force-raw=on"]
+
+
+def handover_esp(case):
+    """shim.efi on an ESP (a virtio disk) under UEFI firmware in pflash:
+    at the removable-media path, or for the shell elsewhere with a
+    startup.nsh that runs it with arguments, or started by --efi-loader."""
+    a = case.a
+    code, vars_, smm = case.uefi_firmware()
+    shim = case.shim
+    if a.patch_efi:
+        case.run([sys.executable, os.path.join(HERE, "patch-efi.py"), a.kernel, shim,
+                  *a.patch_efi.split()])
+    loader = a.efi_loader
+    if a.secure_boot:
+        key = case.path("snakeoil.key")
+        case.run(["openssl", "rsa", "-in", SNAKEOIL_KEY, "-passin", "pass:snakeoil",
+                  "-out", key])
+        signed = shim + ".signed"
+        case.run(["sbsign", "--key", key, "--cert", SNAKEOIL_CERT, "--output", signed, shim],
+                 log="sbsign.log")
+        shim = signed
+        if loader:
+            case.run(["sbsign", "--key", key, "--cert", SNAKEOIL_CERT,
+                      "--output", case.path("loader.efi"), loader], log="sbsign.log")
+            loader = case.path("loader.efi")
+        if a.patch_signed:
+            case.run([sys.executable, os.path.join(HERE, "patch-efi.py"), a.kernel, shim,
+                      *a.patch_signed.split()])
+    shutil.copy(vars_, case.path("vars.fd"))
+    esp = case.path("esp.img")
+    with open(esp, "wb") as f:
+        f.truncate((os.path.getsize(shim) // 1024 + 4096) * 1024)
+    case.run(["mformat", "-i", esp, "::"])
+    boot = "::/EFI/BOOT/" + case.arch.uefi.boot_name
+    if loader:
+        case.run(["mcopy", "-i", esp, shim, "::/shim.efi"])
+        with open(case.path("options.txt"), "w") as f:
+            f.write(a.load_options)
+        case.run(["mcopy", "-i", esp, case.path("options.txt"), "::/options.txt"])
+        case.run(["mmd", "-i", esp, "::/EFI", "::/EFI/BOOT"])
+        case.run(["mcopy", "-i", esp, loader, boot])
+    elif a.efi_shell is not None:
+        case.run(["mcopy", "-i", esp, shim, "::/shim.efi"])
+        with open(case.path("startup.nsh"), "w") as f:
+            f.write(f"fs0:\\shim.efi {a.efi_shell}\r\n")
+        case.run(["mcopy", "-i", esp, case.path("startup.nsh"), "::/startup.nsh"])
+    else:
+        case.run(["mmd", "-i", esp, "::/EFI", "::/EFI/BOOT"])
+        case.run(["mcopy", "-i", esp, shim, boot])
+    smm_args = ["-global", "driver=cfi.pflash01,property=secure,value=on"] if smm else []
+    # -nic none: no network boot options to wait for before the shell.
+    return case.base() + smm_args + [
+        "-nic", "none",
+        "-drive", f"if=pflash,format=raw,readonly=on,file={code}",
+        "-drive", f"if=pflash,format=raw,file={case.path('vars.fd')}",
+        "-drive", f"file={esp},format=raw,if=virtio"]
+
+
+HANDOVERS = {
+    "kernel": handover_kernel,
+    "bios": handover_bios,
+    "uboot-booti": handover_uboot_booti,
+    "x0-trampoline": handover_x0_trampoline,
+    "esp": handover_esp,
+}
+
+
+def reserve_dtb(case):
+    """--reserve: QEMU's DTB with a /reserved-memory range, given as -dtb."""
+    if not case.a.reserve:
+        return []
+    dtb = case.path("virt.dtb")
+    case.dump_dtb(dtb)
+    words = case.a.reserve.split()
+    addr, size, nomap = words[0], words[1], words[2:] == ["no-map"]
+    node = f"/reserved-memory/test@{addr}"
+    edits = [["-c", dtb, "/reserved-memory"],
+             ["-t", "x", dtb, "/reserved-memory", "#address-cells", "2"],
+             ["-t", "x", dtb, "/reserved-memory", "#size-cells", "2"],
+             ["-t", "x", dtb, "/reserved-memory", "ranges"],  # empty: the kernel needs it
+             ["-c", dtb, node],
+             ["-t", "x", dtb, node, "reg", "0", addr, "0", size]]
+    if nomap:
+        edits.append(["-t", "s", dtb, node, "no-map", ""])
+    for edit in edits:
+        case.run(["fdtput"] + edit)
+    return ["-dtb", dtb]
+
+
+def patch_bytes(path, offset, data):
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(data)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+    case = None
     try:
-        data = bytes.fromhex("".join(chunks))
-    except ValueError:
-        return None, ["eventlog-hex-* lines are not hex"]
-    if str(len(data)) != count:
-        return None, [f"event log: {len(data)} bytes in {len(chunks)} eventlog-hex lines, "
-                      f"the guest read {count}"]
-    if hashlib.sha256(data).hexdigest() != fields.get("eventlog-sha256", ""):
-        return None, [f"event log: SHA-256 {hashlib.sha256(data).hexdigest()} of the lines "
-                      f"differs from the guest's {fields.get('eventlog-sha256')!r} "
-                      f"(damaged on the console)"]
-    return data, []
-
-
-def replay_eventlog(path):
-    """(touched, replayed, problem): run tpm2_eventlog on the log; touched: the
-    PCRs its events extend, replayed: PCR -> SHA-256 value from its replay."""
-    try:
-        r = subprocess.run(["tpm2_eventlog", path], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return None, None, f"tpm2_eventlog {path}: {e}"
-    if r.returncode:
-        return None, None, (f"tpm2_eventlog {path}: exit {r.returncode}: "
-                            f"{r.stderr.strip()[-300:]}")
-    touched, replayed, bank, index = set(), {}, None, None
-    for line in r.stdout.splitlines():
-        m = re.match(r"\s*-?\s*PCRIndex:\s*(\d+)$", line)
-        if m:
-            index = int(m.group(1))
-            continue
-        m = re.match(r"\s*EventType:\s*(\S+)$", line)
-        if m and index is not None:
-            if m.group(1) not in NO_EXTEND_EVENTS:
-                touched.add(index)
-            index = None
-            continue
-        m = re.match(r"  (\w+):$", line)
-        if m:
-            bank = m.group(1)
-            continue
-        m = re.match(r"\s+(\d+)\s*:\s*0x([0-9a-fA-F]+)$", line)
-        if m and bank == "sha256":
-            replayed[int(m.group(1))] = m.group(2).lower()
-    if not touched:
-        return None, None, f"tpm2_eventlog {path}: no event extends a PCR"
-    return touched, replayed, None
-
-
-def check_tpm(args, fields):
-    """The TPM checks: --expect-tpm, --expect-pcr, --expect-eventlog,
-    --expect-efivar. Keeps the guest's event log in --eventlog-file."""
-    bad = []
-    if args.expect_tpm and fields.get("tpm", "none") == "none":
-        bad.append("tpm: the guest found no TPM (/sys/class/tpm/tpm0)")
-    pcrs = guest_pcrs(fields)
-    if pcrs is not None and (len(pcrs) != PCR_COUNT or
-                             not all(re.fullmatch(r"[0-9a-f]{64}", p) for p in pcrs)):
-        bad.append(f"pcr-sha256: not {PCR_COUNT} SHA-256 values: {fields['pcr-sha256'][:100]!r}")
-        pcrs = None
-    for spec in args.expect_pcr:
-        n, _, want = spec.partition("=")
-        if not n.isdigit() or int(n) >= PCR_COUNT or not want:
-            bad.append(f"--expect-pcr {spec!r}: not N=HEX or N=@FILE with N < {PCR_COUNT}")
-            continue
-        source = "given"
-        if want.startswith("@"):
-            source = want[1:]
-            try:
-                want = open(source).read().split()[0]
-            except (OSError, IndexError) as e:
-                bad.append(f"--expect-pcr {spec}: cannot read a value from {source}: {e}")
-                continue
-        want = want.lower()
-        if pcrs is None:
-            bad.append(f"PCR {n}: expected {want} ({source}), but the guest reports no "
-                       f"SHA-256 PCRs")
-        elif pcrs[int(n)] != want:
-            bad.append(f"PCR {n} mismatch: expected {want} ({source}), "
-                       f"the guest has {pcrs[int(n)]}")
-
-    log, problems = guest_eventlog(fields)
-    bad += problems
-    if log is not None and args.eventlog_file:
-        with open(args.eventlog_file, "wb") as f:
-            f.write(log)
-    if args.expect_eventlog:
-        if log is None and not problems:
-            bad.append("event log: the guest has none "
-                       "(/sys/kernel/security/tpm0/binary_bios_measurements)")
-        elif log is not None and not args.eventlog_file:
-            bad.append("harness: --expect-eventlog needs --eventlog-file")
-        elif log is not None:
-            touched, replayed, problem = replay_eventlog(args.eventlog_file)
-            if problem:
-                bad.append(problem)
-            elif pcrs is None:
-                bad.append("event log: the guest reports no SHA-256 PCRs to replay against")
-            else:
-                for i in sorted(touched):
-                    if i >= PCR_COUNT:
-                        bad.append(f"event log: an event extends PCR {i}, beyond PCR "
-                                   f"{PCR_COUNT - 1}")
-                    elif i not in replayed:
-                        bad.append(f"event log replay: no SHA-256 value for PCR {i} "
-                                   f"(its events carry no SHA-256 digest)")
-                    elif replayed[i] != pcrs[i]:
-                        bad.append(f"event log replay: PCR {i} replays to {replayed[i]}, "
-                                   f"the guest has {pcrs[i]}")
-
-    for spec in args.expect_efivar:
-        name, _, rx = spec.partition("=")
-        key = "efivar-" + name
-        if key not in fields:
-            known = sorted(k[7:] for k in fields if k.startswith("efivar-"))
-            bad.append(f"--expect-efivar {name}: the guest does not report it "
-                       f"(it reports {', '.join(known)})")
-        elif not re.fullmatch(rx, fields[key]):
-            bad.append(f"efivar {name}: {fields[key]!r} does not match /{rx}/")
-    return bad
-
-
-MTRR_RE = re.compile(r"reg\d+: base=0x([0-9a-f]+) \(\s*\d+MB\), size=\s*(\d+)([MK])B, "
-                     r"count=\d+: ([\w-]+)$")
-
-
-def check_firmware_x86(args, fields):
-    """--expect-mtrr-wb, --expect-mcfg, --expect-dmi-*: the x86 firmware
-    duties as the guest saw them."""
-    bad = []
-    if args.expect_mtrr_wb:
-        mtrr = fields.get("mtrr", "none")
-        wb = []
-        for line in mtrr.split(";") if mtrr != "none" else []:
-            m = MTRR_RE.match(line.strip())
-            if not m:
-                bad.append(f"mtrr: line {line!r} not understood")
-            elif m.group(4) == "write-back":
-                size = int(m.group(2)) << (20 if m.group(3) == "M" else 10)
-                wb.append((int(m.group(1), 16), size))
-        try:
-            ram, top = int(fields["ram-bytes"]), int(fields["ram-top"])
-        except (KeyError, ValueError):
-            ram = top = None
-        if not wb:
-            bad.append(f"mtrr: no write-back range in /proc/mtrr: {mtrr!r}")
-        elif ram is not None:
-            end = max(b + n for b, n in wb)
-            total = sum(n for _, n in wb)
-            if end < top or total < ram:
-                bad.append(f"mtrr: write-back ranges cover {total:#x} bytes up to {end:#x}, "
-                           f"less than the RAM's {ram:#x} bytes up to {top:#x}: {mtrr!r}")
-    if args.expect_mcfg is not None and fields.get("mcfg") != str(args.expect_mcfg):
-        bad.append(f"mcfg: expected {args.expect_mcfg}, got {fields.get('mcfg')}")
-    for opt, key in ((args.expect_dmi_product, "dmi-product"),
-                     (args.expect_dmi_serial, "dmi-serial")):
-        if opt is not None and fields.get(key) != opt:
-            bad.append(f"{key}: expected {opt!r}, got {fields.get(key)!r}")
-    return bad
-
-
-def check_report(args, fields):
-    """Compare a complete report with the --expect-* options."""
-    bad = []
-    ints = {}
-    for key in INT_FIELDS:
-        if key in fields:
-            try:
-                ints[key] = int(fields[key])
-            except ValueError:
-                bad.append(f"report field {key!r} not an integer: {fields[key]!r}")
-
-    if "cmdline" in fields:
-        try:
-            got = bytes.fromhex(fields["cmdline"])
-        except ValueError:
-            bad.append(f"cmdline is not hex: {fields['cmdline'][:80]!r}")
-            got = None
-        if got is not None and args.expect_cmdline_file:
-            try:
-                with open(args.expect_cmdline_file, "rb") as f:
-                    want = f.read()
-            except OSError as e:
-                bad.append(f"cannot read --expect-cmdline-file: {e}")
-                want = None
-            if want is not None and want.endswith(b"\n"):
-                want = want[:-1]
-            if want is not None and got != want:
-                bad.append(cmdline_diff(want, got))
-
-    if args.expect_sha256 is not None and "data-sha256" in fields:
-        if fields["data-sha256"].lower() != args.expect_sha256.lower():
-            bad.append(f"data-sha256 mismatch: expected {args.expect_sha256}, "
-                       f"got {fields['data-sha256']}")
-
-    def want_int(key, want):
-        if want is not None and key in ints and ints[key] != want:
-            bad.append(f"{key} mismatch: expected {want}, got {ints[key]}")
-
-    want_int("data-bytes", args.expect_data_bytes)
-    want_int("cpus", args.expect_cpus)
-    want_int("acpi", args.expect_acpi)
-    want_int("efi", args.expect_efi)
-
-    if args.expect_efivars and ints.get("efivars", -1) < 1:
-        bad.append(f"efivars: expected UEFI variables, got {ints.get('efivars')}")
-    # Without UEFI there is no runtime to list variables through.
-    if args.expect_efi == 0 and ints.get("efivars", -1) != -1:
-        bad.append(f"efivars: expected -1 (no UEFI runtime), got {ints['efivars']}")
-
-    if args.expect_rng_seed_taken and \
-            "0x9/0" not in fields.get("setup-data", "").split(","):
-        bad.append(f"setup-data {fields.get('setup-data')!r}: no SETUP_RNG_SEED (0x9) "
-                   f"that the kernel took (length 0)")
-
-    if args.expect_vmgenid is not None and \
-            fields.get("vmgenid", "").lower() != args.expect_vmgenid.lower():
-        bad.append(f"vmgenid mismatch: expected {args.expect_vmgenid}, "
-                   f"got {fields.get('vmgenid')}")
-
-    if args.expect_vda_sha256 is not None and \
-            fields.get("vda-sector0-sha256", "").lower() != args.expect_vda_sha256.lower():
-        bad.append(f"vda-sector0-sha256 mismatch: expected {args.expect_vda_sha256}, "
-                   f"got {fields.get('vda-sector0-sha256')}")
-
-    if args.expect_ram is not None and "ram-bytes" in ints:
-        hi = args.expect_ram * MIB
-        lo = (args.expect_ram - args.ram_slack) * MIB
-        got = ints["ram-bytes"]
-        if not lo <= got <= hi:
-            bad.append(f"ram-bytes {got} ({got / MIB:.2f} MiB) outside "
-                       f"[{args.expect_ram - args.ram_slack:g}, {args.expect_ram:g}] MiB")
-
-    # The kernel's own count must be what -m gave, less its boot-time
-    # keep, and never more than the RAM the memory map reported.
-    if args.expect_ram is not None and "memtotal-kib" in ints:
-        got = ints["memtotal-kib"] * KIB
-        swiotlb = SWIOTLB_MIB if ints.get("ram-top", 0) > 4 << 30 else 0
-        lo = (args.expect_ram * (1 - MEMTOTAL_LOSS_FRACTION) - args.ram_slack
-              - MEMTOTAL_LOSS_MIB - swiotlb) * MIB
-        hi = min(args.expect_ram * MIB, ints.get("ram-bytes", args.expect_ram * MIB))
-        if not lo <= got <= hi:
-            bad.append(f"memtotal-kib {ints['memtotal-kib']} ({got / MIB:.2f} MiB) outside "
-                       f"[{lo / MIB:.2f}, {hi / MIB:.2f}] MiB for -m {args.expect_ram:g}M")
-
-    if args.expect_hotplug:
-        bad += check_hotplug(fields.get("hotplug"))
-    if args.expect_reboot and fields.get("reboot") != "marker-found":
-        bad.append(f"reboot: expected 'marker-found' (the second boot), got "
-                   f"{fields.get('reboot')!r}")
-
-    if args.expect_high_mem and "ram-top" in ints and ints["ram-top"] <= 4 << 30:
-        bad.append(f"ram-top {ints['ram-top']:#x} not above 4 GiB")
-    return bad + check_tpm(args, fields) + check_firmware_x86(args, fields)
-
-
-def cpu_list(text):
-    """'0,2-3' -> {0, 2, 3}; None if it does not parse."""
-    cpus = set()
-    try:
-        for part in text.split(","):
-            lo, _, hi = part.partition("-")
-            cpus.update(range(int(lo), int(hi or lo) + 1))
-    except ValueError:
-        return None
-    return cpus
-
-
-def check_hotplug(value):
-    """'ok <online after cpu1 went offline> <online after it came back>'."""
-    words = (value or "").split()
-    if len(words) != 3 or words[0] != "ok":
-        return [f"hotplug: expected 'ok OFF-LIST ON-LIST', got {value!r}"]
-    off, on = cpu_list(words[1]), cpu_list(words[2])
-    if off is None or on is None or 1 in off or 1 not in on or on - off != {1}:
-        return [f"hotplug: cpu1 did not go offline and come back: online {words[1]!r} "
-                f"then {words[2]!r}"]
-    return []
-
-
-def evaluate(args, run):
-    """Return the list of failure reasons (empty: pass)."""
-    if run.spawn_error:
-        return [run.spawn_error]
-    reasons = []
-    text = "\n".join(run.lines)
-    if run.timed_out:
-        reasons.append(f"timeout after {args.timeout:g} s (QEMU killed)")
-    # --stop-on names how the run must end (a firmware going on to its next
-    # boot option): a run that ended any other way (a reset, an exit, a
-    # hang) fails.
-    if args.stop_on and not run.stopped_on and not run.timed_out:
-        reasons.append(f"--stop-on /{args.stop_on}/ never matched: QEMU ended by itself "
-                       f"(status {run.status})")
-
-    for rx in args.expect_console:
-        if not re.search(rx, text, re.MULTILINE):
-            reasons.append(f"console never matched /{rx}/")
-    banners = len(re.findall(r"^bootshim: started by ", text, re.MULTILINE))
-    if args.expect_reboot and banners != 2:
-        reasons.append(f"--expect-reboot: {banners} 'bootshim: started by' banners, "
-                       f"expected 2 (one boot, one after the guest's reboot)")
-
-    if args.expect_refused is not None:
-        # The refusal ends the run (--stop-on): before it, neither the
-        # shim nor a kernel may have said anything.
-        m = re.search(args.expect_refused, text, re.MULTILINE)
-        if not m:
-            reasons.append(f"the refusal /{args.expect_refused}/ never appeared")
-        before = text[:m.start()] if m else text
-        for what, rx in (("the shim ran", re.compile(r"bootshim: ")),
-                         ("a kernel started", KERNEL_STARTED_RE)):
-            hit = rx.search(before)
-            if hit:
-                line = before[before.rfind("\n", 0, hit.start()) + 1:].split("\n")[0]
-                reasons.append(f"{what} although the firmware had to refuse the image: "
-                               f"{line.strip()[:120]!r}")
-        if run.time_to_report is not None:
-            reasons.append("guest report started although the image had to be refused")
-        return reasons
-
-    if args.expect_error is not None:
-        if not re.search(args.expect_error, text, re.MULTILINE):
-            reasons.append(f"expected error /{args.expect_error}/ not seen")
-        if run.time_to_report is not None:
-            reasons.append("guest report started although an error was expected")
-        if (args.expect_exit is not None and not run.timed_out
-                and run.status != args.expect_exit):
-            reasons.append(f"QEMU exit status {run.status}, expected {args.expect_exit}")
-        return reasons
-
-    # Every positive run compares memory with -m and says whether UEFI
-    # must be there: a case that forgets cannot pass silently.
-    for opt, val in (("--expect-ram", args.expect_ram), ("--expect-efi", args.expect_efi)):
-        if val is None:
-            reasons.append(f"harness: {opt} missing for a boot expected to succeed")
-    fields, errors, problems = parse_report(run.lines)
-    reasons += [f"guest error: {e}" for e in errors]
-    reasons += problems
-    reasons += check_report(args, fields)
-    want_exit = 0 if args.expect_exit is None else args.expect_exit
-    if not run.timed_out and run.status != want_exit:
-        reasons.append(f"QEMU exit status {run.status}, expected {want_exit}")
-    return reasons
-
-
-def main():
-    args = parse_args(sys.argv[1:])
-    os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
-    with open(args.log, "wb") as log:
-        run = run_qemu(args.qemu, log, args.timeout,
-                       [(r, t.encode().decode("unicode_escape")) for r, t in args.send],
-                       args.stop_after_report, args.stop_on or args.expect_refused)
-        reasons = evaluate(args, run)
-        verdict = "PASS" if not reasons else "FAIL: " + "; ".join(reasons)
-        log.write(f"\n# boot.py: status={run.status} {verdict}\n".encode())
-
-    shim_us = shim_copied = kernel_init_ts = measure_us = None
-    for line in run.lines:
-        m = INIT_TS_RE.search(line)
-        if m and kernel_init_ts is None:
-            kernel_init_ts = float(m.group(1))
-        m = SHIM_TIMING_RE.search(line)
-        if m:
-            shim_us, shim_copied = int(m.group(1)), int(m.group(2))
-        m = MEASURE_TIMING_RE.search(line)
-        if m:
-            measure_us = int(m.group(1))
-    if args.json:
-        summary = {
-            "name": args.name,
-            "ok": not reasons,
-            "exit_status": run.status,
-            "timed_out": run.timed_out,
-            "time_to_report": run.time_to_report,
-            "time_to_exit": run.time_to_exit,
-            "kernel_init_ts": kernel_init_ts,
-            "shim_us": shim_us,
-            "shim_copied": shim_copied,
-            "measure_us": measure_us,
-            "reasons": reasons,
-        }
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=2)
-            f.write("\n")
-
-    secs = run.time_to_exit or 0.0
-    if not reasons:
-        print(f"PASS {args.name} ({secs:.1f} s)", flush=True)
-        return 0
-    print(f"--- last {TAIL_LINES} lines of {args.log} ---")
-    for line in run.lines[-TAIL_LINES:]:
-        print("    " + line)
-    print(f"FAIL {args.name}: " + "; ".join(reasons), flush=True)
-    return 1
+        case = Case(args)
+        return case.main()
+    except Fail as e:
+        print(f"FAIL {args.name}: {e}", flush=True)
+        return 1
+    finally:
+        if case:
+            case.tpm_stop()
 
 
 if __name__ == "__main__":

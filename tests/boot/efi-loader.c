@@ -1,7 +1,7 @@
 /* A test boot loader (x86_64, gnu-efi) for the Secure Boot cases of
  * tests/boot/measure-efi.mk: OVMF under Secure Boot refuses its unsigned
  * UEFI shell, so nothing there could start shim.efi with load options.
- * This app, signed like the shim (case.sh --efi-loader), sits at the
+ * This app, signed like the shim (boot.py --efi-loader), sits at the
  * removable path, reads \options.txt (ASCII) from its own volume, loads
  * \shim.efi through the firmware (LoadImage checks the signature), gives
  * it those options as UTF-16 LoadOptions, as a boot entry would, starts it

@@ -20,12 +20,12 @@ $(eval $(call boot_case,rom-tpm-el1,$(MROM) --kernel $(ARM_CLOUD) --mem 512M \
 	--cmdline '$(QUOTED_ARM)'))
 # At EL2, Debian 13's kernel (Linux 6.12 reads the log the same way).
 $(eval $(call boot_case,rom-tpm-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
-	--machine virtualization=on --smp 2))
+	--machine virt$(comma)virtualization=on --smp 2))
 # At EL3 (secure=on): the TPM reached through the non-secure address
 # space, the kernel at non-secure EL1, and with EL2 at non-secure EL2.
-$(eval $(call boot_case,rom-tpm-el3,$(MROM) --kernel $(ARM_CLOUD) --machine secure=on))
+$(eval $(call boot_case,rom-tpm-el3,$(MROM) --kernel $(ARM_CLOUD) --machine virt$(comma)secure=on))
 $(eval $(call boot_case,rom-tpm-el3-el2-d13,$(MROM) --kernel $(D13_ARM_CLOUD) \
-	--machine secure=on,virtualization=on))
+	--machine virt$(comma)secure=on$(comma)virtualization=on))
 # With DTB= (embedded, measured as the fourth PCR 11 event and predicted
 # so; QEMU's own DTB is still the one used, as it always gives one).
 $(eval $(call boot_case,rom-tpm-embedded-dtb,$(MROM) --kernel $(ARM_CLOUD) --embed-dtb \

@@ -34,7 +34,7 @@ $(eval $(call boot_case,efi-x86-no-tpm,--efi --kernel $(CLOUD) --mem 512M $(BLI_
 $(eval $(call boot_case,efi-arm-tpm,$(ARM) --efi --kernel $(ARM_CLOUD) --mem 512M $(MEASURED)))
 $(eval $(call boot_case,efi-arm-stub-tpm,$(ARM) --stub --kernel $(ARM_CLOUD) --mem 512M $(MEASURED)))
 
-# ---- Secure Boot (case.sh --secure-boot: signed with the snakeoil key,
+# ---- Secure Boot (boot.py --secure-boot: signed with the snakeoil key,
 # OVMF's snakeoil variables).
 $(eval $(call boot_case,efi-x86-sb-tpm,--efi --secure-boot --kernel $(CLOUD) $(MEASURED) \
 	--expect-console 'secureboot: Secure boot enabled'))

@@ -1,5 +1,5 @@
 /* x0-trampoline.S: a stand-in loader for the hostile-DTB boot tests
- * (tests/boot/case.sh --x0-dtb). It enters shim.img as arm64 booting.rst
+ * (tests/boot/boot.py --x0-dtb). It enters shim.img as arm64 booting.rst
  * says a loader does: "x0 = physical address of device tree blob (dtb) in
  * system RAM", x1-x3 = 0, MMU and caches off (as QEMU resets the CPU). But
  * the blob is one QEMU never validated: QEMU's -dtb and U-Boot's booti

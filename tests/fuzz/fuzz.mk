@@ -22,50 +22,42 @@ FUZZ_SECONDS ?= 15
 FUZZ_CC ?= clang
 # tests/fuzz/nocov.txt: sorting helpers left without coverage tracing (see
 # there: their traced comparisons were most of fuzz_e820's time).
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
-	-Wmissing-prototypes -Wmissing-declarations \
-	-iquote shim -iquote arch -iquote tools -iquote tests/unit -iquote tests/fuzz
-FUZZ_TARGETS := x86_64_header aarch64_image pvh e820 place fdt table_loader efi_memmap tpm2 \
-	shim_image fwlog smbios
+	$(HOST_IQUOTE) -iquote tests/unit -iquote tests/fuzz
+FUZZ_TARGETS := x86_64_header aarch64_image riscv64_image pvh e820 place fdt table_loader \
+	efi_memmap tpm2 shim_image fwlog smbios
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
+# Every fuzzer links the pure core (the Makefile's HOST_PURE_SRCS and
+# HOST_PURE_OBJS, OpenSSL's SHA-256 objects, with the host's libfdt),
+# compiled once into an archive: each takes the members it calls.
+FUZZ_PURE_OBJS := $(patsubst %,$(O)/fuzz/obj/%.o,$(HOST_PURE_SRCS))
+$(O)/fuzz/obj/%.c.o: %.c tests/fuzz/fuzz.mk tests/fuzz/nocov.txt | $(O)/.deps-check $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+$(O)/fuzz/libpure.a: $(FUZZ_PURE_OBJS) $(HOST_PURE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+-include $(shell find $(O)/fuzz/obj -name '*.d' 2>/dev/null)
+
 # fuzz_place judges place() with the unit tests' checker.
 FUZZ_EXTRA_place := tests/unit/place_check.c
-# fuzz_fdt: shim/fdt.c on the host's libfdt (libfdt-dev, from the build
-# set of packages). -iquote above, not -I: libfdt.h's <fdt.h> is its own.
-FUZZ_EXTRA_fdt := shim/fdt.c
-FUZZ_LIBS_fdt := -lfdt
-$(O)/fuzz/fuzz_fdt: $(FUZZ_EXTRA_fdt) | $(O)/.deps-build
-# fuzz_table_loader: shim/fw_cfg.c is not in CORE_HOST_SRCS (only the x86
-# ROM uses it). BOOTSHIM_FUZZ_STRICT=1 when running it adds the checks that
-# tests/unit/test_fw_cfg.c's test_loader_bug_* tests make (see the source).
-FUZZ_EXTRA_table_loader := shim/fw_cfg.c
-$(O)/fuzz/fuzz_table_loader: $(FUZZ_EXTRA_table_loader)
-# fuzz_smbios: shim.rom's SMBIOS entry point from QEMU's files (fw_cfg.c).
-FUZZ_EXTRA_smbios := shim/fw_cfg.c
-$(O)/fuzz/fuzz_smbios: $(FUZZ_EXTRA_smbios)
-# fuzz_efi_memmap: shim/efi_memmap.c is not in CORE_HOST_SRCS either.
-FUZZ_EXTRA_efi_memmap := shim/efi_memmap.c
-$(O)/fuzz/fuzz_efi_memmap: $(FUZZ_EXTRA_efi_memmap)
-# fuzz_tpm2: the TPM response parsers and the TIS driver (measured boot).
-FUZZ_EXTRA_tpm2 := shim/tpm2.c shim/tpm_tis.c
-$(O)/fuzz/fuzz_tpm2: $(FUZZ_EXTRA_tpm2)
+# fuzz_table_loader: BOOTSHIM_FUZZ_STRICT=1 when running it adds the checks
+# that tests/unit/test_fw_cfg.c's test_loader_bug_* tests make (see the source).
 # fuzz_shim_image: the host tools' reader of built shims (tools/).
 FUZZ_EXTRA_shim_image := tools/shim_image.c
-$(O)/fuzz/fuzz_shim_image: $(FUZZ_EXTRA_shim_image) tools/shim_image.h
-
-# fuzz_fwlog: the previous firmware's ACPI TPM2 table and event log, as
-# shim.elf reads them (arch/x86_64/fwlog.c, pure).
-FUZZ_EXTRA_fwlog := arch/x86_64/fwlog.c
-$(O)/fuzz/fuzz_fwlog: $(FUZZ_EXTRA_fwlog) arch/x86_64/fwlog.h
+$(O)/fuzz/fuzz_place: $(FUZZ_EXTRA_place)
+$(O)/fuzz/fuzz_shim_image: $(FUZZ_EXTRA_shim_image)
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
-$(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_HOST_SRCS) $(wildcard shim/*.h tests/fuzz/*.h tests/unit/place_check.*) tests/fuzz/fuzz.mk tests/fuzz/nocov.txt | $(O)/.deps-check
+$(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/fuzz/libpure.a \
+		$(wildcard shim/*.h arch/*/*.h tools/*.h tests/fuzz/*.h tests/unit/place_check.*) \
+		tests/fuzz/fuzz.mk tests/fuzz/nocov.txt | $(O)/.deps-check
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(CORE_HOST_SRCS) $(FUZZ_LIBS_$*)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(O)/fuzz/libpure.a $(HOST_PURE_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

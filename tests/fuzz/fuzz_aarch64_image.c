@@ -1,5 +1,6 @@
 /* libFuzzer: aarch64_parse_kernel on the input, taken as a whole Image (its
  * length is the file's length). */
+#include "fuzz.h"
 #include "aarch64_image.h"
 
 #include <stdio.h>

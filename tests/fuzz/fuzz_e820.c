@@ -12,6 +12,7 @@
  * MEMMAP_INPUT_MAX; the sanitised map is memmap_check.h's model of those
  * entries; each mark's result is the model of the previous expected map
  * plus the mark. */
+#include "fuzz.h"
 #include "memmap_check.h"
 
 #define ENTRY 20

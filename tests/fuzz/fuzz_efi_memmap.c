@@ -16,6 +16,7 @@
  * be merged as it is converted (efi_memmap.h): then, if it converts, the
  * result once sanitised must be memmap_check.h's model of all of them.
  * tests/fuzz/mkcorpus.py writes the seed corpus. */
+#include "fuzz.h"
 #include "efi_memmap.h"
 #include "memmap_check.h"
 

@@ -23,6 +23,7 @@
  * Anything else, NOSPACE included (the fixed 1024 bytes of slack, the
  * UEFI properties present), is a failure.
  * tests/fuzz/mkcorpus.py writes the seed corpus from tests/unit/dtb/. */
+#include "fuzz.h"
 #include "fdt.h"
 
 #include <libfdt.h>

@@ -7,9 +7,10 @@
  *   - physical memory at PHYS_BASE, with an RSDP at its start, RAM as far
  *     as the input goes: fwlog_tpm2_area must only follow pointers inside
  *     it (ASan catches a read outside the copy). */
+#include "fuzz.h"
 #include <stdlib.h>
 
-#include "../../arch/x86_64/fwlog.h"
+#include "x86_64/fwlog.h"
 
 #define PHYS_BASE 0x1000u
 

@@ -21,6 +21,7 @@
  *     min + max field), 0x40 src from 2^64, 0x80 src = somewhere in RAM
  *   then, for each item: u8 granule (0: none; else 2^((g - 1) mod 64), and
  *     0xff: 3 << 12, invalid); after the items, so older inputs read 0 */
+#include "fuzz.h"
 #include "place_check.h"
 
 #include <stdio.h>

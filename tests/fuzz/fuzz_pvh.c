@@ -6,6 +6,7 @@
  * past the window). Bytes 0..1 give start_info's offset in the window,
  * little-endian; 0xffff puts it just below the window. On success the map
  * is sanitised and checked. */
+#include "fuzz.h"
 #include "pvh.h"
 #include "memmap_check.h"
 

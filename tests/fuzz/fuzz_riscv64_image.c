@@ -2,6 +2,7 @@
  * Image (its length is the file's length). Every accepted header must be
  * one boot-image-header.rst and the shim's rules allow; every refusal a
  * NUL-terminated "kernel: " message. */
+#include "fuzz.h"
 #include "riscv64_image.h"
 
 #include <stdio.h>

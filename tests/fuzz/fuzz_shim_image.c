@@ -4,8 +4,9 @@
  * the file, the index's magic must be at the offset reported, and the
  * command line must be followed by its NUL; on failure the reason is one
  * NUL-terminated message. */
-#include "../../tools/shim_image.h"
-#include "../../shim/payload_index.h"
+#include "fuzz.h"
+#include "shim_image.h"
+#include "payload_index.h"
 #include "memmap_check.h"
 
 static bool inside(const uint8_t *data, size_t size, const struct blob *b)

@@ -11,6 +11,7 @@
  * address, the anchor's other bytes unchanged, and at least one structure;
  * after a failure, a message "smbios: ...". The seeds (tests/fuzz/corpus/
  * smbios) are entry points and tables shaped as QEMU's. */
+#include "fuzz.h"
 #include "fw_cfg.h"
 
 #include <stdio.h>

@@ -28,6 +28,7 @@
  *
  * tests/fuzz/mkcorpus.py writes the seed corpus from QEMU's recorded blobs
  * (tests/unit/fw_cfg/). */
+#include "fuzz.h"
 #include "fw_cfg.h"
 
 #include <sanitizer/asan_interface.h>

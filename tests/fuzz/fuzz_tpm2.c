@@ -15,6 +15,7 @@
  * and the same "disabled already".
  * 3 must give back exactly responseSize bytes of the FIFO, never read
  * the FIFO past its data and never overrun the response buffer. */
+#include "fuzz.h"
 #include "tpm2.h"
 #include "tpm_tis.h"
 #include "memmap_check.h"

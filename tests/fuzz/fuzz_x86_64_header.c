@@ -5,6 +5,7 @@
  * the fuzzer controls file_len independently of how much it hands over;
  * an input under 8 bytes stands for a file of its own length. Byte 8
  * picks the e820 table size (1..200) and 9..16 seed its contents. */
+#include "fuzz.h"
 #include "x86_64_boot.h"
 
 #include <stdio.h>

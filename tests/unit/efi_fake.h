@@ -11,7 +11,7 @@
 #include "boot.h"
 #include "x86_64_boot.h"
 #include "efi/bli.h"
-#include "efi/efi.h"
+#include "efi/uefi.h"
 #include "efi/tcg2.h"
 #include "x86_64/x86_64.h"
 

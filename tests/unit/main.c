@@ -1,18 +1,6 @@
 /* The host unit tests: every suite in one cmocka group, one summary. */
 #include "unit.h"
 
-/* tests/unit/test_fdt.c, test_fw_cfg.c, test_efi_memmap.c (declared here:
- * unit.h lists the older suites). */
-extern const struct unit_suite fdt_suite, fw_cfg_suite, efi_memmap_suite;
-/* tests/unit/test_fdt_uefi.c */
-extern const struct unit_suite fdt_uefi_suite;
-/* tests/unit/test_fdt_tpm.c */
-extern const struct unit_suite fdt_tpm_suite;
-/* tests/unit/test_linux_aarch64.c, test_aarch64_cpu.c */
-extern const struct unit_suite linux_arm64_suite, aarch64_cpu_suite;
-/* tests/unit/test_psci.c */
-extern const struct unit_suite psci_suite;
-
 void map_build(struct memmap *m, const struct mem_range *r, size_t n)
 {
 	struct error err;
@@ -31,15 +19,6 @@ int eprintf(const char *fmt, ...)
 	return n;
 }
 
-/* tests/unit/test_firmware_x86_64.c */
-extern const struct unit_suite firmware_x86_suite;
-/* tests/unit/test_boot_place.c */
-extern const struct unit_suite boot_place_suite;
-/* Measured boot: tests/unit/test_sha256.c, test_measure.c, test_tpm2.c,
- * test_tpm_tis.c, test_tcg_log.c, test_tpm_measure.c, test_shim_image.c */
-extern const struct unit_suite sha256_suite, measure_suite, tpm2_suite, tpm_tis_suite,
-	tcg_log_suite, tpm_measure_suite, shim_image_suite;
-
 int main(void)
 {
 	const struct unit_suite *suites[] = {
@@ -50,7 +29,7 @@ int main(void)
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
 		&sha256_suite, &measure_suite, &tpm2_suite, &tpm_tis_suite,
 		&tcg_log_suite, &tpm_measure_suite, &shim_image_suite, &psci_suite,
-		&firmware_x86_suite,
+		&firmware_x86_suite, &riscv64_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

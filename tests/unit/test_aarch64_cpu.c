@@ -2,9 +2,9 @@
  * destination before the shim writes it (arch/aarch64/dcache.c), and the
  * EL3 set-up computed from the ID registers (arch/aarch64/el3.c). */
 #include "unit.h"
-#include "../../arch/aarch64/aarch64.h"
-#include "../../arch/aarch64/dcache.h"
-#include "../../arch/aarch64/el3.h"
+#include "aarch64/aarch64.h"
+#include "aarch64/dcache.h"
+#include "aarch64/el3.h"
 
 /* The lines a plan touches, and how: 0 none, 'i' DC IVAC, 'c' DC CIVAC. */
 #define GRID_LINES 8

@@ -18,7 +18,7 @@
 #define linux_finish bp_linux_finish
 #define payload_get bp_payload_get
 #define measure_boot bp_measure_boot
-#include "../../shim/boot.c"
+#include "boot.c"
 
 #include "unit.h"
 

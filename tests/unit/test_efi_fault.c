@@ -844,6 +844,13 @@ void arch_enter_kernel(const struct handoff *h)
 }
 
 /* ---- one boot */
+/* The direct hand-off as arch/efi/direct.c has it: that file is not linked
+ * here, as it and arch/efi/stub.c both define efi_main. */
+static const struct efi_handoff direct_handoff = {
+	.name = "UEFI (direct hand-off)",
+	.boot = bootshim_main,
+};
+
 void fake_boot(const struct fake_config *c, struct fake_result *r)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(F.pool); i++)
@@ -889,8 +896,7 @@ void fake_boot(const struct fake_config *c, struct fake_result *r)
 	rng_byte = 0;
 	if (!setjmp(F.end)) {
 		r->status = efi_run(&shim_image_tag, &system_table,
-				    c->stub ? "UEFI (stub hand-off)" : "UEFI (direct hand-off)",
-				    c->stub ? efi_stub_boot : bootshim_main);
+				    c->stub ? &efi_handoff_stub : &direct_handoff);
 		r->end = FAKE_RETURNED;
 	}
 	for (size_t i = 0; i < F.n_pages; i++)

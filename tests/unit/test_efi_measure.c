@@ -8,7 +8,7 @@
 #include "efi_fake.h"
 #include "measure.h"
 #include "version.h"
-#include "../../arch/efi/allow.h"
+#include "efi/allow.h"
 
 static const EFI_GUID loader_guid = EFI_BLI_LOADER_GUID;
 static const UINT32 volatile_attr = EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS;

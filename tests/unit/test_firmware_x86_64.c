@@ -5,8 +5,8 @@
  * pc -m 3584M: 3 GiB below 4 GiB; q35 -m 8G: 2 GiB below). */
 #include "unit.h"
 #include "fw_cfg.h"
-#include "../../arch/x86_64/mptable.h"
-#include "../../arch/x86_64/mtrr.h"
+#include "x86_64/mptable.h"
+#include "x86_64/mtrr.h"
 
 #define QEMU_KVM_RESERVED 0xfeffc000 /* QEMU's 4 reserved pages in etc/e820 */
 

@@ -7,8 +7,8 @@
 #define linux_plan aarch64_linux_plan
 #define linux_finish aarch64_linux_finish
 #define linux_refresh aarch64_linux_refresh
-#include "../../shim/linux_aarch64.c"
-#include "../../shim/linux_dt.c"
+#include "linux_aarch64.c"
+#include "linux_dt.c"
 
 #include "unit.h"
 

@@ -4,7 +4,7 @@
  * secure=on DTB. */
 #include "unit.h"
 #include "fdt.h"
-#include "../../arch/aarch64/psci.h"
+#include "aarch64/psci.h"
 
 #include <errno.h>
 #include <libfdt.h>

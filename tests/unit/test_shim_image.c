@@ -6,8 +6,8 @@
 
 #include <elf.h>
 
-#include "../../shim/payload_index.h"
-#include "../../tools/shim_image.h"
+#include "payload_index.h"
+#include "shim_image.h"
 
 static uint8_t img[0x3000];
 
@@ -28,7 +28,11 @@ static void put_index(const struct layout *l)
 	 * cmdline "quiet\0" right after the index; dtb empty. */
 	int64_t k = (int64_t)l->kernel_addr - base;
 	int64_t c = (int64_t)sizeof(ix);
-	int64_t rel[5][2] = { { 0, 0 }, { k, k + 256 }, { k + 256, k + 272 }, { c, c + 6 }, { 0, 0 } };
+	int64_t rel[PAYLOAD_SLOT_COUNT][2] = {
+		[PAYLOAD_SLOT_KERNEL] = { k, k + 256 },
+		[PAYLOAD_SLOT_INITRD] = { k + 256, k + 272 },
+		[PAYLOAD_SLOT_CMDLINE] = { c, c + 6 },
+	};
 	memcpy(ix.rel, rel, sizeof(rel));
 	memcpy(img + l->at, &ix, sizeof(ix));
 	memcpy(img + l->at + sizeof(ix), "quiet", 6);
@@ -78,7 +82,7 @@ static void test_shim_image_raw(void **state)
 	img[0x800 + 16] = 2;
 	expect_refused(sizeof(img), "version 2, expected 1");
 	img[0x800 + 16] = 1, img[0x800 + 20] = 3;
-	expect_refused(sizeof(img), "machine 3 is neither");
+	expect_refused(sizeof(img), "machine 3 is none of");
 	img[0x800 + 20] = PAYLOAD_MACHINE_AARCH64;
 	img[0x800 + sizeof(struct payload_index) + 5] = 'x';
 	expect_refused(sizeof(img), "command line does not end with a NUL");

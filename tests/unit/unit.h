@@ -33,6 +33,26 @@ struct unit_suite {
 
 extern const struct unit_suite x86_64_suite, zero_page_suite, aarch64_suite, memmap_suite,
 	place_suite, place_prop_suite, pvh_suite, fmt_suite;
+/* tests/unit/test_fdt.c, test_fw_cfg.c, test_efi_memmap.c */
+extern const struct unit_suite fdt_suite, fw_cfg_suite, efi_memmap_suite;
+/* tests/unit/test_fdt_uefi.c */
+extern const struct unit_suite fdt_uefi_suite;
+/* tests/unit/test_fdt_tpm.c */
+extern const struct unit_suite fdt_tpm_suite;
+/* tests/unit/test_linux_aarch64.c, test_aarch64_cpu.c */
+extern const struct unit_suite linux_arm64_suite, aarch64_cpu_suite;
+/* tests/unit/test_psci.c */
+extern const struct unit_suite psci_suite;
+/* tests/unit/test_firmware_x86_64.c */
+extern const struct unit_suite firmware_x86_suite;
+/* tests/unit/test_boot_place.c */
+extern const struct unit_suite boot_place_suite;
+/* tests/unit/test_riscv64.c */
+extern const struct unit_suite riscv64_suite;
+/* Measured boot: tests/unit/test_sha256.c, test_measure.c, test_tpm2.c,
+ * test_tpm_tis.c, test_tcg_log.c, test_tpm_measure.c, test_shim_image.c */
+extern const struct unit_suite sha256_suite, measure_suite, tpm2_suite, tpm_tis_suite,
+	tcg_log_suite, tpm_measure_suite, shim_image_suite;
 
 /* The error message must mention `what` (the field or item at fault). */
 #define assert_err_mentions(err, what)                                              \

@@ -1,4 +1,4 @@
-/* The UEFI entries' shared part (arch/efi/common.c, arch/efi/stub.c) and
+/* The UEFI entries' shared part (arch/efi/common.c and the hand-offs) and
  * what each arch provides to it. gnu-efi types.
  *
  * Firmware-facing code (everything that calls boot or runtime services)
@@ -6,12 +6,12 @@
  * (UART, halt, the jump) are apart (arch/x86_64/efi_cpu.c), so that the host
  * unit tests (tests/unit/test_efi_fault.c) can run the former against a
  * fake system table and provide the latter themselves. */
-#ifndef BOOTSHIM_EFI_H
-#define BOOTSHIM_EFI_H
+#ifndef BOOTSHIM_UEFI_H
+#define BOOTSHIM_UEFI_H
 
 #include <efi.h>
 
-#include "../../shim/boot.h"
+#include "boot.h"
 
 struct efi_map {
 	uint8_t *buf;			/* AllocatePool'ed; NULL once given back */
@@ -20,25 +20,33 @@ struct efi_map {
 };
 
 extern EFI_HANDLE efi_image;
-/* Set at the first call to ExitBootServices, whatever it returned: from
- * then on only memory allocation services may be used (UEFI 2.10, 7.4
- * ExitBootServices), so no ConOut and no return to the firmware. */
-extern bool efi_left_boot_services;
 extern struct efi_map efi_map;
 
+/* How the kernel is handed over. The build links one of two files, each
+ * with its hand-off and the image entry point efi_main (EFI_HANDOFF=):
+ *   direct  arch/efi/direct.c  the core places everything and jumps
+ *                              (bootshim_main, shim/boot.c)
+ *   stub    arch/efi/stub.c    the kernel's EFI stub, by LoadImage and
+ *                              StartImage (systemd-stub's way) */
+struct efi_handoff {
+	const char *name;		/* "how the shim was started" (pf->entry_name) */
+	void (*boot)(struct platform *pf) __attribute__((noreturn));
+	/* Give back what `boot` set up, when the shim returns an error to
+	 * the firmware; NULL: nothing to give back. */
+	void (*release)(void);
+};
+/* arch/efi/stub.c's (the host tests run both hand-offs). */
+extern const struct efi_handoff efi_handoff_stub;
+
 /* The whole UEFI boot: the shared start, the arch's part, the free memory,
- * then `boot` (the direct or the stub hand-off). Returns only an error
- * status, after giving back everything the shim took from the firmware. */
-typedef void (*efi_boot_fn)(struct platform *pf) __attribute__((noreturn));
-EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const char *name,
-		   efi_boot_fn boot);
+ * then the hand-off's boot. Returns only an error status, after giving
+ * back everything the shim took from the firmware. */
+EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const struct efi_handoff *h);
 
 /* The image entry point (gnu-efi's crt0 calls it): efi_run with this
- * build's hand-off. */
+ * build's hand-off (arch/efi/direct.c or arch/efi/stub.c). */
 EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab);
 
-int efi_get_map(struct error *e);
-uint64_t efi_find_rsdp(void);
 /* Up to len bytes of entropy from EFI_RNG_PROTOCOL; 0 if it has none. */
 size_t efi_rng(uint8_t *out, size_t len);
 
@@ -63,20 +71,6 @@ typedef struct _EFI_MEMORY_ATTRIBUTE_PROTOCOL {
  * where the firmware has EFI_MEMORY_ATTRIBUTE_PROTOCOL (arch/efi/memattr.c);
  * without the protocol, nothing to do. */
 int efi_kernel_executable(const struct place_item *kernel, struct error *e);
-
-/* The stub hand-off (arch/efi/stub.c): LoadImage/StartImage of the
- * kernel's EFI stub. */
-__attribute__((noreturn)) void efi_stub_boot(struct platform *pf);
-/* Uninstall and unload what the stub hand-off set up (error returns). */
-void efi_stub_release(void);
-
-#ifdef EFI_HANDOFF_STUB
-#define EFI_HANDOFF_NAME "UEFI (stub hand-off)"
-#define EFI_HANDOFF efi_stub_boot
-#else
-#define EFI_HANDOFF_NAME "UEFI (direct hand-off)"
-#define EFI_HANDOFF bootshim_main
-#endif
 
 /* Provided by arch/<arch>/efi.c (firmware-facing): */
 /* What only this arch asks the firmware for (x86: GOP; arm64: the DTB;
