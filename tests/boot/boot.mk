@@ -337,6 +337,8 @@ include tests/boot/measure-x86_64.mk tests/boot/measure-aarch64.mk tests/boot/me
 # x86_64 shim.rom on pc, q35 and microvm.
 include tests/boot/firmware-aarch64.mk
 include tests/boot/firmware-x86_64.mk
+# riscv64 (issue 12): its flavours' cases.
+include tests/boot/riscv64.mk
 
 check-boot: $(BOOT_CASES)
 

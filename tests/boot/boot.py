@@ -58,7 +58,7 @@ class Arch:
     uefi: Optional[Uefi]      # firmware for shim.efi
     secure_boot: Optional[Uefi]  # ... with Secure Boot (Debian's snakeoil keys)
     secure_boot_machine: Optional[str]  # -M the Secure Boot firmware needs (SMM)
-    uboot: Optional[str]      # U-Boot binary (-bios) for booti
+    uboot: Optional[str]      # U-Boot binary for booti
     kernel_addr: Optional[int]  # where a loader puts a kernel (U-Boot's kernel_addr_r)
     ram_base: int             # physical start of RAM on the default machine
     cross: str                # cross toolchain prefix (x0 trampoline)
@@ -67,6 +67,9 @@ class Arch:
     # kernel_el_console templates (exception levels on aarch64).
     levels: Callable = lambda machine, firmware: {}
     kernel_el_console: Optional[str] = None  # a line the kernel prints about its level
+    # How QEMU is handed U-Boot: -bios (it is the firmware), or -kernel (an
+    # S-mode U-Boot that QEMU's bundled OpenSBI starts, riscv64).
+    uboot_arg: str = "-bios"
 
 
 def aarch64_levels(machine, firmware):
@@ -106,6 +109,18 @@ ARCHES = {a.name: a for a in (
          kernel_addr=0x40400000,  # a 2 MiB boundary, U-Boot's kernel_addr_r
          ram_base=0x40000000, cross="aarch64-linux-gnu-",
          levels=aarch64_levels, kernel_el_console=r"CPU: All CPU\(s\) started at EL{kel}"),
+    Arch(name="riscv64", qemu="qemu-system-riscv64", machine="virt", cpu=None,
+         console="ttyS0",
+         # virt's test device (sifive,test), always there: the shim writes
+         # its FAIL code with status 1 (SBI SRST would exit 0 under QEMU's
+         # OpenSBI 1.1).
+         exit_args=(), fail_exit=1,
+         tpm_device="tpm-tis-device", acpi=0,
+         uefi=None, secure_boot=None, secure_boot_machine=None,
+         # U-Boot in S-mode, started by QEMU's OpenSBI as its -kernel.
+         uboot="/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", uboot_arg="-kernel",
+         kernel_addr=0x84000000,  # U-Boot's kernel_addr_r on qemu-riscv64
+         ram_base=0x80000000, cross="riscv64-linux-gnu-"),
 )}
 
 
@@ -142,9 +157,15 @@ FLAVOURS = {
                                 r"bootshim: started by firmware \(-bios\) at EL{el}",
                                 patch_elf="shim.rom.elf", patch_flat=True, firmware=True),
     ("aarch64", "efi"): Flavour("shim.efi", "esp", UEFI_BANNER, uefi=True),
+    ("riscv64", "img"): Flavour("shim.img", "kernel",
+                                "bootshim: started by RISC-V Linux Image boot in S-mode",
+                                patch_elf="shim.img.elf", patch_flat=True),
+    ("riscv64", "uboot"): Flavour("shim.img", "uboot-booti",
+                                  "bootshim: started by RISC-V Linux Image boot in S-mode",
+                                  patch_elf="shim.img.elf", patch_flat=True),
 }
 # The start mode when a case names none.
-DEFAULT_MODE = {"x86_64": "pvh", "aarch64": "img"}
+DEFAULT_MODE = {"x86_64": "pvh", "aarch64": "img", "riscv64": "img"}
 
 # Machines whose virtio devices sit on virtio-mmio rather than PCI: how a
 # disk is attached there, and the kernel modules its guest needs.
@@ -215,7 +236,7 @@ def parse_args(argv):
     o("--rom", dest="start", action="store_const", const="rom",
       help="boot shim.rom as the firmware (-bios)")
     o("--uboot", dest="start", action="store_const", const="uboot",
-      help="aarch64: boot shim.img from U-Boot's booti")
+      help="aarch64, riscv64: boot shim.img from U-Boot's booti")
     o("--uboot-cmd", action="append", default=[], metavar="CMD",
       help="... typing CMD at U-Boot's prompt before booti (repeatable; implies --uboot)")
     o("--efi", dest="start", action="store_const", const="efi",
@@ -264,10 +285,11 @@ def parse_args(argv):
       help="the guest reboots once, the second boot powers off (bootshim.test.reboot=1 in "
            "--cmdline; a marker on --disk, QEMU without -no-reboot)")
     o("--embed-dtb", action="store_true",
-      help="aarch64: build with DTB= (QEMU's own DTB, dumped) and check the shim uses it")
+      help="aarch64, riscv64: build with DTB= (QEMU's own DTB, dumped) and check the shim "
+           "uses it")
     o("--reserve", metavar="'ADDR SIZE [no-map]'",
-      help="aarch64: a DTB with this range in /reserved-memory (QEMU rewrites /memory in a "
-           "-dtb, but not that), with the no-map property if asked")
+      help="aarch64, riscv64: a DTB with this range in /reserved-memory (QEMU rewrites "
+           "/memory in a -dtb, but not that), with the no-map property if asked")
     o("--blob", type=int, default=4096, metavar="BYTES",
       help="random data file /data/blob in the initrd (default 4096)")
     o("--initrd", default="gz", choices=("gz", "raw"), help="initrd compression (default gz)")
@@ -754,7 +776,8 @@ def handover_uboot_booti(case):
     case.sends.append(("=> ", f"booti {addr} - ${{fdtcontroladdr}}\\n"))
     case.consoles += ["--expect-console", "Starting kernel"]
     return case.base() + [
-        "-bios", case.arch.uboot, "-device", f"loader,file={case.shim},addr={addr},force-raw=on"]
+        case.arch.uboot_arg, case.arch.uboot,
+        "-device", f"loader,file={case.shim},addr={addr},force-raw=on"]
 
 
 X0_TRAMPOLINE = 0x60000000

@@ -1,0 +1,46 @@
+# riscv64 boot cases (issue 12), included from tests/boot/boot.mk: Debian
+# 13's kernel (trixie: Debian 12 has no riscv64 release) through each
+# flavour, compared with what the guest saw as on the other arches.
+
+RV_GENERIC := $(abspath $(O))/debian13/riscv64/vmlinuz-generic
+RV_INIT := $(abspath $(O))/guest/riscv64/init
+RV := --arch riscv64 --init $(RV_INIT) --kernel $(RV_GENERIC)
+
+# ---- shim.img, booted as a Linux Image in S-mode by QEMU (-kernel, under
+# its bundled OpenSBI 1.1) and by U-Boot's booti (qemu-riscv64_smode).
+$(eval $(call boot_case,rv-img-512m,$(RV) --mem 512M --cmdline '$(QUOTED)'))
+# One hart and a 32 MiB initrd (gzip, as the demo initrd is).
+$(eval $(call boot_case,rv-img-smp1-initrd-32m,$(RV) --mem 512M --smp 1 --blob 33554432))
+# Four harts (the kernel starts the others through SBI HSM), RAM past
+# 4 GiB, and a 32 MiB uncompressed initrd.
+$(eval $(call boot_case,rv-img-4g-smp4-initrd-32m,$(RV) --mem 4G --smp 4 \
+	--blob 33554432 --initrd raw --expect-high-mem))
+# The command line at riscv's COMMAND_LINE_SIZE less its NUL.
+$(eval $(call boot_case,rv-img-cmdline-max,$(RV) --cmdline-len 1023))
+# U-Boot's booti, as on a board: it moves the Image to RAM's base plus
+# text_offset first.
+$(eval $(call boot_case,rv-img-uboot,$(RV) --uboot --smp 2))
+# Memory the DTB reserves where the embedded kernel sits (QEMU's tree
+# given as -dtb; OpenSBI still adds its own reservation to it): the kernel
+# is copied to the next free 2 MiB boundary, then fence.i before the jump.
+$(eval $(call boot_case,rv-img-copy,$(RV) --reserve '0x81000000 0x100000' \
+	--expect-console 'kernel \(copied 0x[0-9a-f]+ bytes from 0x80400000\)'))
+
+# Bad payloads refused by the build, naming the problem.
+$(eval $(call boot_case,build-rv-cmdline-too-long,$(RV) --cmdline-len 1024 \
+	--expect-build-error 'CMDLINE: 1024 bytes exceed'))
+$(eval $(call boot_case,build-rv-not-image,--arch riscv64 --init $(RV_INIT) --kernel $(RV_INIT) \
+	--expect-build-error 'KERNEL=.*magic2 is 0x[0-9a-f]+.*not a RISC-V Image'))
+
+# Damaged after the build: the shim says so, and QEMU exits with status 1
+# through virt's test device.
+$(eval $(call neg,rv-img-bad-magic2,$(RV) --patch '.payload.kernel 56 4 0x05435358',kernel: Image magic2 is 0x05435358))
+$(eval $(call neg,rv-img-big-endian,$(RV) --patch '.payload.kernel 24 8 1',kernel: flags 0x1: a big-endian kernel))
+$(eval $(call neg,rv-img-uboot-bad-magic2,$(RV) --uboot --patch '.payload.kernel 56 4 0x05435358',kernel: Image magic2 is 0x05435358))
+# DTB=: QEMU's own tree (-machine dumpdtb) lacks the reservation OpenSBI
+# adds for itself at boot: refused rather than written over the firmware.
+$(eval $(call neg,rv-img-embedded-dtb-unreserved,$(RV) --embed-dtb,dtb: the embedded DTB does not reserve \[0x80000000))
+
+# Every riscv64 case needs Debian 13's kernel and the riscv64 guest.
+$(filter boot-rv-% boot-build-rv-%,$(BOOT_CASES)): $(O)/debian13/riscv64/vmlinuz-generic \
+	$(O)/guest/riscv64/init
