@@ -163,6 +163,11 @@ FLAVOURS = {
     ("riscv64", "uboot"): Flavour("shim.img", "uboot-booti",
                                   "bootshim: started by RISC-V Linux Image boot in S-mode",
                                   patch_elf="shim.img.elf", patch_flat=True),
+    # The machine's first code in M-mode, handing the kernel to the
+    # OpenSBI fw_dynamic it embeds.
+    ("riscv64", "rom"): Flavour("shim.rom", "bios",
+                                r"bootshim: started by firmware \(-bios\) in M-mode",
+                                patch_elf="shim.rom.elf", patch_flat=True, firmware=True),
 }
 # The start mode when a case names none.
 DEFAULT_MODE = {"x86_64": "pvh", "aarch64": "img", "riscv64": "img"}
