@@ -15,7 +15,11 @@ time and bytes copied.
            shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
            shim.rom under -M virt,secure=on -smp 4: the shim stays as the EL3
            PSCI firmware and starts the other three CPUs (issue 11)
-  both:    shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
+  riscv64: shim.img (-kernel, under QEMU's OpenSBI), shim.rom (-bios, with the
+           OpenSBI it embeds)  vs  QEMU -kernel/-initrd/-append under its OpenSBI
+                               vs  OpenSBI and U-Boot (S-mode) booti of the same
+                                   Image and initrd
+  x86_64, aarch64: shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
            boot), where they measure the payload: what measuring costs
 
 usage: bench.py --arch A --runs N --shim SHIM --kernel K --initrd I
@@ -185,8 +189,37 @@ EL3 = "shim.rom (-bios), EL3 PSCI firmware, secure=on, -smp 4"
 EL3_TWIN = {EL3: "shim.rom (-bios)"}
 
 
+def riscv64_ways(a, cmdline):
+    """riscv64 has no firmware but OpenSBI on QEMU virt: the shims against
+    QEMU's own direct boot under its OpenSBI, and against OpenSBI handing
+    over to U-Boot in S-mode, which booti's the Image (a board's usual
+    chain)."""
+    arch = ARCHES[a.arch]
+    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
+    size = os.path.getsize(a.initrd)
+    rom = a.shim.replace("shim.img", "shim.rom")
+    # U-Boot's ramdisk_addr_r region, clear of the kernel at kernel_addr_r
+    initrd_addr = arch.ram_base + 0x8000000
+    return {
+        "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
+        "shim.rom (-bios)": (q + ["-bios", rom], NO_UEFI),
+        "QEMU -kernel/-initrd/-append (OpenSBI)": (q + [
+            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
+        "OpenSBI + U-Boot booti": (q + [
+            arch.uboot_arg, arch.uboot,
+            "-device", f"loader,file={a.kernel},addr={arch.kernel_addr:#x},force-raw=on",
+            "-device", f"loader,file={a.initrd},addr={initrd_addr:#x},force-raw=on"], NO_UEFI + [
+            "--send", "Hit any key to stop autoboot", "\\n",
+            "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
+            "--send", "=> ", f"booti {arch.kernel_addr:#x} {initrd_addr:#x}:0x{size:x} "
+                             f"${{fdtcontroladdr}}\\n"]),
+    }
+
+
 def paths(a, cmdline):
     """label -> (QEMU command, boot.py extra arguments)."""
+    if a.arch == "riscv64":
+        return riscv64_ways(a, cmdline)
     if a.arch == "x86_64":
         q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
         direct = ["-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
