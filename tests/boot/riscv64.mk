@@ -66,6 +66,12 @@ $(eval $(call boot_case,rv-rom-hotplug,$(RV_ROM) --smp 2 \
 # A reset runs the shim again (QEMU reloads the -bios image), on every hart.
 $(eval $(call boot_case,rv-rom-reboot,$(RV_ROM) --smp 2 \
 	--cmdline 'console=ttyS0 panic=-1 bootshim.test.reboot=1' --expect-reboot))
+# OPENSBI=: another fw_dynamic (QEMU's own build of OpenSBI 1.1, PIC too);
+# an ELF that is not one (the guest's static /init: two loadable segments)
+# is refused by the check at boot, before anything is placed.
+$(eval $(call boot_case,rv-rom-qemu-opensbi,$(RV_ROM) --smp 2 \
+	--make-arg OPENSBI=/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf))
+$(eval $(call neg,rv-rom-opensbi-not-fw,$(RV_ROM) --make-arg OPENSBI=$(RV_INIT),opensbi: 2 loadable segments$(comma) not one))
 # Damaged after the build: said on the UART, and QEMU exits with status 1
 # through the test device, as from shim.img; a trap in the shim is reported
 # with mcause, mepc and mtval.
