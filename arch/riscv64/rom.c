@@ -29,6 +29,7 @@
  * OpenSBI before it enters OpenSBI itself: each has a few instructions to
  * run, but under TCG its thread may not be scheduled for a while. */
 #define PEN_WAIT_US 1000000ull
+#define US_PER_SECOND 1000000ull
 
 _Static_assert(__builtin_offsetof(struct rom_pen, go) == PEN_GO, "PEN_GO");
 _Static_assert(__builtin_offsetof(struct rom_pen, entry) == PEN_ENTRY, "PEN_ENTRY");
@@ -101,7 +102,6 @@ void rom_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
 		early_fatal(&e);
 	fatal(&e);
 }
-
 
 void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 {
@@ -218,6 +218,8 @@ void riscv64_jump_to_kernel(uint64_t kernel, uint64_t hartid, uint64_t dtb)
 		.version = FW_DYNAMIC_INFO_VERSION_2,
 		.next_addr = kernel,
 		.next_mode = FW_DYNAMIC_INFO_NEXT_MODE_S,
+		/* None of fw_dynamic's options (SBI_SCRATCH_NO_BOOT_PRINTS
+		 * would silence OpenSBI's banner). */
 		.options = 0,
 		.boot_hart = hartid,
 	};
@@ -233,7 +235,7 @@ void riscv64_jump_to_kernel(uint64_t kernel, uint64_t hartid, uint64_t dtb)
 	for (size_t i = 0; i < n_msips; i++)
 		if (msips[i].hartid != hartid)
 			*(volatile uint32_t *)(uintptr_t)msips[i].reg = MSIP_RAISE;
-	uint64_t limit = PEN_WAIT_US * arch_ticks_hz() / 1000000, t0 = arch_ticks(), left;
+	uint64_t limit = PEN_WAIT_US * arch_ticks_hz() / US_PER_SECOND, t0 = arch_ticks(), left;
 	while ((left = __atomic_load_n(&rom_pen.left, __ATOMIC_ACQUIRE)) < harts - 1 &&
 	       arch_ticks() - t0 < limit)
 		;

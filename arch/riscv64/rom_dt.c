@@ -48,7 +48,7 @@ int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, stru
 		if (!is_cpu(fdt, node) || !enabled(fdt, node))
 			continue;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		if (!reg || len != ac * 4)
+		if (!reg || len != ac * (int)sizeof(*reg))
 			return fail(e, "dtb", "/cpus/%s: reg is %d bytes, not a hart id of %d cells",
 				    fdt_get_name(fdt, node, NULL), reg ? len : 0, ac);
 		(*harts)++;
@@ -74,7 +74,7 @@ static int node_address(const void *fdt, int node, uint64_t *addr, struct error 
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return fail(e, "dtb", "%s: parent #address-cells %d, #size-cells %d", name, ac, sc);
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg || len < (ac + sc) * 4)
+	if (!reg || len < (ac + sc) * (int)sizeof(*reg))
 		return fail(e, "dtb", "%s: reg is %d bytes, less than one (%d+%d)-cell entry", name,
 			    reg ? len : 0, ac, sc);
 	for (int p = parent; p > 0; p = fdt_parent_offset(fdt, p)) {
@@ -96,7 +96,7 @@ static int u32_prop(const void *fdt, int node, const char *prop, uint32_t dflt, 
 		*v = dflt;
 		return 0;
 	}
-	if (len != 4)
+	if (len != (int)sizeof(*p))
 		return -1;
 	*v = fdt32_to_cpu(*p);
 	return 0;
@@ -189,18 +189,19 @@ static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip 
 		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[i]));
 		int ic;
 		const fdt32_t *icp = intc >= 0 ? fdt_getprop(fdt, intc, "#interrupt-cells", &ic) : NULL;
-		if (!icp || ic != 4 || fdt32_to_cpu(*icp) != CPU_INTC_CELLS)
+		if (!icp || ic != (int)sizeof(*icp) || fdt32_to_cpu(*icp) != CPU_INTC_CELLS)
 			return fail(e, "dtb", "%s: interrupts-extended entry %d is not a riscv,cpu-intc "
 				    "of %d cell", name, i, CPU_INTC_CELLS);
 		if (fdt32_to_cpu(p[i + 1]) != IRQ_M_SOFT)
 			continue;
 		int cpu = fdt_parent_offset(fdt, intc), rl;
 		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rl) : NULL;
-		if (!reg || (rl != 4 && rl != 8))
+		if (!reg || (rl != (int)sizeof(*reg) && rl != 2 * (int)sizeof(*reg)))
 			return fail(e, "dtb", "%s: interrupt %d's cpu has no hart id", name, i);
 		if (*n == max)
 			return fail(e, "dtb", "more than %zu harts with a machine software interrupt", max);
-		m[(*n)++] = (struct rom_msip){ read_cells(reg, rl / 4), base + index * MSIP_BYTES };
+		m[(*n)++] = (struct rom_msip){ read_cells(reg, rl / (int)sizeof(*reg)),
+					       base + index * MSIP_BYTES };
 		index++;
 	}
 	return 0;
