@@ -7,10 +7,14 @@ __attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
-	/* Bulk copies of payloads dominate the shim's run time: move words. */
-	while (n >= 8 && !(((uintptr_t)d | (uintptr_t)s) & 7)) {
-		*(uint64_t *)d = *(const uint64_t *)s;
-		d += 8, s += 8, n -= 8;
+	/* Bulk copies of payloads dominate the shim's run time: move words
+	 * once both ends are aligned (possible when they are equally
+	 * misaligned; -mstrict-align forbids unaligned words on aarch64). */
+	if (!(((uintptr_t)d ^ (uintptr_t)s) & 7)) {
+		for (; n && ((uintptr_t)d & 7); n--)
+			*d++ = *s++;
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)d = *(const uint64_t *)s;
 	}
 	while (n--)
 		*d++ = *s++;
@@ -23,6 +27,14 @@ __attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
 	const uint8_t *s = src;
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
+	/* Overlapping with the destination above: backwards, so that each
+	 * byte is read before it is overwritten; words as in memcpy. */
+	if (!(((uintptr_t)d ^ (uintptr_t)s) & 7)) {
+		for (; n && ((uintptr_t)(d + n) & 7); n--)
+			d[n - 1] = s[n - 1];
+		for (; n >= 8; n -= 8)
+			*(uint64_t *)(d + n - 8) = *(const uint64_t *)(s + n - 8);
+	}
 	while (n--)
 		d[n] = s[n];
 	return dst;

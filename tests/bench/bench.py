@@ -17,8 +17,7 @@ time and bytes copied.
            PSCI firmware and starts the other three CPUs (issue 11)
   riscv64: shim.img (-kernel, under QEMU's OpenSBI), shim.rom (-bios, with the
            OpenSBI it embeds)  vs  QEMU -kernel/-initrd/-append under its OpenSBI
-                               vs  OpenSBI and U-Boot (S-mode) booti of the same
-                                   Image and initrd
+                               vs  U-Boot booti (S-mode, under OpenSBI)
   x86_64, aarch64: shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
            boot), where they measure the payload: what measuring costs
 
@@ -189,37 +188,41 @@ EL3 = "shim.rom (-bios), EL3 PSCI firmware, secure=on, -smp 4"
 EL3_TWIN = {EL3: "shim.rom (-bios)"}
 
 
-def riscv64_ways(a, cmdline):
-    """riscv64 has no firmware but OpenSBI on QEMU virt: the shims against
-    QEMU's own direct boot under its OpenSBI, and against OpenSBI handing
-    over to U-Boot in S-mode, which booti's the Image (a board's usual
-    chain)."""
-    arch = ARCHES[a.arch]
+# U-Boot's ramdisk_addr_r on qemu-riscv64, where the booti row's initrd goes.
+RISCV64_UBOOT_INITRD = 0x88300000
+
+
+def riscv64_paths(a, cmdline):
+    """riscv64 (issue 12): shim.img under QEMU's bundled OpenSBI, and
+    shim.rom as the machine's first code handing the kernel to the OpenSBI
+    it embeds, against QEMU's own direct boot under its OpenSBI and
+    against U-Boot's booti (its S-mode build, which OpenSBI starts as
+    -kernel)."""
     q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
-    size = os.path.getsize(a.initrd)
+    arch, size = ARCHES[a.arch], os.path.getsize(a.initrd)
+    addr = arch.kernel_addr
     rom = a.shim.replace("shim.img", "shim.rom")
-    # U-Boot's ramdisk_addr_r region, clear of the kernel at kernel_addr_r
-    initrd_addr = arch.ram_base + 0x8000000
     return {
         "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
         "shim.rom (-bios)": (q + ["-bios", rom], NO_UEFI),
-        "QEMU -kernel/-initrd/-append (OpenSBI)": (q + [
+        "QEMU -kernel/-initrd/-append": (q + [
             "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
-        "OpenSBI + U-Boot booti": (q + [
+        "U-Boot booti": (q + [
             arch.uboot_arg, arch.uboot,
-            "-device", f"loader,file={a.kernel},addr={arch.kernel_addr:#x},force-raw=on",
-            "-device", f"loader,file={a.initrd},addr={initrd_addr:#x},force-raw=on"], NO_UEFI + [
+            "-device", f"loader,file={a.kernel},addr={addr:#x},force-raw=on",
+            "-device", f"loader,file={a.initrd},addr={RISCV64_UBOOT_INITRD:#x},force-raw=on"],
+            NO_UEFI + [
             "--send", "Hit any key to stop autoboot", "\\n",
             "--send", "=> ", f"setenv bootargs '{cmdline}'\\n",
-            "--send", "=> ", f"booti {arch.kernel_addr:#x} {initrd_addr:#x}:0x{size:x} "
-                             f"${{fdtcontroladdr}}\\n"]),
+            "--send", "=> ",
+            f"booti {addr:#x} {RISCV64_UBOOT_INITRD:#x}:0x{size:x} ${{fdtcontroladdr}}\\n"]),
     }
 
 
 def paths(a, cmdline):
     """label -> (QEMU command, boot.py extra arguments)."""
     if a.arch == "riscv64":
-        return riscv64_ways(a, cmdline)
+        return riscv64_paths(a, cmdline)
     if a.arch == "x86_64":
         q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
         direct = ["-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]

@@ -41,6 +41,11 @@ $(eval $(call neg,rv-img-uboot-bad-magic2,$(RV) --uboot --patch '.payload.kernel
 # adds for itself at boot: refused rather than written over the firmware.
 $(eval $(call neg,rv-img-embedded-dtb-unreserved,$(RV) --embed-dtb,dtb: the embedded DTB does not reserve \[0x80000000))
 
+# A fault while the shim runs (ld a0, 0(zero) planted at bootshim_main:
+# nothing answers at address 0 on virt): its trap vector reports it and
+# stops the machine.
+$(eval $(call neg,rv-img-exception,$(RV) --patch-code 'bootshim_main 03350000',cpu: exception 0x05 at 0x[0-9a-f]+ \(load access fault$(comma) scause 0x5$(comma) stval 0x0\)))
+
 # ---- shim.rom, the machine's first code in M-mode (QEMU -bios), handing
 # the kernel to the OpenSBI fw_dynamic it embeds: every hart starts in
 # the shim, one wins the lottery, the others wait in its hold pen until
