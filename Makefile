@@ -120,7 +120,7 @@ DEBSUITE_riscv64 := trixie
 MULTIARCH_riscv64 := riscv64-linux-gnu
 CROSS_riscv64 := riscv64-linux-gnu-
 CONSOLE_riscv64 := ttyS0
-FLAVOURS_riscv64 := img efi
+FLAVOURS_riscv64 := img rom efi
 # Debian 13's package holds an uncompressed Image (with its EFI stub) as
 # /boot/vmlinux-*; scripts/fetch-kernel.sh names it vmlinuz-generic.
 KERNEL_FORMAT_riscv64 := Image
@@ -155,10 +155,11 @@ EFI_CFLAGS_riscv64 :=
 EFI_BOOT_NAME_riscv64 := BOOTRISCV64.EFI
 # under QEMU's bundled OpenSBI (-bios default)
 QEMU_riscv64 := qemu-system-riscv64 -M virt -m 1G -nographic -no-reboot
-PKGS_build_riscv64 := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+# (opensbi: the fw_dynamic shim.rom embeds)
+PKGS_build_riscv64 := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross opensbi
 PKGS_run_riscv64 := qemu-system-misc
-# OpenSBI (fw_dynamic, for shim.rom), U-Boot (qemu-riscv64_smode) for booti
-PKGS_check_riscv64 := opensbi u-boot-qemu
+# U-Boot (qemu-riscv64_smode) for booti
+PKGS_check_riscv64 := u-boot-qemu
 
 empty :=
 space := $(empty) $(empty)
@@ -615,6 +616,31 @@ CHECK_riscv64_efi := efi
 POST_riscv64_efi := flatpe
 SECTIONS_riscv64_efi := .head .text .reloc .sbat .allow .data .dynamic .rela
 RUN_riscv64_efi :=
+
+# riscv64 rom: the first code of -M virt (-bios), in M-mode, linked where
+# QEMU loads it (0x80000000), with OpenSBI's fw_dynamic embedded to give
+# the kernel its SBI (arch/riscv64/rom*.c, linker/riscv64-rom.ld). The
+# OpenSBI ELF (OPENSBI=, Debian 12's opensbi package by default) is data
+# in arch/riscv64/rom_blob.S, checked again at boot; a change of OPENSBI=
+# rebuilds it, as CMDLINE does the payload.
+OPENSBI ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf
+OUT_riscv64_rom := shim.rom
+ENV_riscv64_rom := bare
+SRCS_riscv64_rom := arch/riscv64/rom_entry.S arch/riscv64/rom.c arch/riscv64/rom_dt.c \
+	arch/riscv64/rom_uart.c arch/riscv64/rom_opensbi.c arch/riscv64/rom_blob.S
+CRT0_riscv64_rom :=
+LDS_riscv64_rom := linker/riscv64-rom.ld
+LDFLAGS_riscv64_rom := -static --no-warn-rwx-segments
+LIBS_riscv64_rom := $(LIBFDT_A)
+CHECK_riscv64_rom := rom
+POST_riscv64_rom := binary
+SECTIONS_riscv64_rom := .text .rodata .data '.payload.*'
+RUN_riscv64_rom := -bios
+ifeq ($(ARCH),riscv64)
+$(eval $(call remember,$(B)/opensbi.txt,OPENSBI))
+$(call objs,bare,arch/riscv64/rom_blob.S): $(OPENSBI) $(B)/opensbi.txt
+$(call objs,bare,arch/riscv64/rom_blob.S): CFLAGS_bare += -DOPENSBI_ELF_FILE='"$(OPENSBI)"'
+endif
 
 # ---------------------------------------------------------------- the template
 # Post-link steps (a row's POST), from the linked ELF ($(LINKED_<post>)

@@ -1,6 +1,6 @@
-/* riscv64 pieces the S-mode entries share: the time CSR, the seed CSR
- * (Zkr), the trap report and the hand-off of Documentation/arch/riscv/
- * boot.rst. */
+/* riscv64 pieces every entry shares (shim.rom's in M-mode too): the time
+ * CSR, the seed CSR (Zkr), the trap report and the hand-off of
+ * Documentation/arch/riscv/boot.rst. */
 #include "arch.h"
 #include "boot.h"
 #include "console.h"

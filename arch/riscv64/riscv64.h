@@ -71,7 +71,8 @@
 
 struct platform;
 
-/* smode.S */
+/* smode.S, for the S-mode entries (shim.rom's own are in rom_entry.S and
+ * rom.c, where the kernel is entered through OpenSBI) */
 /* Enter the kernel per boot.rst: a0 = hart id, a1 = DTB, after fence.i;
  * satp is 0 and interrupts are off from the shim's own entry on. */
 __attribute__((noreturn)) void riscv64_jump_to_kernel(uint64_t entry, uint64_t hartid,

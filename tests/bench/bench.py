@@ -15,8 +15,9 @@ time and bytes copied.
            shim.efi under AAVMF  vs  a UKI of systemd-stub under AAVMF
            shim.rom under -M virt,secure=on -smp 4: the shim stays as the EL3
            PSCI firmware and starts the other three CPUs (issue 11)
-  riscv64: shim.img (-kernel, under QEMU's OpenSBI)  vs  QEMU -kernel/-initrd/-append
-                                                     vs  U-Boot booti (S-mode, under OpenSBI)
+  riscv64: shim.img (-kernel, under QEMU's OpenSBI), shim.rom (-bios, with the
+           OpenSBI it embeds)  vs  QEMU -kernel/-initrd/-append under its OpenSBI
+                               vs  U-Boot booti (S-mode, under OpenSBI)
   x86_64, aarch64: shim.rom and shim.efi again with a TPM (swtpm, a fresh one per
            boot), where they measure the payload: what measuring costs
 
@@ -192,14 +193,18 @@ RISCV64_UBOOT_INITRD = 0x88300000
 
 
 def riscv64_paths(a, cmdline):
-    """riscv64 (issue 12): shim.img under QEMU's bundled OpenSBI against
-    QEMU's own direct boot under the same OpenSBI and against U-Boot's
-    booti (its S-mode build, which OpenSBI starts as -kernel)."""
+    """riscv64 (issue 12): shim.img under QEMU's bundled OpenSBI, and
+    shim.rom as the machine's first code handing the kernel to the OpenSBI
+    it embeds, against QEMU's own direct boot under its OpenSBI and
+    against U-Boot's booti (its S-mode build, which OpenSBI starts as
+    -kernel)."""
     q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
     arch, size = ARCHES[a.arch], os.path.getsize(a.initrd)
     addr = arch.kernel_addr
+    rom = a.shim.replace("shim.img", "shim.rom")
     return {
         "shim.img (-kernel)": (q + ["-kernel", a.shim], NO_UEFI),
+        "shim.rom (-bios)": (q + ["-bios", rom], NO_UEFI),
         "QEMU -kernel/-initrd/-append": (q + [
             "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline], NO_UEFI),
         "U-Boot booti": (q + [

@@ -174,6 +174,11 @@ FLAVOURS = {
                                       uboot=True),
     ("riscv64", "uboot-efi"): Flavour("shim.efi", "uboot-bootefi", UEFI_BANNER, uefi=True,
                                       uboot=True),
+    # The machine's first code in M-mode, handing the kernel to the
+    # OpenSBI fw_dynamic it embeds.
+    ("riscv64", "rom"): Flavour("shim.rom", "bios",
+                                r"bootshim: started by firmware \(-bios\) in M-mode",
+                                patch_elf="shim.rom.elf", patch_flat=True, firmware=True),
 }
 # The start mode when a case names none.
 DEFAULT_MODE = {"x86_64": "pvh", "aarch64": "img", "riscv64": "img"}

@@ -46,6 +46,43 @@ $(eval $(call neg,rv-img-embedded-dtb-unreserved,$(RV) --embed-dtb,dtb: the embe
 # stops the machine.
 $(eval $(call neg,rv-img-exception,$(RV) --patch-code 'bootshim_main 03350000',cpu: exception 0x05 at 0x[0-9a-f]+ \(load access fault$(comma) scause 0x5$(comma) stval 0x0\)))
 
+# ---- shim.rom, the machine's first code in M-mode (QEMU -bios), handing
+# the kernel to the OpenSBI fw_dynamic it embeds: every hart starts in
+# the shim, one wins the lottery, the others wait in its hold pen until
+# OpenSBI is in place. The guest must see all of them.
+RV_ROM := $(RV) --rom
+# A report OpenSBI wrote after the shim: its PMP region in the shim's
+# firmware window, reserved in the DTB the kernel got.
+RV_ROM_RESV := --expect-console 'reserved mem: 0x0*80200000\.\.0x0*8027ffff .*mmode_resv0@80200000'
+$(eval $(call boot_case,rv-rom-512m-smp1-initrd-32m,$(RV_ROM) --mem 512M --smp 1 \
+	--blob 33554432 --cmdline '$(QUOTED)' $(RV_ROM_RESV)))
+$(eval $(call boot_case,rv-rom-512m-smp4-initrd-32m,$(RV_ROM) --mem 512M --smp 4 \
+	--blob 33554432 --initrd raw --expect-console 'entering OpenSBI at 0x80200000 on hart [0-3]$(comma) 3 others with it'))
+$(eval $(call boot_case,rv-rom-4g-smp1-initrd-32m,$(RV_ROM) --mem 4G --smp 1 \
+	--blob 33554432 --initrd raw --expect-high-mem))
+$(eval $(call boot_case,rv-rom-4g-smp4-initrd-32m,$(RV_ROM) --mem 4G --smp 4 \
+	--blob 33554432 --expect-high-mem --cmdline '$(QUOTED)'))
+# The ACLINT's MSWI (aclint=on) rather than the SiFive CLINT wakes the held
+# harts.
+$(eval $(call boot_case,rv-rom-aclint,$(RV_ROM) --machine virt$(comma)aclint=on --smp 3))
+# A hart taken offline and back online by the kernel, through OpenSBI's HSM.
+$(eval $(call boot_case,rv-rom-hotplug,$(RV_ROM) --smp 2 \
+	--cmdline 'console=ttyS0 panic=-1 bootshim.test.hotplug=1' --expect-hotplug))
+# A reset runs the shim again (QEMU reloads the -bios image), on every hart.
+$(eval $(call boot_case,rv-rom-reboot,$(RV_ROM) --smp 2 \
+	--cmdline 'console=ttyS0 panic=-1 bootshim.test.reboot=1' --expect-reboot))
+# OPENSBI=: another fw_dynamic (QEMU's own build of OpenSBI 1.1, PIC too);
+# an ELF that is not one (the guest's static /init: two loadable segments)
+# is refused by the check at boot, before anything is placed.
+$(eval $(call boot_case,rv-rom-qemu-opensbi,$(RV_ROM) --smp 2 \
+	--make-arg OPENSBI=/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf))
+$(eval $(call neg,rv-rom-opensbi-not-fw,$(RV_ROM) --make-arg OPENSBI=$(RV_INIT),opensbi: 2 loadable segments$(comma) not one))
+# Damaged after the build: said on the UART, and QEMU exits with status 1
+# through the test device, as from shim.img; a trap in the shim is reported
+# with mcause, mepc and mtval.
+$(eval $(call neg,rv-rom-bad-magic2,$(RV_ROM) --smp 2 --patch '.payload.kernel 56 4 0x05435358',kernel: Image magic2 is 0x05435358))
+$(eval $(call neg,rv-rom-trap,$(RV_ROM) --patch-code 'rom_dt_harts 00000000',cpu: exception 2 \(illegal instruction\) at 0x[0-9a-f]+$(comma) mtval 0x0))
+
 # Every riscv64 case needs Debian 13's kernel and the riscv64 guest.
 $(filter boot-rv-% boot-build-rv-%,$(BOOT_CASES)): $(O)/debian13/riscv64/vmlinuz-generic \
 	$(O)/guest/riscv64/init

@@ -1,0 +1,221 @@
+/* What shim.rom reads from the DTB QEMU built, as the first code: the
+ * harts (the hold pen waits for them; OpenSBI sizes its stacks by them)
+ * and the console UART. Every property is checked before use. */
+#include <libfdt.h>
+
+#include "error.h"
+#include "rom.h"
+
+/* OpenSBI 1.1, include/sbi/sbi_hartmask.h: SBI_HARTMASK_MAX_BITS. Its
+ * generic platform skips /cpus children with a larger hart id
+ * (fw_platform_init: "if (SBI_HARTMASK_MAX_BITS <= hartid) continue;"). */
+#define OPENSBI_MAX_HARTID 128
+
+static bool enabled(const void *fdt, int node)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "status", &len);
+	/* Devicetree spec: "okay" (or the older "ok"), or no status. */
+	return !s || (len >= 2 && !memcmp(s, "ok", 2));
+}
+
+static bool is_cpu(const void *fdt, int node)
+{
+	int len;
+	const char *t = fdt_getprop(fdt, node, "device_type", &len);
+	return t && len == 4 && !memcmp(t, "cpu", 4);
+}
+
+static uint64_t read_cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, struct error *e)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	if (cpus < 0)
+		return fail(e, "dtb", "no /cpus node");
+	/* The riscv cpus binding: "#address-cells" 1 and reg the hart id. */
+	int ac = fdt_address_cells(fdt, cpus);
+	if (ac != 1 && ac != 2)
+		return fail(e, "dtb", "/cpus #address-cells %d is not 1 or 2", ac);
+	*harts = *opensbi_harts = 0;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		if (!is_cpu(fdt, node) || !enabled(fdt, node))
+			continue;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || len != ac * (int)sizeof(*reg))
+			return fail(e, "dtb", "/cpus/%s: reg is %d bytes, not a hart id of %d cells",
+				    fdt_get_name(fdt, node, NULL), reg ? len : 0, ac);
+		(*harts)++;
+		if (read_cells(reg, ac) < OPENSBI_MAX_HARTID)
+			(*opensbi_harts)++;
+	}
+	if (!*harts)
+		return fail(e, "dtb", "no enabled hart in /cpus");
+	return 0;
+}
+
+/* The node's first reg entry as a CPU address: every parent up to the
+ * root must map its children's addresses one to one (an empty "ranges",
+ * as QEMU virt's /soc has); translation through a non-empty one is not
+ * done. */
+static int node_address(const void *fdt, int node, uint64_t *addr, struct error *e)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	int parent = fdt_parent_offset(fdt, node), len;
+	if (parent < 0)
+		return fail(e, "dtb", "%s: no parent", name);
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return fail(e, "dtb", "%s: parent #address-cells %d, #size-cells %d", name, ac, sc);
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < (ac + sc) * (int)sizeof(*reg))
+		return fail(e, "dtb", "%s: reg is %d bytes, less than one (%d+%d)-cell entry", name,
+			    reg ? len : 0, ac, sc);
+	for (int p = parent; p > 0; p = fdt_parent_offset(fdt, p)) {
+		const void *ranges = fdt_getprop(fdt, p, "ranges", &len);
+		if (!ranges || len)
+			return fail(e, "dtb", "%s: parent %s %s", name, fdt_get_name(fdt, p, NULL),
+				    ranges ? "translates addresses (non-empty ranges)"
+					   : "has no ranges: not a CPU address");
+	}
+	*addr = read_cells(reg, ac);
+	return 0;
+}
+
+static int u32_prop(const void *fdt, int node, const char *prop, uint32_t dflt, uint32_t *v)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+	if (!p) {
+		*v = dflt;
+		return 0;
+	}
+	if (len != (int)sizeof(*p))
+		return -1;
+	*v = fdt32_to_cpu(*p);
+	return 0;
+}
+
+static bool is_ns16550(const void *fdt, int node)
+{
+	return !fdt_node_check_compatible(fdt, node, "ns16550a") ||
+	       !fdt_node_check_compatible(fdt, node, "ns16550");
+}
+
+/* The 8250 binding: "reg-shift" (default 0), "reg-io-width" (1 or 4,
+ * default 1), "clock-frequency". */
+int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e)
+{
+	int node = -1, len;
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+	if (path && len > 0) {
+		/* "stdout-path": a path or an alias, options after a ':'. */
+		const char *end = memchr(path, ':', (size_t)len);
+		if (!end)
+			end = memchr(path, '\0', (size_t)len);
+		int n = end ? (int)(end - path) : len;
+		if (path[0] != '/') {
+			/* An alias: its value, NUL-terminated within the
+			 * property, is the path. */
+			int aliases = fdt_path_offset(fdt, "/aliases"), alen;
+			path = aliases >= 0 ? fdt_getprop_namelen(fdt, aliases, path, n, &alen) : NULL;
+			end = path && alen > 0 ? memchr(path, '\0', (size_t)alen) : NULL;
+			n = end ? (int)(end - path) : 0;
+			if (!end)
+				path = NULL;
+		}
+		if (path)
+			node = fdt_path_offset_namelen(fdt, path, n);
+		if (node >= 0 && (!is_ns16550(fdt, node) || !enabled(fdt, node)))
+			node = -1;
+	}
+	if (node < 0) {
+		for (node = fdt_node_offset_by_compatible(fdt, -1, "ns16550a"); node >= 0;
+		     node = fdt_node_offset_by_compatible(fdt, node, "ns16550a"))
+			if (enabled(fdt, node))
+				break;
+	}
+	if (node < 0)
+		return fail(e, "dtb", "no ns16550a UART (stdout-path or compatible)");
+	const char *name = fdt_get_name(fdt, node, NULL);
+	if (node_address(fdt, node, &u->base, e))
+		return -1;
+	if (u32_prop(fdt, node, "reg-shift", 0, &u->reg_shift) || u->reg_shift > 2)
+		return fail(e, "dtb", "%s: reg-shift is not 0, 1 or 2", name);
+	if (u32_prop(fdt, node, "reg-io-width", 1, &u->io_width) ||
+	    (u->io_width != 1 && u->io_width != 4))
+		return fail(e, "dtb", "%s: reg-io-width is not 1 or 4", name);
+	if (u32_prop(fdt, node, "clock-frequency", 0, &u->clock_hz))
+		return fail(e, "dtb", "%s: clock-frequency is not one cell", name);
+	return 0;
+}
+
+/* The riscv,cpu-intc binding: "#interrupt-cells" 1, the cell the mcause
+ * interrupt number; 3 is "Machine software interrupt". */
+#define IRQ_M_SOFT 3
+#define CPU_INTC_CELLS 1
+/* The SiFive CLINT and the ACLINT MSWI: "MSIP" registers, 4 bytes each,
+ * one per hart in the order interrupts-extended lists the harts'
+ * machine software interrupts; bit 0 raises it. */
+#define MSIP_BYTES 4
+
+static bool is_mswi(const void *fdt, int node)
+{
+	return !fdt_node_check_compatible(fdt, node, "riscv,clint0") ||
+	       !fdt_node_check_compatible(fdt, node, "sifive,clint0") ||
+	       !fdt_node_check_compatible(fdt, node, "riscv,aclint-mswi");
+}
+
+/* One MSWI's harts: the hart behind each machine software interrupt of
+ * its interrupts-extended (the cpu-intc's parent /cpus child). */
+static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip *m, size_t max,
+		      size_t *n, struct error *e)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (!p || len % (int)sizeof(*p))
+		return fail(e, "dtb", "%s: interrupts-extended is %d bytes", name, p ? len : 0);
+	int cells = len / (int)sizeof(*p);
+	uint64_t index = 0;
+	for (int i = 0; i + 1 + CPU_INTC_CELLS <= cells; i += 1 + CPU_INTC_CELLS) {
+		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[i]));
+		int ic;
+		const fdt32_t *icp = intc >= 0 ? fdt_getprop(fdt, intc, "#interrupt-cells", &ic) : NULL;
+		if (!icp || ic != (int)sizeof(*icp) || fdt32_to_cpu(*icp) != CPU_INTC_CELLS)
+			return fail(e, "dtb", "%s: interrupts-extended entry %d is not a riscv,cpu-intc "
+				    "of %d cell", name, i, CPU_INTC_CELLS);
+		if (fdt32_to_cpu(p[i + 1]) != IRQ_M_SOFT)
+			continue;
+		int cpu = fdt_parent_offset(fdt, intc), rl;
+		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rl) : NULL;
+		if (!reg || (rl != (int)sizeof(*reg) && rl != 2 * (int)sizeof(*reg)))
+			return fail(e, "dtb", "%s: interrupt %d's cpu has no hart id", name, i);
+		if (*n == max)
+			return fail(e, "dtb", "more than %zu harts with a machine software interrupt", max);
+		m[(*n)++] = (struct rom_msip){ read_cells(reg, rl / (int)sizeof(*reg)),
+					       base + index * MSIP_BYTES };
+		index++;
+	}
+	return 0;
+}
+
+int rom_dt_msips(const void *fdt, struct rom_msip *m, size_t max, size_t *n, struct error *e)
+{
+	*n = 0;
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		uint64_t base;
+		if (!is_mswi(fdt, node) || !enabled(fdt, node))
+			continue;
+		if (node_address(fdt, node, &base, e) || mswi_harts(fdt, node, base, m, max, n, e))
+			return -1;
+	}
+	return 0;
+}
