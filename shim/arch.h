@@ -2,8 +2,8 @@
  * portable core. Nothing else crosses it.
  *
  * Who implements each hook, per flavour (x/ is arch/x86_64/, a/ is
- * arch/aarch64/, efi/ is arch/efi/; boot.c is shim/boot.c's weak default,
- * a no-op):
+ * arch/aarch64/, r/ is arch/riscv64/, efi/ is arch/efi/; boot.c is
+ * shim/boot.c's weak default, a no-op):
  *
  *                     x86_64                                aarch64
  *                     shim.elf   shim.rom   shim.efi        shim.img   shim.rom   shim.efi
@@ -17,13 +17,25 @@
  *                     pvh_main   rom_main   or efi/stub.c   img_main   rom_main   or efi/stub.c
  *                                           efi_main                              efi_main
  *
+ *                     riscv64
+ *                     shim.img   shim.rom   shim.efi
+ * arch_console_putc   r/sbi.c    r/rom.c    efi/common.c
+ * arch_ticks, _hz     r/cpu.c    r/cpu.c    r/cpu.c
+ * arch_stop_failure   r/sbi.c    r/rom.c    efi/common.c
+ * arch_claim          boot.c     boot.c     efi/common.c
+ * arch_exit_firmware  boot.c     boot.c     efi/common.c
+ * arch_enter_kernel   r/cpu.c    r/cpu.c    r/cpu.c
+ * the C entry         r/img.c    r/rom.c    efi/direct.c
+ *                     img_main   rom_main   or efi/stub.c
+ *                                           efi_main
+ *
  * The boot protocol (shim/boot.h), the same for every flavour of an arch:
  * linux_plan and linux_finish in shim/linux_<arch>.c; linux_refresh, which
  * only the UEFI flavours call, in shim/linux_x86_64.c and, for the DTB
  * arches, shim/linux_dt.c. What arch/efi/common.c asks of the arch
  * (arch/efi/uefi.h): efi_arch_init and efi_after_exit in
  * arch/<arch>/efi.c; efi_uart_init, efi_uart_putc and efi_halt in
- * x/efi_cpu.c and a/efi.c.
+ * x/efi_cpu.c, a/efi.c and r/efi.c.
  *
  * To check a flavour's row: for each hook, addr2line -e <the linked ELF>
  * at its address from nm (build/<arch>/shim.elf, shim.rom.elf,
