@@ -41,33 +41,9 @@ void efi_halt(void)
 		__asm__ volatile("wfi");
 }
 
-/* Set every runtime region's virtual address in the final map: its
- * physical one (1:1), or, with identity false, U64_MAX. */
-static void runtime_virtual(bool identity)
-{
-	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
-		if (d->Attribute & EFI_MEMORY_RUNTIME)
-			d->VirtualStart = identity ? d->PhysicalStart : UINT64_MAX;
-	}
-}
-
-/* As the kernel's arm64 EFI stub does: runtime services keep a 1:1
- * virtual mapping, so the kernel can map them at the addresses the final
- * memory map now names. */
 void efi_after_exit(void)
 {
-	runtime_virtual(true);
-	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
-					  efi_map.desc_size, efi_map.desc_version,
-					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
-	if (!EFI_ERROR(st))
-		return;
-	/* Past the point of no return: as the kernel's stub does, mark the
-	 * runtime regions' virtual addresses U64_MAX, which tells the kernel
-	 * that no virtual mapping was installed (it then runs without
-	 * runtime services). */
-	runtime_virtual(false);
+	efi_runtime_identity();
 }
 
 /* A copy of the firmware's DTB, or a fresh empty tree: the source the core
@@ -77,14 +53,12 @@ static uint8_t dtb[DT_MAX_SIZE] __attribute__((aligned(8)));
 static int find_dtb(struct platform *pf, struct error *e)
 {
 	EFI_GUID guid = EFI_DTB_TABLE_GUID;
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-		if (CompareGuid(&t->VendorGuid, &guid))
-			continue;
+	const void *table = efi_config_table(&guid);
+	if (table) {
 		uint64_t size;
-		if (dt_check(t->VendorTable, DT_MAX_SIZE, &size, e))
+		if (dt_check(table, DT_MAX_SIZE, &size, e))
 			return -1;
-		memcpy(dtb, t->VendorTable, size);
+		memcpy(dtb, table, size);
 		uint64_t pl011;
 		if (dt_console_pl011(dtb, &pl011) == 0)
 			uart = (volatile uint32_t *)(uintptr_t)pl011;

@@ -239,18 +239,46 @@ int arch_exit_firmware(struct platform *pf, struct boot_plan *bp, struct error *
 }
 
 /* ---- what the firmware knows */
+void *efi_config_table(EFI_GUID *guid)
+{
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
+		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, guid))
+			return ST->ConfigurationTable[i].VendorTable;
+	return NULL;
+}
+
+/* ACPI 2.0's RSDP where the firmware has one, else 1.0's. */
 static uint64_t efi_find_rsdp(void)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-	uint64_t found = 0;
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-		if (!CompareGuid(&t->VendorGuid, &acpi20))
-			return (uintptr_t)t->VendorTable;
-		if (!CompareGuid(&t->VendorGuid, &acpi10))
-			found = (uintptr_t)t->VendorTable;
+	void *rsdp = efi_config_table(&acpi20);
+	return (uintptr_t)(rsdp ? rsdp : efi_config_table(&acpi10));
+}
+
+/* Set every runtime region's virtual address in the final map: its
+ * physical one (1:1), or, with identity false, U64_MAX. */
+static void runtime_virtual(bool identity)
+{
+	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
+		if (d->Attribute & EFI_MEMORY_RUNTIME)
+			d->VirtualStart = identity ? d->PhysicalStart : UINT64_MAX;
 	}
-	return found;
+}
+
+void efi_runtime_identity(void)
+{
+	runtime_virtual(true);
+	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
+					  efi_map.desc_size, efi_map.desc_version,
+					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
+	if (!EFI_ERROR(st))
+		return;
+	/* Past the point of no return: as the kernel's stub does, mark the
+	 * runtime regions' virtual addresses U64_MAX, which tells the kernel
+	 * that no virtual mapping was installed (it then runs without
+	 * runtime services). */
+	runtime_virtual(false);
 }
 
 static uint8_t efi_var_u8(CHAR16 *name)

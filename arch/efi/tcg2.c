@@ -10,6 +10,7 @@
 #include "console.h"
 #include "measure.h"
 #include "tcg2.h"
+#include "uefi.h"
 
 /* The longest description the scheme uses is "bootshim load options"
  * (shim/measure.c); room to spare. */
@@ -195,13 +196,6 @@ uint64_t tcg2_event2_size(const uint8_t *p, uint64_t avail)
 
 static EFI_GUID log_guid = LINUX_EFI_TPM_EVENT_LOG_GUID;
 
-static void *config_table(EFI_GUID *guid)
-{
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
-		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, guid))
-			return ST->ConfigurationTable[i].VendorTable;
-	return NULL;
-}
 
 void efi_tcg2_install_log(void)
 {
@@ -232,7 +226,7 @@ void efi_tcg2_install_log(void)
 	 * table, because GetEventLog was called before: the kernel skips
 	 * that many bytes of the final table (as its stub counts them). */
 	EFI_GUID final_guid = EFI_TCG2_FINAL_EVENTS_TABLE_GUID;
-	const EFI_TCG2_FINAL_EVENTS_TABLE *final = config_table(&final_guid);
+	const EFI_TCG2_FINAL_EVENTS_TABLE *final = efi_config_table(&final_guid);
 	uint64_t preboot = 0;
 	for (UINT64 i = 0; final && i < final->NumberOfEvents; i++) {
 		uint64_t n = tcg2_event2_size(final->Event + preboot, TCG2_EVENT_READ_MAX);

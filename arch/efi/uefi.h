@@ -47,6 +47,17 @@ EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const struct efi
  * build's hand-off (arch/efi/direct.c or arch/efi/stub.c). */
 EFI_STATUS efi_main(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab);
 
+/* The system table's configuration table entry for guid; NULL if none. */
+void *efi_config_table(EFI_GUID *guid);
+
+/* After ExitBootServices, on the DTB arches: as the kernel's own EFI stub
+ * does there, keep the runtime services mapped 1:1 (SetVirtualAddressMap
+ * with every runtime region's virtual address its physical one), so the
+ * kernel maps them at the addresses the final memory map names; if the
+ * firmware refuses, virtual addresses of U64_MAX say no mapping was
+ * installed. */
+void efi_runtime_identity(void);
+
 /* Up to len bytes of entropy from EFI_RNG_PROTOCOL; 0 if it has none. */
 size_t efi_rng(uint8_t *out, size_t len);
 
@@ -75,10 +86,12 @@ struct efi_memory_attribute_protocol {
 int efi_kernel_executable(const struct place_item *kernel, struct error *e);
 
 /* Provided by arch/<arch>/efi.c (firmware-facing): */
-/* What only this arch asks the firmware for (x86: GOP; arm64: the DTB;
- * both: the entropy seed), before the free memory is read. */
+/* What only this arch asks the firmware for (x86_64: GOP; aarch64 and
+ * riscv64: the DTB, riscv64 the boot hart; all: the entropy seed), before
+ * the free memory is read. */
 int efi_arch_init(struct platform *pf, struct error *e);
-/* After a successful ExitBootServices (arm64: SetVirtualAddressMap). */
+/* After a successful ExitBootServices (aarch64, riscv64:
+ * efi_runtime_identity). */
 void efi_after_exit(void);
 
 /* Provided by the arch (the machine itself; x86: arch/x86_64/efi_cpu.c): */

@@ -72,36 +72,16 @@ void efi_halt(void)
 		__asm__ volatile("wfi");
 }
 
-/* ---- runtime services. Set every runtime region's virtual address in
- * the final map: its physical one (1:1), or, with identity false,
- * U64_MAX. */
-static void runtime_virtual(bool identity)
-{
-	for (UINTN off = 0; off + efi_map.desc_size <= efi_map.size; off += efi_map.desc_size) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(efi_map.buf + off);
-		if (d->Attribute & EFI_MEMORY_RUNTIME)
-			d->VirtualStart = identity ? d->PhysicalStart : UINT64_MAX;
-	}
-}
-
-/* As the kernel's EFI stub does on riscv64 (the same generic code as on
- * arm64): runtime services keep a 1:1 virtual mapping, so the kernel can
- * map them at the addresses the final memory map names. If the firmware
- * refuses, the stub's answer: U64_MAX virtual addresses tell the kernel
- * that no virtual mapping was installed (it runs without runtime
- * services). */
+/* ---- after ExitBootServices */
 void efi_after_exit(void)
 {
 	/* The firmware's trap handlers are gone with its boot services, and
 	 * UEFI may have left its timer interrupt enabled: every supervisor
 	 * interrupt off, as the kernel wants them at its entry. */
 	__asm__ volatile("csrw sie, zero\n\tcsrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
-	runtime_virtual(true);
-	EFI_STATUS st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, efi_map.size,
-					  efi_map.desc_size, efi_map.desc_version,
-					  (EFI_MEMORY_DESCRIPTOR *)efi_map.buf);
-	if (EFI_ERROR(st))
-		runtime_virtual(false);
+	/* riscv64's stub is the same generic code as arm64's: runtime
+	 * services 1:1. */
+	efi_runtime_identity();
 }
 
 /* ---- what the firmware knows */
@@ -113,14 +93,12 @@ static uint8_t dtb[DT_MAX_SIZE] __attribute__((aligned(DT_ALIGN)));
 static int find_dtb(struct platform *pf, struct error *e)
 {
 	EFI_GUID guid = EFI_DTB_TABLE_GUID;
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-		if (CompareGuid(&t->VendorGuid, &guid))
-			continue;
+	const void *table = efi_config_table(&guid);
+	if (table) {
 		uint64_t size;
-		if (dt_check(t->VendorTable, DT_MAX_SIZE, &size, e))
+		if (dt_check(table, DT_MAX_SIZE, &size, e))
 			return -1;
-		memcpy(dtb, t->VendorTable, size);
+		memcpy(dtb, table, size);
 		pf->dtb = dtb;
 		pf->dtb_size = size;
 		return 0;
