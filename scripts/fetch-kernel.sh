@@ -21,38 +21,8 @@ rm -rf "$work"
 mkdir -p "$work"
 dir=$(cd "$(dirname "$out")" && pwd)
 
-apt_opts=""
-# As root, apt would warn that its _apt sandbox user cannot write here.
-[ "$(id -u)" = 0 ] && apt_opts="-oAPT::Sandbox::User=root"
-private=
-if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
-	# Foreign architecture: a private package list, so the host's apt
-	# configuration stays untouched.
-	private=1
-	apt_opts="$apt_opts -oAPT::Architecture=$debarch -oAPT::Architectures=$debarch"
-fi
-if [ -n "$suite" ]; then
-	private=1
-	mirror=$("$(dirname "$0")/debian-mirror.sh")
-	sources=$dir/apt-sources-$suite-$debarch.list
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
-		>"$sources"
-	apt_opts="$apt_opts -oDir::Etc::SourceList=$sources -oDir::Etc::SourceParts=/dev/null"
-fi
-lock=/tmp/bootshim-apt-host.lock
-if [ -n "$private" ]; then
-	lists=$dir/apt-lists-${suite:+$suite-}$debarch
-	mkdir -p "$lists/partial"
-	apt_opts="$apt_opts -oDir::State::Lists=$lists"
-	lock=$lists.lock
-fi
-# make -j runs several fetches at once: one apt at a time per package list,
-# or the second fails on apt's own lock (exit 100).
-exec 9>"$lock"
-flock 9
-if [ -n "$private" ]; then
-	[ -n "$(ls "$lists" | grep -v partial)" ] || apt-get $apt_opts update >/dev/null
-fi
+. "$(dirname "$0")/apt-private.sh"
+apt_setup "$debarch" "$suite" "$dir"
 
 # The meta package depends on the versioned image package: resolve it.
 resolve() {
