@@ -27,24 +27,30 @@ uint64_t arch_ticks_hz(void)
 	return ticks_hz;
 }
 
-/* scause exception codes (Privileged Architecture, table 4.2), by name. */
+/* The exception codes of scause and mcause (Privileged Architecture,
+ * tables 4.2 and 3.6), by name. */
 static const char *const exception_names[] = {
 	[0] = "instruction address misaligned",	[1] = "instruction access fault",
 	[2] = "illegal instruction",		[3] = "breakpoint",
 	[4] = "load address misaligned",	[5] = "load access fault",
 	[6] = "store/AMO address misaligned",	[7] = "store/AMO access fault",
 	[8] = "environment call from U-mode",	[9] = "environment call from S-mode",
+	[11] = "environment call from M-mode",
 	[12] = "instruction page fault",	[13] = "load page fault",
 	[15] = "store/AMO page fault",
 };
+
+const char *riscv64_exception_name(uint64_t code)
+{
+	return code < ARRAY_SIZE(exception_names) ? exception_names[code] : NULL;
+}
 
 void riscv64_trap_fatal(uint64_t scause, uint64_t sepc, uint64_t stval)
 {
 	struct error e;
 	uint64_t code = scause & SCAUSE_CODE_MASK;
-	const char *what = scause & SCAUSE_INTERRUPT ? "interrupt"
-			   : code < ARRAY_SIZE(exception_names) && exception_names[code]
-				 ? exception_names[code] : "exception";
+	const char *name = riscv64_exception_name(code);
+	const char *what = scause & SCAUSE_INTERRUPT ? "interrupt" : name ? name : "exception";
 	fail(&e, "cpu", "exception 0x%02llx at 0x%llx (%s, scause 0x%llx, stval 0x%llx)",
 	     (unsigned long long)code, (unsigned long long)sepc, what,
 	     (unsigned long long)scause, (unsigned long long)stval);

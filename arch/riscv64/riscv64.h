@@ -84,6 +84,9 @@ int64_t riscv64_seed_csr(void);
 __attribute__((noreturn)) void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks);
 
 /* cpu.c */
+/* The name of exception code `code` (scause or mcause with the Interrupt
+ * bit clear); NULL for a reserved or custom code. */
+const char *riscv64_exception_name(uint64_t code);
 /* Called by img_entry.S's trap vector: any trap during the shim's run is
  * reported and stops the machine. */
 __attribute__((noreturn)) void riscv64_trap_fatal(uint64_t scause, uint64_t sepc, uint64_t stval);

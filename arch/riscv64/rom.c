@@ -71,30 +71,11 @@ __attribute__((noreturn)) static void early_fatal(const struct error *e)
 	fatal(e);
 }
 
-/* The privileged spec's exception codes (mcause with Interrupt clear). */
-static const char *const exception_names[] = {
-	[0] = "instruction address misaligned",
-	[1] = "instruction access fault",
-	[2] = "illegal instruction",
-	[3] = "breakpoint",
-	[4] = "load address misaligned",
-	[5] = "load access fault",
-	[6] = "store/AMO address misaligned",
-	[7] = "store/AMO access fault",
-	[8] = "environment call from U-mode",
-	[9] = "environment call from S-mode",
-	[11] = "environment call from M-mode",
-	[12] = "instruction page fault",
-	[13] = "load page fault",
-	[15] = "store/AMO page fault",
-};
-
 void rom_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
 {
 	struct error e;
 	uint64_t code = mcause & ~MCAUSE_INTERRUPT;
-	const char *name = !(mcause & MCAUSE_INTERRUPT) && code < ARRAY_SIZE(exception_names)
-				   ? exception_names[code] : NULL;
+	const char *name = mcause & MCAUSE_INTERRUPT ? NULL : riscv64_exception_name(code);
 	fail(&e, "cpu", "%s %llu (%s) at 0x%llx, mtval 0x%llx",
 	     mcause & MCAUSE_INTERRUPT ? "interrupt" : "exception", (unsigned long long)code,
 	     name ? name : "reserved", (unsigned long long)mepc, (unsigned long long)mtval);
