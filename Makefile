@@ -12,7 +12,11 @@
 ARCH ?= x86_64
 O ?= build
 B := $(O)/$(ARCH)
-HOST := $(O)/host
+# The host tools (bootshim-payload, bootshim-pcr11) and Debian's downloads
+# (kernels, foreign packages): in O unless named. The boot tests' builds,
+# each in an O of its own, share the top build's (tests/boot/boot.mk).
+HOST ?= $(O)/host
+DOWNLOADS ?= $(O)
 
 # ---------------------------------------------------------------- arch rows
 # One row per architecture, a column being a variable NAME_<arch>:
@@ -54,7 +58,7 @@ CROSS_x86_64 :=
 CONSOLE_x86_64 := ttyS0
 FLAVOURS_x86_64 := elf rom efi
 KERNEL_FORMAT_x86_64 := bzImage
-DEFAULT_KERNEL_x86_64 := $(O)/debian/amd64/vmlinuz-cloud
+DEFAULT_KERNEL_x86_64 := $(DOWNLOADS)/debian/amd64/vmlinuz-cloud
 DEBS_x86_64 :=
 BENCH_DEBS_x86_64 :=
 SHA256_OBJS_x86_64 := libcrypto-lib-sha256.o libcrypto-lib-sha256-x86_64.o
@@ -87,7 +91,7 @@ FLAVOURS_aarch64 := img rom efi
 # Debian's vmlinuz (12 and 13) is an Image already, with its EFI stub (not
 # an EFI zboot image); an Image.gz is decompressed.
 KERNEL_FORMAT_aarch64 := Image
-DEFAULT_KERNEL_aarch64 := $(O)/debian/arm64/vmlinuz-cloud
+DEFAULT_KERNEL_aarch64 := $(DOWNLOADS)/debian/arm64/vmlinuz-cloud
 DEBS_aarch64 := libfdt-dev gnu-efi libssl-dev
 # the kernel's EFI stub (systemd-stub) bench.py boots through
 BENCH_DEBS_aarch64 := systemd-boot-efi
@@ -124,7 +128,7 @@ FLAVOURS_riscv64 := img rom efi
 # Debian 13's package holds an uncompressed Image (with its EFI stub) as
 # /boot/vmlinux-*; scripts/fetch-kernel.sh names it vmlinuz-generic.
 KERNEL_FORMAT_riscv64 := Image
-DEFAULT_KERNEL_riscv64 := $(O)/debian13/riscv64/vmlinuz-generic
+DEFAULT_KERNEL_riscv64 := $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic
 DEBS_riscv64 := libfdt-dev libssl-dev gnu-efi
 BENCH_DEBS_riscv64 :=
 # OpenSSL 3.5's C part and block function, its dispatcher (sha_riscv.o,
@@ -174,11 +178,12 @@ CONSOLE := $(CONSOLE_$(ARCH))
 DEBIAN_SUITES := host trixie
 DEBIAN_DIR_host := debian
 DEBIAN_DIR_trixie := debian13
-DEBDIR := $(O)/$(DEBIAN_DIR_$(DEBSUITE_$(ARCH)))/$(DEBARCH)
-# debroot PACKAGE: where a package's files are rooted, empty for the host's
-# own; debstamp PACKAGE: what to depend on for a downloaded one.
-debroot = $(if $(filter $(1),$(DEBS_$(ARCH)) $(BENCH_DEBS_$(ARCH))),$\
-	$(DEBDIR)/$(patsubst %-dev,%,$(1)))
+# debroot_of ARCH,PACKAGE: where a package's files are rooted for ARCH,
+# empty for the host's own; debroot PACKAGE: the same for this ARCH;
+# debstamp PACKAGE: what to depend on for a downloaded one.
+debroot_of = $(if $(filter $(2),$(DEBS_$(1)) $(BENCH_DEBS_$(1))),$\
+	$(DOWNLOADS)/$(DEBIAN_DIR_$(DEBSUITE_$(1)))/$(DEBARCH_$(1))/$(patsubst %-dev,%,$(2)))
+debroot = $(call debroot_of,$(ARCH),$(1))
 debstamp = $(if $(call debroot,$(1)),$(call debroot,$(1))/.stamp)
 
 # The default payload: Debian's cloud kernel, fetched with apt-get download,
@@ -204,18 +209,23 @@ $(O)/.deps-%:
 	@scripts/deps.sh $* $(sort $(foreach a,$(ARCHES),$(PKGS_$*_$(a))))
 	@mkdir -p $(O) && touch $@
 
-# Debian packages downloaded for this arch (DEBS, BENCH_DEBS).
+# Debian packages downloaded for each arch (DEBS, BENCH_DEBS);
+# DEB_STAMPS: every arch's DEBS, which the boot tests fetch once for all
+# their builds.
 define deb_rule
-$(call debroot,$(1))/.stamp: | $(O)/.deps-build
-	scripts/fetch-deb.sh $(DEBARCH) $(1) $(call debroot,$(1)) $(filter-out host,$(DEBSUITE_$(ARCH)))
+$(call debroot_of,$(1),$(2))/.stamp: | $(O)/.deps-build
+	scripts/fetch-deb.sh $(DEBARCH_$(1)) $(2) $(call debroot_of,$(1),$(2)) $\
+		$(filter-out host,$(DEBSUITE_$(1)))
 	@touch $$@
 endef
-$(foreach p,$(DEBS_$(ARCH)) $(BENCH_DEBS_$(ARCH)),$(eval $(call deb_rule,$(p))))
+$(foreach a,$(ARCHES),$(foreach p,$(DEBS_$(a)) $(BENCH_DEBS_$(a)),$\
+	$(eval $(call deb_rule,$(a),$(p)))))
+DEB_STAMPS := $(foreach a,$(ARCHES),$(foreach p,$(DEBS_$(a)),$(call debroot_of,$(a),$(p))/.stamp))
 
 # Debian's kernels, each arch's from each suite (build/debian13: Debian
 # 13's, for the boot tests beside Debian 12's).
 define kernel_rule
-$(O)/$(DEBIAN_DIR_$(2))/$(1)/vmlinuz-%: | $(O)/.deps-build
+$(DOWNLOADS)/$(DEBIAN_DIR_$(2))/$(1)/vmlinuz-%: | $(O)/.deps-build
 	@mkdir -p $$(@D)
 	scripts/fetch-kernel.sh $(1) $$* $$@ $(filter-out host,$(2))
 endef
@@ -774,7 +784,7 @@ $(CHECK_BENCH): check-bench-%: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-chec
 # ---------------------------------------------------------------- bench
 RUNS ?= 5
 # The shim and its alternatives boot the same kernel, initrd and command line.
-SDBOOT_ARM64 := $(O)/debian/arm64/systemd-boot-efi
+SDBOOT_ARM64 := $(call debroot_of,aarch64,systemd-boot-efi)
 bench: $(SHIMS) $(CMDLINE_TXT) $(foreach p,$(BENCH_DEBS_$(ARCH)),$(call debstamp,$(p))) | \
 		$(O)/.deps-run $(O)/.deps-check
 	python3 tests/bench/bench.py --arch $(ARCH) --runs $(RUNS) --shim $(firstword $(SHIMS)) \

@@ -5,24 +5,28 @@
 # them in parallel.
 
 TESTS := $(abspath $(O))/tests
-DEB := $(abspath $(O))/debian/amd64
+DEB := $(abspath $(DOWNLOADS))/debian/amd64
 CLOUD := $(DEB)/vmlinuz-cloud
 GENERIC := $(DEB)/vmlinuz-generic
 GUEST_INIT := $(abspath $(O))/guest/x86_64/init
-ARM_CLOUD := $(abspath $(O))/debian/arm64/vmlinuz-cloud
-ARM_GENERIC := $(abspath $(O))/debian/arm64/vmlinuz-generic
+ARM_CLOUD := $(abspath $(DOWNLOADS))/debian/arm64/vmlinuz-cloud
+ARM_GENERIC := $(abspath $(DOWNLOADS))/debian/arm64/vmlinuz-generic
 ARM_INIT := $(abspath $(O))/guest/aarch64/init
 # Debian 13's kernels (scripts/fetch-kernel.sh ... trixie), beside Debian 12's.
-D13_CLOUD := $(abspath $(O))/debian13/amd64/vmlinuz-cloud
-D13_GENERIC := $(abspath $(O))/debian13/amd64/vmlinuz-generic
-D13_ARM_CLOUD := $(abspath $(O))/debian13/arm64/vmlinuz-cloud
-D13_ARM_GENERIC := $(abspath $(O))/debian13/arm64/vmlinuz-generic
-CASE := tests/boot/boot.py
-CASE_DEPS := $(O)/debian/amd64/vmlinuz-cloud $(O)/debian/amd64/vmlinuz-generic \
-	$(O)/debian13/amd64/vmlinuz-cloud $(O)/debian13/amd64/vmlinuz-generic \
-	$(O)/debian13/arm64/vmlinuz-cloud $(O)/debian13/arm64/vmlinuz-generic \
-	$(O)/guest/x86_64/init $(O)/debian/arm64/vmlinuz-cloud \
-	$(O)/debian/arm64/vmlinuz-generic $(O)/guest/aarch64/init \
+D13_CLOUD := $(abspath $(DOWNLOADS))/debian13/amd64/vmlinuz-cloud
+D13_GENERIC := $(abspath $(DOWNLOADS))/debian13/amd64/vmlinuz-generic
+D13_ARM_CLOUD := $(abspath $(DOWNLOADS))/debian13/arm64/vmlinuz-cloud
+D13_ARM_GENERIC := $(abspath $(DOWNLOADS))/debian13/arm64/vmlinuz-generic
+# Every case builds in an O of its own but shares the top build's host
+# tools and Debian downloads, made once before any case runs.
+CASE := tests/boot/boot.py --make-arg HOST=$(abspath $(HOST)) \
+	--make-arg DOWNLOADS=$(abspath $(DOWNLOADS))
+CASE_DEPS := $(HOST)/bootshim-payload $(HOST)/bootshim-pcr11 $(DEB_STAMPS) \
+	$(DOWNLOADS)/debian/amd64/vmlinuz-cloud $(DOWNLOADS)/debian/amd64/vmlinuz-generic \
+	$(DOWNLOADS)/debian13/amd64/vmlinuz-cloud $(DOWNLOADS)/debian13/amd64/vmlinuz-generic \
+	$(DOWNLOADS)/debian13/arm64/vmlinuz-cloud $(DOWNLOADS)/debian13/arm64/vmlinuz-generic \
+	$(O)/guest/x86_64/init $(DOWNLOADS)/debian/arm64/vmlinuz-cloud \
+	$(DOWNLOADS)/debian/arm64/vmlinuz-generic $(O)/guest/aarch64/init \
 	| $(O)/.deps-run $(O)/.deps-check
 
 comma := ,
@@ -296,7 +300,7 @@ $(eval $(call neg,pvh-truncated-kernel,$(HDR) '$(HEAD) 0x1f4 4 0x10000000',kerne
 # ... and the build, given a truncated file, must refuse it the same way.
 $(eval $(call boot_case,build-truncated-kernel,--kernel $(TESTS)/truncated.bzimage \
 	--expect-build-error 'KERNEL=.*syssize 0x[0-9a-f]+'))
-$(TESTS)/truncated.bzimage: $(O)/debian/amd64/vmlinuz-cloud
+$(TESTS)/truncated.bzimage: $(DOWNLOADS)/debian/amd64/vmlinuz-cloud
 	@mkdir -p $(@D)
 	head -c 8388608 $< >$@
 boot-build-truncated-kernel: $(TESTS)/truncated.bzimage

@@ -35,4 +35,4 @@ $(eval $(call boot_case,rv-efi-uboot-bad-magic2,$(RV_EFI) --patch-efi '56 4 0x05
 
 EFI_UBOOT_RV_CASES := boot-rv-efi-uboot-512m boot-rv-efi-uboot-4g-smp4-initrd-32m \
 	boot-rv-efi-uboot-stub boot-rv-efi-uboot-bad-magic2
-$(EFI_UBOOT_RV_CASES): $(O)/debian13/riscv64/vmlinuz-generic $(O)/guest/riscv64/init
+$(EFI_UBOOT_RV_CASES): $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic $(O)/guest/riscv64/init

@@ -132,7 +132,7 @@ boot-efi-sign: $(CASE_DEPS)
 # is there, and the NX_COMPAT shim must load and make the kernel's pages
 # executable through it (Debian 12's firmware has no such protocol; the
 # unit tests cover the calls). Downloaded by scripts/fetch-firmware.sh.
-FW13 := $(abspath $(O))/debian13/firmware
+FW13 := $(abspath $(DOWNLOADS))/debian13/firmware
 $(FW13)/ovmf/.stamp $(FW13)/aavmf/.stamp: $(FW13)/%/.stamp: | $(O)/.deps-build
 	scripts/fetch-firmware.sh trixie $(if $(filter ovmf,$*),ovmf,qemu-efi-aarch64) $(@D)
 	@touch $@

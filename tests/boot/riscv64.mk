@@ -2,7 +2,7 @@
 # 13's kernel (trixie: Debian 12 has no riscv64 release) through each
 # flavour, compared with what the guest saw as on the other arches.
 
-RV_GENERIC := $(abspath $(O))/debian13/riscv64/vmlinuz-generic
+RV_GENERIC := $(abspath $(DOWNLOADS))/debian13/riscv64/vmlinuz-generic
 RV_INIT := $(abspath $(O))/guest/riscv64/init
 RV := --arch riscv64 --init $(RV_INIT) --kernel $(RV_GENERIC)
 
@@ -84,5 +84,5 @@ $(eval $(call neg,rv-rom-bad-magic2,$(RV_ROM) --smp 2 --patch '.payload.kernel 5
 $(eval $(call neg,rv-rom-trap,$(RV_ROM) --patch-code 'rom_dt_harts 00000000',cpu: exception 2 \(illegal instruction\) at 0x[0-9a-f]+$(comma) mtval 0x0))
 
 # Every riscv64 case needs Debian 13's kernel and the riscv64 guest.
-$(filter boot-rv-% boot-build-rv-%,$(BOOT_CASES)): $(O)/debian13/riscv64/vmlinuz-generic \
+$(filter boot-rv-% boot-build-rv-%,$(BOOT_CASES)): $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic \
 	$(O)/guest/riscv64/init

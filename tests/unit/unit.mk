@@ -5,13 +5,13 @@
 #   BOOTSHIM_SEED=0x1234 make check-unit  another seed for the property test
 #   BOOTSHIM_ITERS=200000 make check-unit more property-test cases
 #   BOOTSHIM_TEST_KERNEL=path             the real bzImage to parse (else
-#                                         $(O)/debian/amd64/vmlinuz-cloud,
+#                                         $(DOWNLOADS)/debian/amd64/vmlinuz-cloud,
 #                                         fetched first; missing: a failure)
 #   BOOTSHIM_TEST_KERNEL_ARM64=path       the real arm64 Image or Image.gz to
-#                                         parse (else $(O)/debian/arm64/
+#                                         parse (else $(DOWNLOADS)/debian/arm64/
 #                                         vmlinuz-cloud, fetched first)
 #   BOOTSHIM_TEST_KERNEL_RISCV64=path     the real RISC-V Image to parse (else
-#                                         $(O)/debian13/riscv64/vmlinuz-generic,
+#                                         $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic,
 #                                         fetched first)
 #   BOOTSHIM_TEST_DTB_DIR=dir             the test DTBs (else tests/unit/dtb,
 #                                         written by tests/unit/dtb/mkdtbs.sh)
@@ -38,9 +38,9 @@ UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) $(HOST_P
 # (test_linux_aarch64.c includes shim/linux_aarch64.c itself, renamed beside
 # linux_x86_64.c's linux_plan.)
 $(HOST)/unit-tests: shim/linux_aarch64.c $(wildcard arch/aarch64/*.h)
-BOOTSHIM_TEST_KERNEL ?= $(O)/debian/amd64/vmlinuz-cloud
-BOOTSHIM_TEST_KERNEL_ARM64 ?= $(O)/debian/arm64/vmlinuz-cloud
-BOOTSHIM_TEST_KERNEL_RISCV64 ?= $(O)/debian13/riscv64/vmlinuz-generic
+BOOTSHIM_TEST_KERNEL ?= $(DOWNLOADS)/debian/amd64/vmlinuz-cloud
+BOOTSHIM_TEST_KERNEL_ARM64 ?= $(DOWNLOADS)/debian/arm64/vmlinuz-cloud
+BOOTSHIM_TEST_KERNEL_RISCV64 ?= $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic
 
 # $(O)/.deps-check: the Makefile's rule installs libcmocka-dev (and zlib1g-dev,
 # for test_aarch64.c's Image.gz) if missing;
