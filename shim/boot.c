@@ -60,11 +60,20 @@ static void announce(const struct boot_plan *bp)
 		   (unsigned long long)bp->h.entry, (unsigned long long)bp->h.arg);
 }
 
+#define US_PER_SECOND 1000000ull
+
 /* Ticks in microseconds, or 0 with *hz 0 when the rate is unknown. */
 static uint64_t ticks_us(uint64_t ticks, uint64_t *hz)
 {
 	*hz = arch_ticks_hz();
-	return *hz ? ticks / *hz * 1000000 + ticks % *hz * 1000000 / *hz : 0;
+	if (!*hz)
+		return 0;
+	/* A rate read from a DTB may be anything: above UINT64_MAX / 10^6,
+	 * the remainder's product would wrap, and whole MHz are exact
+	 * enough. */
+	if (*hz > UINT64_MAX / US_PER_SECOND)
+		return ticks / (*hz / US_PER_SECOND);
+	return ticks / *hz * US_PER_SECOND + ticks % *hz * US_PER_SECOND / *hz;
 }
 
 void boot_report_time(const struct platform *pf, uint64_t copied)

@@ -26,10 +26,11 @@
 #define SHIM_EXIT_FAILURE 1u
 
 /* How long the boot hart waits for the others to leave the hold pen for
- * OpenSBI before it enters OpenSBI itself: each has a few instructions to
- * run, but under TCG its thread may not be scheduled for a while. */
-#define PEN_WAIT_US 1000000ull
-#define US_PER_SECOND 1000000ull
+ * OpenSBI before it gives up: each has a few instructions to run, but
+ * under TCG its thread may not be scheduled for a while. A hart still in
+ * the pen would later run from memory the kernel owns: an error, not a
+ * boot. */
+#define PEN_WAIT_SECONDS 10ull
 
 _Static_assert(__builtin_offsetof(struct rom_pen, go) == PEN_GO, "PEN_GO");
 _Static_assert(__builtin_offsetof(struct rom_pen, entry) == PEN_ENTRY, "PEN_ENTRY");
@@ -111,6 +112,11 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	uint64_t hz, opensbi_harts;
 	if (riscv64_dt_timebase(fdt, &hz) || !hz) {
 		fail(&err, "dtb", "/cpus has no timebase-frequency");
+		fatal(&err);
+	}
+	if (hz > UINT64_MAX / PEN_WAIT_SECONDS) {
+		fail(&err, "dtb", "/cpus timebase-frequency %llu Hz is out of range",
+		     (unsigned long long)hz);
 		fatal(&err);
 	}
 	riscv64_cpu_init(hartid, hz);
@@ -216,13 +222,16 @@ void riscv64_jump_to_kernel(uint64_t kernel, uint64_t hartid, uint64_t dtb)
 	for (size_t i = 0; i < n_msips; i++)
 		if (msips[i].hartid != hartid)
 			*(volatile uint32_t *)(uintptr_t)msips[i].reg = MSIP_RAISE;
-	uint64_t limit = PEN_WAIT_US * arch_ticks_hz() / US_PER_SECOND, t0 = arch_ticks(), left;
+	uint64_t limit = PEN_WAIT_SECONDS * arch_ticks_hz(), t0 = arch_ticks(), left;
 	while ((left = __atomic_load_n(&rom_pen.left, __ATOMIC_ACQUIRE)) < harts - 1 &&
 	       arch_ticks() - t0 < limit)
 		;
-	if (left < harts - 1)
-		con_printf("bootshim: warning: %llu of %llu other harts left the hold pen for OpenSBI\n",
-			   (unsigned long long)left, (unsigned long long)(harts - 1));
+	if (left < harts - 1) {
+		fail(&err, "harts", "%llu of %llu other harts left the hold pen for OpenSBI "
+		     "within %llu s", (unsigned long long)left, (unsigned long long)(harts - 1),
+		     PEN_WAIT_SECONDS);
+		fatal(&err);
+	}
 	con_printf("bootshim: dtb moved to 0x%llx (%u bytes); entering OpenSBI at 0x%llx on hart "
 		   "%llu, %llu others with it; the kernel at 0x%llx in S-mode next\n",
 		   (unsigned long long)dtb, fdt_totalsize(slot), (unsigned long long)entry,

@@ -27,6 +27,13 @@
  * table's size. */
 #define ROM_MAX_HARTS 512
 
+/* OpenSBI 1.1, include/sbi/sbi_hartmask.h: SBI_HARTMASK_MAX_BITS. Its
+ * generic platform skips /cpus children with a larger hart id
+ * (fw_platform_init: "if (SBI_HARTMASK_MAX_BITS <= hartid) continue;")
+ * and hangs such a hart in sbi_init: it can never be the boot hart, so it
+ * takes no part in the lottery (rom_entry.S). */
+#define OPENSBI_MAX_HARTID 128
+
 /* The trap handler's own stack (the boot hart's is STACK_SIZE). */
 #define ROM_TRAP_STACK_SIZE 0x1000
 

@@ -6,11 +6,6 @@
 #include "error.h"
 #include "rom.h"
 
-/* OpenSBI 1.1, include/sbi/sbi_hartmask.h: SBI_HARTMASK_MAX_BITS. Its
- * generic platform skips /cpus children with a larger hart id
- * (fw_platform_init: "if (SBI_HARTMASK_MAX_BITS <= hartid) continue;"). */
-#define OPENSBI_MAX_HARTID 128
-
 static bool enabled(const void *fdt, int node)
 {
 	int len;

@@ -23,8 +23,11 @@ _start:
 	csrr	s0, mhartid
 	mv	s1, a1			/* the DTB */
 
-	/* The lottery: an AMO, since QEMU starts all harts at once. */
+	/* The lottery: an AMO, since QEMU starts all harts at once. A hart
+	 * OpenSBI does not know (OPENSBI_MAX_HARTID) only waits. */
 	lla	s2, rom_pen
+	li	t0, OPENSBI_MAX_HARTID
+	bgeu	s0, t0, hold
 	li	t0, 1
 	addi	t1, s2, PEN_LOTTERY
 	amoadd.w t1, t0, (t1)
