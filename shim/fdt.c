@@ -29,8 +29,7 @@ int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e)
 	return 0;
 }
 
-/* Read a big-endian number of `cells` 32-bit cells. */
-static uint64_t read_cells(const fdt32_t *p, int cells)
+uint64_t dt_read_cells(const fdt32_t *p, int cells)
 {
 	uint64_t v = 0;
 	for (int i = 0; i < cells; i++)
@@ -38,8 +37,7 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-/* No "status", or "okay" (or the older "ok"). */
-static bool node_enabled(const void *fdt, int node)
+bool dt_node_enabled(const void *fdt, int node)
 {
 	int slen;
 	const char *status = fdt_getprop(fdt, node, "status", &slen);
@@ -64,7 +62,7 @@ static int add_reg(const void *fdt, int node, int ac, int sc, uint32_t type,
 			    fdt_get_name(fdt, node, NULL), len, stride);
 	for (int i = 0; i < len / stride; i++) {
 		const fdt32_t *p = reg + i * (ac + sc);
-		if (memmap_add(m, read_cells(p, ac), read_cells(p + ac, sc), type, e))
+		if (memmap_add(m, dt_read_cells(p, ac), dt_read_cells(p + ac, sc), type, e))
 			return -1;
 	}
 	return 0;
@@ -100,7 +98,7 @@ int dt_memory(const void *fdt, struct memmap *m, struct error *e)
 	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
 		/* A disabled node (QEMU virt's secure-only RAM under secure=on)
 		 * is not the kernel's. */
-		if (!node_enabled(fdt, node))
+		if (!dt_node_enabled(fdt, node))
 			continue;
 		if (add_reg(fdt, node, ac, sc, MEM_RAM, m, e))
 			return -1;
@@ -134,7 +132,7 @@ static bool pl011_base(const void *fdt, int node, uint64_t *base)
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
 		return false;
 	/* A disabled UART (QEMU virt's secure-only one) is not ours. */
-	if (!node_enabled(fdt, node))
+	if (!dt_node_enabled(fdt, node))
 		return false;
 	int parent = fdt_parent_offset(fdt, node), len;
 	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
@@ -143,7 +141,7 @@ static bool pl011_base(const void *fdt, int node, uint64_t *base)
 		return false;
 	/* Addresses are taken as CPU addresses: no "ranges" translation, as
 	 * on QEMU's virt machine where the UART sits at the root. */
-	*base = read_cells(reg, ac);
+	*base = dt_read_cells(reg, ac);
 	return true;
 }
 
@@ -252,9 +250,9 @@ static int translate(const void *fdt, const char *path, int bus, int ac, int sc,
 			bool hit = false;
 			for (int i = 0; i < len / (cells * 4) && !hit; i++) {
 				const fdt32_t *p = r + i * cells;
-				uint64_t child = read_cells(p, ac);
-				uint64_t parent = read_cells(p + ac, pac);
-				uint64_t size = read_cells(p + ac + pac, sc);
+				uint64_t child = dt_read_cells(p, ac);
+				uint64_t parent = dt_read_cells(p + ac, pac);
+				uint64_t size = dt_read_cells(p + ac + pac, sc);
 				if (*addr < child || *end - child > size)
 					continue;
 				uint64_t a, n;
@@ -283,7 +281,7 @@ static int translate(const void *fdt, const char *path, int bus, int ac, int sc,
 int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, TPM_TIS_MMIO);
-	while (node >= 0 && !node_enabled(fdt, node))
+	while (node >= 0 && !dt_node_enabled(fdt, node))
 		node = fdt_node_offset_by_compatible(fdt, node, TPM_TIS_MMIO);
 	if (node == -FDT_ERR_NOTFOUND)
 		return 1;
@@ -311,7 +309,7 @@ int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
 	if (len < (ac + sc) * 4)
 		return fail(e, "tpm", "%s: reg is %d bytes, less than one address and size "
 			    "(%d + %d cells)", tpm->path, len, ac, sc);
-	uint64_t addr = read_cells(reg, ac), size = read_cells(reg + ac, sc), end;
+	uint64_t addr = dt_read_cells(reg, ac), size = dt_read_cells(reg + ac, sc), end;
 	if (!size)
 		return fail(e, "tpm", "%s: reg size is 0", tpm->path);
 	if (!range_end(addr, size, &end))
@@ -497,11 +495,11 @@ static int cpu_mpidr(const void *fdt, int cpus, int node, uint64_t *mpidr, struc
 	if (ac < 1 || !reg || len < ac * 4)
 		return fail(e, "dtb", "/cpus/%s: reg is %d bytes, not an MPIDR of %d cells",
 			    node_name(fdt, node), reg ? len : 0, ac);
-	*mpidr = read_cells(reg, ac);
+	*mpidr = dt_read_cells(reg, ac);
 	return 0;
 }
 
-static bool is_cpu(const void *fdt, int node)
+bool dt_is_cpu(const void *fdt, int node)
 {
 	int len;
 	const char *t = fdt_getprop(fdt, node, "device_type", &len);
@@ -516,7 +514,7 @@ int dt_cpus(const void *fdt, uint64_t *mpidr, size_t max, size_t *n, struct erro
 		return fail(e, "dtb", "no /cpus node");
 	fdt_for_each_subnode(node, fdt, cpus) {
 		uint64_t m;
-		if (!is_cpu(fdt, node))
+		if (!dt_is_cpu(fdt, node))
 			continue;
 		if (cpu_mpidr(fdt, cpus, node, &m, e))
 			return -1;
@@ -560,7 +558,7 @@ static int set_enable_methods(void *fdt, const uint64_t *psci_cpus, size_t n, st
 		return fail(e, "dtb", "no /cpus node");
 	fdt_for_each_subnode(node, fdt, cpus) {
 		uint64_t m;
-		if (!is_cpu(fdt, node))
+		if (!dt_is_cpu(fdt, node))
 			continue;
 		if (cpu_mpidr(fdt, cpus, node, &m, e))
 			return -1;
@@ -676,7 +674,7 @@ int dt_gpio_line(const void *fdt, const char *compat, uint64_t *pl061, uint32_t 
 	if (fdt32_ld(g + 1) > 7)
 		return fail(e, "dtb", "%s: gpio pin %u of a PL061 (0-7)", node_name(fdt, node),
 			    fdt32_ld(g + 1));
-	*pl061 = read_cells(reg, ac);
+	*pl061 = dt_read_cells(reg, ac);
 	*pin = fdt32_ld(g + 1);
 	return 0;
 }

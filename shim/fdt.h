@@ -3,6 +3,8 @@
 #ifndef BOOTSHIM_FDT_H
 #define BOOTSHIM_FDT_H
 
+#include <libfdt.h>
+
 #include "memmap.h"
 
 /* booting.rst: "The device tree blob (dtb) must be placed on an 8-byte
@@ -13,6 +15,15 @@
 /* Validate the header and structure of a DTB found at `fdt`, readable for
  * `avail` bytes; on success *size is its totalsize. */
 int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e);
+
+/* A big-endian number of `cells` 32-bit cells (at most 2 fit). */
+uint64_t dt_read_cells(const fdt32_t *p, int cells);
+
+/* No "status", or "okay" (or the older "ok"). */
+bool dt_node_enabled(const void *fdt, int node);
+
+/* device_type "cpu" (a /cpus child that is a CPU, not cpu-map). */
+bool dt_is_cpu(const void *fdt, int node);
 
 /* RAM from /memory nodes; /reserved-memory children and /memreserve/
  * entries as reserved. Appends to m (unsanitised). */

@@ -6,6 +6,8 @@
 
 #include <libfdt.h>
 
+#include "fdt.h"
+
 /* A property of one or two cells as a number; -1 on any other length. */
 static int read_number(const void *fdt, int node, const char *name, uint64_t *v)
 {
@@ -35,10 +37,7 @@ static int hart_node(const void *fdt, uint64_t hartid)
 		return -1;
 	fdt_for_each_subnode(node, fdt, cpus) {
 		uint64_t reg;
-		int len;
-		const char *type = fdt_getprop(fdt, node, "device_type", &len);
-		if (type && len == 4 && !memcmp(type, "cpu", 4) &&
-		    !read_number(fdt, node, "reg", &reg) && reg == hartid)
+		if (dt_is_cpu(fdt, node) && !read_number(fdt, node, "reg", &reg) && reg == hartid)
 			return node;
 	}
 	return -1;

@@ -4,30 +4,8 @@
 #include <libfdt.h>
 
 #include "error.h"
+#include "fdt.h"
 #include "rom.h"
-
-static bool enabled(const void *fdt, int node)
-{
-	int len;
-	const char *s = fdt_getprop(fdt, node, "status", &len);
-	/* Devicetree spec: "okay" (or the older "ok"), or no status. */
-	return !s || (len >= 2 && !memcmp(s, "ok", 2));
-}
-
-static bool is_cpu(const void *fdt, int node)
-{
-	int len;
-	const char *t = fdt_getprop(fdt, node, "device_type", &len);
-	return t && len == 4 && !memcmp(t, "cpu", 4);
-}
-
-static uint64_t read_cells(const fdt32_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 32 | fdt32_to_cpu(p[i]);
-	return v;
-}
 
 int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, struct error *e)
 {
@@ -40,14 +18,14 @@ int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, stru
 		return fail(e, "dtb", "/cpus #address-cells %d is not 1 or 2", ac);
 	*harts = *opensbi_harts = 0;
 	fdt_for_each_subnode(node, fdt, cpus) {
-		if (!is_cpu(fdt, node) || !enabled(fdt, node))
+		if (!dt_is_cpu(fdt, node) || !dt_node_enabled(fdt, node))
 			continue;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || len != ac * (int)sizeof(*reg))
 			return fail(e, "dtb", "/cpus/%s: reg is %d bytes, not a hart id of %d cells",
 				    fdt_get_name(fdt, node, NULL), reg ? len : 0, ac);
 		(*harts)++;
-		if (read_cells(reg, ac) < OPENSBI_MAX_HARTID)
+		if (dt_read_cells(reg, ac) < OPENSBI_MAX_HARTID)
 			(*opensbi_harts)++;
 	}
 	if (!*harts)
@@ -79,7 +57,7 @@ static int node_address(const void *fdt, int node, uint64_t *addr, struct error 
 				    ranges ? "translates addresses (non-empty ranges)"
 					   : "has no ranges: not a CPU address");
 	}
-	*addr = read_cells(reg, ac);
+	*addr = dt_read_cells(reg, ac);
 	return 0;
 }
 
@@ -128,13 +106,13 @@ int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e)
 		}
 		if (path)
 			node = fdt_path_offset_namelen(fdt, path, n);
-		if (node >= 0 && (!is_ns16550(fdt, node) || !enabled(fdt, node)))
+		if (node >= 0 && (!is_ns16550(fdt, node) || !dt_node_enabled(fdt, node)))
 			node = -1;
 	}
 	if (node < 0) {
 		for (node = fdt_node_offset_by_compatible(fdt, -1, "ns16550a"); node >= 0;
 		     node = fdt_node_offset_by_compatible(fdt, node, "ns16550a"))
-			if (enabled(fdt, node))
+			if (dt_node_enabled(fdt, node))
 				break;
 	}
 	if (node < 0)
@@ -195,7 +173,7 @@ static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip 
 			return fail(e, "dtb", "%s: interrupt %d's cpu has no hart id", name, i);
 		if (*n == max)
 			return fail(e, "dtb", "more than %zu harts with a machine software interrupt", max);
-		m[(*n)++] = (struct rom_msip){ read_cells(reg, rl / (int)sizeof(*reg)),
+		m[(*n)++] = (struct rom_msip){ dt_read_cells(reg, rl / (int)sizeof(*reg)),
 					       base + index * MSIP_BYTES };
 		index++;
 	}
@@ -207,7 +185,7 @@ int rom_dt_msips(const void *fdt, struct rom_msip *m, size_t max, size_t *n, str
 	*n = 0;
 	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
 		uint64_t base;
-		if (!is_mswi(fdt, node) || !enabled(fdt, node))
+		if (!is_mswi(fdt, node) || !dt_node_enabled(fdt, node))
 			continue;
 		if (node_address(fdt, node, &base, e) || mswi_harts(fdt, node, base, m, max, n, e))
 			return -1;
