@@ -82,6 +82,15 @@ $(eval $(call neg,rv-rom-opensbi-not-fw,$(RV_ROM) --make-arg OPENSBI=$(RV_INIT),
 # with mcause, mepc and mtval.
 $(eval $(call neg,rv-rom-bad-magic2,$(RV_ROM) --smp 2 --patch '.payload.kernel 56 4 0x05435358',kernel: Image magic2 is 0x05435358))
 $(eval $(call neg,rv-rom-trap,$(RV_ROM) --patch-code 'rom_dt_harts 00000000',cpu: exception 2 \(illegal instruction\) at 0x[0-9a-f]+$(comma) mtval 0x0))
+# A timebase-frequency (QEMU's DTB, given with -dtb) too large to scale
+# the hold pen's wait: refused by name before any hart is released.
+$(TESTS)/rv-huge-timebase.dtb:
+	@mkdir -p $(@D)
+	qemu-system-riscv64 -M virt,dumpdtb=$@ -smp 2 -m 1G -display none >/dev/null 2>&1
+	fdtput -t x $@ /cpus timebase-frequency ffffffff ffffffff
+boot-rv-rom-huge-timebase: $(TESTS)/rv-huge-timebase.dtb
+$(eval $(call neg,rv-rom-huge-timebase,$(RV_ROM) --smp 2 \
+	--qemu-arg -dtb --qemu-arg $(TESTS)/rv-huge-timebase.dtb,dtb: /cpus timebase-frequency 18446744073709551615 Hz is out of range))
 
 # Every riscv64 case needs Debian 13's kernel and the riscv64 guest.
 $(filter boot-rv-% boot-build-rv-%,$(BOOT_CASES)): $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic \
