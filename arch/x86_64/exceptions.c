@@ -38,7 +38,7 @@ struct idt_gate {
 
 static struct idt_gate idt[X86_64_EXC_VECTORS] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
-static uint8_t exc_stack[EXC_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t exc_stack[EXC_STACK_SIZE] __attribute__((aligned(16))) X86_64_NOINIT;
 
 static const char *const exc_name[X86_64_EXC_VECTORS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",

@@ -17,7 +17,8 @@
 #define IDMAP_LOW_END GiB(IDMAP_GIB)
 /* Page-table pages for the map above 4 GiB: with 2 MiB pages each maps
  * 1 GiB (a PD), with 1 GiB pages each maps 512 GiB (a PDPT). 64 pages:
- * 256 KiB of .bss, RAM up to 68 GiB with 2 MiB pages. */
+ * 256 KiB, RAM up to 68 GiB with 2 MiB pages; each zeroed when taken,
+ * not all of them at entry. */
 #define IDMAP_POOL_PAGES 64
 
 #define CPUID_EXT_MAX 0x80000000
@@ -27,7 +28,7 @@
 /* Intel SDM vol. 3, 4.1.4: without leaf 0x80000008, MAXPHYADDR is 36. */
 #define MAXPHYADDR_DEFAULT 36
 
-static uint64_t pool[IDMAP_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t pool[IDMAP_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096))) X86_64_NOINIT;
 static size_t pool_used;
 
 static bool cpu_has_1g_pages(void)

@@ -7,16 +7,20 @@
 	.code32
 	.globl enter_long_mode32
 enter_long_mode32:
-	/* Zero .bss: not every loader clears memsz beyond filesz. */
+	/* Zero .bss: not every loader clears memsz beyond filesz. Four
+	 * bytes a store (the linker scripts align both ends to 8); what needs
+	 * no zeros (stacks, page tables written whole) is in .noinit. */
 	movl	$__bss_start, %edi
 	movl	$__bss_end, %ecx
 	subl	%edi, %ecx
+	shrl	$2, %ecx
 	xorl	%eax, %eax
-	rep stosb
+	rep stosl
 
 	movl	$stack_top, %esp
 
-	/* 2048 PD entries of 2 MiB cover IDMAP_GIB = 4 GiB. */
+	/* 2048 PD entries of 2 MiB cover IDMAP_GIB = 4 GiB, each written
+	 * whole (the PDs are not zeroed). */
 	movl	$idmap_pd, %edi
 	movl	$(PTE_P | PTE_W | PTE_PS), %eax
 	movl	$(IDMAP_GIB * 512), %ecx
@@ -75,11 +79,15 @@ gdt_desc:
 	.word gdt_end - x86_64_gdt - 1
 	.long x86_64_gdt
 
+	/* Zeroed: only their first entries are written here. */
 	.section .bss
 	.balign 4096
 	.globl idmap_pml4
 idmap_pml4:	.skip 4096
 idmap_pdpt:	.skip 4096
+	/* Not zeroed (X86_64_NOINIT): written whole before use. */
+	.section .noinit, "aw", @nobits
+	.balign 4096
 idmap_pd:	.skip 4096 * IDMAP_GIB
 	.balign 16
 stack_bottom:	.skip STACK_SIZE

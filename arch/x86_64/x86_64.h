@@ -31,6 +31,11 @@
 
 #define STACK_SIZE 0x10000
 
+/* Memory no one reads before writing it (stacks, page-table pools zeroed
+ * page by page as they are taken): kept out of .bss, which the entry
+ * zeroes (long_mode.S), by the linker scripts' .noinit. */
+#define X86_64_NOINIT __attribute__((section(".noinit")))
+
 /* The PC Client TPM's TIS registers at TIS_BASE_X86_64 (shim/tpm_tis.h):
  * five localities of 4 KiB (TCG PC Client Platform TPM Profile, 6.3.2). */
 #define X86_64_TPM_SIZE 0x5000
