@@ -311,8 +311,8 @@ static int loader_alloc(void *ctx, uint8_t zone, uint64_t size, uint64_t align, 
 			    (unsigned long long)size, zone == LOADER_ZONE_FSEG ? "FSEG" : "HIGH");
 	*next = p + size;
 	*phys = p;
+	/* Not zeroed: both callers read a whole fw_cfg file into it. */
 	*host = (uint8_t *)(uintptr_t)p;
-	memset(*host, 0, size);
 	return 0;
 }
 

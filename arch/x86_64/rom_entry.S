@@ -53,12 +53,14 @@ rom32:
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
-	/* The shim (code, rodata, data) from the ROM to RAM. */
+	/* The shim (code, rodata, data) from the ROM to RAM, four bytes a
+	 * move (the linker script aligns __data_end to 8). */
 	movl	$__data_load, %esi
 	movl	$__data_start, %edi
 	movl	$__data_end, %ecx
 	subl	%edi, %ecx
-	rep movsb
+	shrl	$2, %ecx
+	rep movsl
 	movl	%ebp, rom_tsc
 	movl	%ebx, rom_tsc + 4
 	movl	$rom64, %esi

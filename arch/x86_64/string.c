@@ -18,16 +18,26 @@ void *memmove(void *dst, const void *src, size_t n)
 	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
-	/* Overlapping with the destination above: copy backwards. */
+	/* Overlapping with the destination above: copy backwards, the
+	 * n % 8 bytes at the end first, then the quadwords below them. */
+	size_t q = n / 8, r = n & 7;
 	void *de = (uint8_t *)dst + n - 1;
 	const void *se = (const uint8_t *)src + n - 1;
-	__asm__ volatile("std; rep movsb; cld" : "+D"(de), "+S"(se), "+c"(n) : : "memory");
+	__asm__ volatile("std; rep movsb" : "+D"(de), "+S"(se), "+c"(r) : : "memory");
+	de = (uint8_t *)de - 7;
+	se = (const uint8_t *)se - 7;
+	__asm__ volatile("rep movsq; cld" : "+D"(de), "+S"(se), "+c"(q) : : "memory");
 	return dst;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t q = n / 8;
+	/* The byte in all eight lanes of %rax: one stosq stores eight. */
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	n &= 7;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(v) : "memory");
 	return dst;
 }
