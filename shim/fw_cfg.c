@@ -152,6 +152,32 @@ static int add_pointer(const uint8_t *c, struct loader_state *st, struct error *
 	return 0;
 }
 
+/* Eight bytes a step: a word's even and odd bytes are added into its four
+ * 16-bit lanes, at most 2 * 0xff a word, so the lanes are folded every
+ * 128 words, before one could pass 0xffff and carry into the next. */
+#define SUM8_LANES 0x00ff00ff00ff00ffull
+#define SUM8_FOLD_WORDS 128
+
+uint8_t fw_cfg_sum8(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	while (n >= 8) {
+		size_t words = n / 8 < SUM8_FOLD_WORDS ? n / 8 : SUM8_FOLD_WORDS;
+		uint64_t acc = 0;
+		for (size_t i = 0; i < words; i++, p += 8) {
+			uint64_t w;
+			__builtin_memcpy(&w, p, sizeof(w));
+			acc += (w & SUM8_LANES) + (w >> 8 & SUM8_LANES);
+		}
+		n -= words * 8;
+		s += (uint32_t)(acc & 0xffff) + (uint32_t)(acc >> 16 & 0xffff) +
+		     (uint32_t)(acc >> 32 & 0xffff) + (uint32_t)(acc >> 48);
+	}
+	while (n--)
+		s += *p++;
+	return (uint8_t)s;
+}
+
 static int add_checksum(const uint8_t *c, struct loader_state *st, struct error *e)
 {
 	char name[FW_CFG_NAME_LEN + 1];
@@ -164,11 +190,8 @@ static int add_checksum(const uint8_t *c, struct loader_state *st, struct error 
 	if (!inside(off, 1, b->file->size) || !inside(start, length, b->file->size))
 		return fail(e, "table-loader", "ADD_CHECKSUM: range outside '%s' (%u bytes): "
 			    "checksum at %u over %u+%u", name, b->file->size, off, start, length);
-	uint8_t sum = 0;
 	b->host[off] = 0;
-	for (uint32_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + b->host[start + i]);
-	b->host[off] = (uint8_t)-sum;
+	b->host[off] = (uint8_t)-fw_cfg_sum8(b->host + start, length);
 	return 0;
 }
 
@@ -244,14 +267,6 @@ int loader_run(const uint8_t *script, size_t len, const struct fw_dir *dir,
 #define SMBIOS_TYPE_END 127
 #define SMBIOS21_INTERMEDIATE 0x10	/* where "_DMI_" starts */
 
-static uint8_t byte_sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
 /* Walk the structure table: each structure is its formatted area
  * (length from its header, at least the header) and a string set that
  * ends in two NULs. Counts them and the largest. */
@@ -325,10 +340,10 @@ int smbios_entry_make(const uint8_t *anchor, size_t anchor_len, const uint8_t *t
 		ep.checksum = 0;
 		memcpy(out->bytes, &ep, sizeof(ep));
 		out->bytes[offsetof(struct smbios21_entry, intermediate_checksum)] =
-			(uint8_t)-byte_sum(out->bytes + SMBIOS21_INTERMEDIATE,
+			(uint8_t)-fw_cfg_sum8(out->bytes + SMBIOS21_INTERMEDIATE,
 					   sizeof(ep) - SMBIOS21_INTERMEDIATE);
 		out->bytes[offsetof(struct smbios21_entry, checksum)] =
-			(uint8_t)-byte_sum(out->bytes, sizeof(ep));
+			(uint8_t)-fw_cfg_sum8(out->bytes, sizeof(ep));
 		out->len = sizeof(ep);
 		out->major = ep.major;
 		out->minor = ep.minor;
@@ -347,7 +362,7 @@ int smbios_entry_make(const uint8_t *anchor, size_t anchor_len, const uint8_t *t
 		ep.checksum = 0;
 		memcpy(out->bytes, &ep, sizeof(ep));
 		out->bytes[offsetof(struct smbios30_entry, checksum)] =
-			(uint8_t)-byte_sum(out->bytes, sizeof(ep));
+			(uint8_t)-fw_cfg_sum8(out->bytes, sizeof(ep));
 		out->len = sizeof(ep);
 		out->major = ep.major;
 		out->minor = ep.minor;

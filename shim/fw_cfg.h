@@ -73,6 +73,10 @@ int loader_run(const uint8_t *script, size_t len, const struct fw_dir *dir,
 /* The physical address a file was loaded at, or 0. */
 uint64_t loader_addr(const struct loader_state *st, const char *name);
 
+/* The sum of n bytes modulo 256 (ACPI's and SMBIOS's checksums), eight
+ * bytes a step: QEMU's tables are checksummed at every boot. */
+uint8_t fw_cfg_sum8(const uint8_t *p, size_t n);
+
 /* QEMU's SMBIOS (hw/smbios/smbios.c): the structure table in
  * etc/smbios/smbios-tables, and its entry point in
  * etc/smbios/smbios-anchor with the table's address left for the

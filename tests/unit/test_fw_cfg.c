@@ -1336,6 +1336,26 @@ static void test_loader_checksum_bounds(void **state)
 	}
 }
 
+/* fw_cfg_sum8 against the byte loop: every length to 2 KiB (several
+ * folds of its lanes) at each alignment, on random bytes and on 0xff
+ * bytes, the largest a lane takes. */
+static void test_sum8(void **state)
+{
+	(void)state;
+	static uint8_t buf[2048 + 8];
+	for (int fill = 0; fill < 2; fill++) {
+		uint32_t x = 12345;
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = fill ? 0xff : (uint8_t)((x = x * 1103515245 + 12345) >> 16);
+		for (size_t align = 0; align < 8; align++)
+			for (size_t n = 0; n <= 2048; n++)
+				if (fw_cfg_sum8(buf + align, n) != sum8(buf + align, n))
+					fail_msg("fill %d, offset %zu, %zu bytes: 0x%02x, not 0x%02x",
+						 fill, align, n, fw_cfg_sum8(buf + align, n),
+						 sum8(buf + align, n));
+	}
+}
+
 static void test_loader_write_pointer_bounds(void **state)
 {
 	(void)state;
@@ -1558,6 +1578,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_loader_pointer_size),
 	T(test_loader_pointer_value),
 	T(test_loader_checksum_bounds),
+	T(test_sum8),
 	T(test_loader_write_pointer_bounds),
 	T(test_loader_bug_write_pointer_src_end),
 	T(test_loader_bug_write_pointer_truncates),
