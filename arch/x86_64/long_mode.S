@@ -23,11 +23,21 @@ enter_long_mode32:
 	 * whole (the PDs are not zeroed). */
 	movl	$idmap_pd, %edi
 	movl	$(PTE_P | PTE_W | PTE_PS), %eax
-	movl	$(IDMAP_GIB * 512), %ecx
+	xorl	%edx, %edx
+	movl	$(IDMAP_GIB * 512 / 4), %ecx	/* four entries a round */
 1:	movl	%eax, (%edi)
-	movl	$0, 4(%edi)
+	movl	%edx, 4(%edi)
 	addl	$0x200000, %eax
-	addl	$8, %edi
+	movl	%eax, 8(%edi)
+	movl	%edx, 12(%edi)
+	addl	$0x200000, %eax
+	movl	%eax, 16(%edi)
+	movl	%edx, 20(%edi)
+	addl	$0x200000, %eax
+	movl	%eax, 24(%edi)
+	movl	%edx, 28(%edi)
+	addl	$0x200000, %eax
+	addl	$32, %edi
 	loop	1b
 	/* PDPT entries 0..3 point at the four PDs. */
 	movl	$idmap_pdpt, %edi

@@ -250,7 +250,7 @@ static struct fw_dir dir;
 
 static int read_dir(struct error *e)
 {
-	static uint8_t buf[4 + 64 * FW_DIR_MAX];
+	static uint8_t buf[4 + 64 * FW_DIR_MAX] X86_64_NOINIT; /* fw_cfg fills it before use */
 	uint32_t count;
 	if (fw_cfg_read(FW_CFG_FILE_DIR, &count, 4, e))
 		return -1;
@@ -265,7 +265,7 @@ static int read_dir(struct error *e)
 /* QEMU's etc/e820: {u64 address, u64 length, u32 type} little-endian. */
 static int read_e820(struct memmap *m, struct error *e)
 {
-	static uint8_t buf[20 * MEMMAP_INPUT_MAX];
+	static uint8_t buf[20 * MEMMAP_INPUT_MAX] X86_64_NOINIT; /* fw_cfg fills it before use */
 	const struct fw_file *f = fw_dir_find(&dir, "etc/e820");
 	if (!f)
 		return fail(e, "fw_cfg", "no etc/e820 file");
@@ -354,7 +354,7 @@ static struct loader_state loader;
 
 static int acpi_install(struct platform *pf, struct error *e)
 {
-	static uint8_t script[LOADER_ENTRY_SIZE * 64];
+	static uint8_t script[LOADER_ENTRY_SIZE * 64] X86_64_NOINIT; /* fw_cfg fills it before use */
 	struct loader_state *st = &loader;
 	const struct fw_file *f = fw_dir_find(&dir, "etc/table-loader");
 	if (!f) {
