@@ -43,9 +43,10 @@ uint64_t arch_ticks(void)
 
 /* ---- The TSC's frequency, for the entry-to-jump report. Timing must never
  * cost more than it measures: CPUID when it states the frequency; else the
- * PIT, read over the shim's own run (x86_64_tsc_ref_start at entry), which
- * waits for nothing; else, only where that window was not started or has
- * run out, a 1 ms measurement; else none, and the report gives ticks. */
+ * PIT, read over the shim's own run (x86_64_tsc_ref_start at entry), from
+ * one step of its count to another, so that it waits at most a step
+ * (838 ns) at each end; else, only where that window was not started or
+ * has run out, a 1 ms measurement; else none, and the report gives ticks. */
 #define CPUID_VENDOR 0x0
 #define CPUID_FEATURES 0x1
 #define CPUID_FEATURES_ECX_HYPERVISOR (1u << 31)
@@ -65,7 +66,11 @@ uint64_t arch_ticks(void)
 #define PIT_PORT_B_SPEAKER 0x02
 #define PIT_PORT_B_OUT2 0x20
 #define PIT_WINDOW 0xffff		/* counts: 54.9 ms */
-#define PIT_MIN_COUNTS 64		/* 54 us: 1.6% at worst */
+/* Both ends on a step of the count: n counts are exact to a poll's
+ * length, a few hundred nanoseconds at worst. 32 counts (27 us) are less
+ * than any shim's run (about 60 us of virtual time under -icount,
+ * milliseconds otherwise), so the end waits for a step only. */
+#define PIT_MIN_COUNTS 32
 #define PIT_SHORT (PIT_HZ / 1000)	/* 1 ms */
 #define PIT_SAMPLE_TRIES 3
 /* Bounds the polls (about 20 ms under TCG): a PIT that passed
@@ -76,7 +81,7 @@ static struct {
 	bool started;	    /* the window from x86_64_tsc_ref_start() runs */
 	bool saved;
 	uint8_t port_b;	    /* as found, restored once measured */
-	uint64_t tsc0;	    /* the first sample after the start */
+	uint64_t tsc0;	    /* the first step of the count after the start */
 	uint16_t count0;
 	const char *absent; /* why the PIT cannot be used */
 } pit;
@@ -139,10 +144,24 @@ static void pit_sample(uint64_t *tsc, uint16_t *count)
 	}
 }
 
+/* The count's next step from `from`: the TSC and the count just after it
+ * changed; false if it stands still for PIT_POLL_MAX polls. */
+static bool pit_step(uint16_t from, uint64_t *tsc, uint16_t *count)
+{
+	for (uint32_t i = 0; i < PIT_POLL_MAX; i++) {
+		pit_sample(tsc, count);
+		if (*count != from)
+			return true;
+	}
+	pit.absent = "the PIT's channel 2 does not count";
+	return false;
+}
+
 /* Channel 2 counting down from PIT_WINDOW in mode 0, its gate on and the
- * speaker off. False where there is no such PIT: port 0x61 does not hold
- * the gate (QEMU's microvm has a PIT but no port 0x61: it reads 0xff), or
- * OUT2 is not low, as mode 0 makes it once programmed. */
+ * speaker off, with the TSC at its first step. False where there is no
+ * such PIT: port 0x61 does not hold the gate (QEMU's microvm has a PIT but
+ * no port 0x61: it reads 0xff), OUT2 is not low, as mode 0 makes it once
+ * programmed, or the count stands still. */
 static bool pit_start(void)
 {
 	uint8_t b = inb(PIT_PORT_B);
@@ -158,7 +177,13 @@ static bool pit_start(void)
 		pit.absent = "no PIT channel 2 gate at port 0x61";
 		return false;
 	}
-	pit_sample(&pit.tsc0, &pit.count0);
+	uint64_t t;
+	uint16_t c;
+	pit_sample(&t, &c);
+	if (!pit_step(c, &pit.tsc0, &pit.count0)) {
+		outb(PIT_PORT_B, pit.port_b);
+		return false;
+	}
 	return true;
 }
 
@@ -167,19 +192,22 @@ void x86_64_tsc_ref_start(void)
 	pit.started = pit_start();
 }
 
-/* Counts since the first sample, once at least `min` have passed, with
- * the TSC at that count; 0 if OUT2 rose (the count ran out) or the counter
+/* Counts from the first step to a step at least `min` counts on, with
+ * the TSC at that step; 0 if OUT2 rose (the count ran out) or the counter
  * stands still. */
 static uint32_t pit_counts(uint32_t min, uint64_t *tsc1)
 {
 	for (uint32_t i = 0; i < PIT_POLL_MAX; i++) {
-		uint16_t left;
+		uint16_t left, now;
 		pit_sample(tsc1, &left);
 		if (inb(PIT_PORT_B) & PIT_PORT_B_OUT2)
 			return 0;
-		uint32_t n = (uint32_t)pit.count0 - left;
-		if (left <= pit.count0 && n >= min)
-			return n;
+		if (left > pit.count0 || (uint32_t)pit.count0 - left < min)
+			continue;
+		/* Then on to the next step, as at the start. */
+		if (!pit_step(left, tsc1, &now) || (inb(PIT_PORT_B) & PIT_PORT_B_OUT2))
+			return 0;
+		return (uint32_t)pit.count0 - now;
 	}
 	pit.absent = "the PIT's channel 2 does not count";
 	return 0;
