@@ -576,9 +576,14 @@ void rom_main(uint64_t tsc)
 	 * parts of it. */
 	mtrr_setup(&pf.mem);
 	/* Low memory as a BIOS leaves it: the EBDA, the VGA window and the
-	 * option ROM / BIOS area are not the kernel's RAM. */
+	 * option ROM / BIOS area are not the kernel's RAM. The ROM itself is
+	 * reserved too, as SeaBIOS reserves its own, so that the kernel
+	 * places no PCI BAR under it (a large payload's ROM reaches into
+	 * pc's and q35's PCI window below 0xfec00000). */
 	memset((void *)(uintptr_t)EBDA_BASE, 0, EBDA_SIZE);
 	if (memmap_mark(&pf.mem, EBDA_BASE, MiB(1) - EBDA_BASE, MEM_RESERVED, &err) ||
+	    memmap_mark(&pf.mem, ROM_END - (uintptr_t)_rom_bytes, (uintptr_t)_rom_bytes,
+			MEM_RESERVED, &err) ||
 	    chipset_init(&pf.mem, &err) || high_zone_init(&pf.mem, &err) ||
 	    acpi_install(&pf, &err))
 		fatal(&err);

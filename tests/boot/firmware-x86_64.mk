@@ -55,3 +55,17 @@ $(eval $(call boot_case,xrom-q35-smbios3,--rom --kernel $(CLOUD) \
 $(eval $(call boot_case,xrom-pc-1023m-mtrr-fallback,--rom --kernel $(CLOUD) --mem 1023M \
 	--expect-console '^bootshim: MTRRs: default write-back$(comma) 3 uncached ranges of 8' \
 	--expect-console 'REPORT mtrr reg00: base=0x03ff00000 \( 1023MB\)$(comma) size=    1MB$(comma) count=1: uncachable;reg01: base=0x040000000 \( 1024MB\)$(comma) size= 1024MB$(comma) count=1: uncachable;reg02: base=0x080000000 \( 2048MB\)$(comma) size= 2048MB$(comma) count=1: uncachable$$$$'))
+# The ROM's layout (linker/x86_64-rom.ld) and its e820 entry: the default
+# payload lies right below the shim, and the ROM, reserved as SeaBIOS
+# reserves its own, starts within the 16.75 MiB above 0xfef00000.
+$(eval $(call boot_case,xrom-pc-rom-compact,--rom --kernel $(CLOUD) \
+	--expect-console 'kernel \(copied 0x[0-9a-f]+ bytes from 0xff[0-9a-f]{6}\)' \
+	--expect-console 'BIOS-e820: \[mem 0x00000000ff[0-9a-f]{6}-0x00000000ffffffff\] reserved'))
+# A 15 MiB initrd does not fit there beside the kernel: the larger blob
+# that fits (the initrd) stays above 0xfef00000, the kernel goes right
+# below the 3 MiB hole at 0xfec00000, and the whole ROM is reserved.
+$(eval $(call boot_case,xrom-q35-rom-split,--rom --kernel $(CLOUD) --machine q35 \
+	--blob 15728640 --initrd raw \
+	--expect-console 'initrd \(copied 0x[0-9a-f]+ bytes from 0xff[0-9a-f]{6}\)' \
+	--expect-console 'kernel \(copied 0x[0-9a-f]+ bytes from 0xfd[0-9a-f]{6}\)' \
+	--expect-console 'BIOS-e820: \[mem 0x00000000fd[0-9a-f]{6}-0x00000000ffffffff\] reserved'))
