@@ -8,6 +8,7 @@
  * measures itself into PCR 0 and keeps the event log the kernel finds
  * through the ACPI TPM2 table. PCI resources are left to the kernel,
  * which assigns the BARs a firmware left unassigned. */
+#include "arch.h"
 #include "boot.h"
 #include "console.h"
 #include "fw_cfg.h"
@@ -599,5 +600,10 @@ void rom_main(uint64_t tsc)
 		fatal(&err);
 	platform_keep(&pf, (uintptr_t)__ram_start, (uintptr_t)(__ram_end - __ram_start),
 		      "bootshim data");
+	/* The TSC's frequency now, from the PIT window opened at entry: the
+	 * payload's copy out of the ROM comes next, and under TCG it can
+	 * outlast the window's 54.9 ms, which would cost a 1 ms measurement
+	 * after it (cpu.c). */
+	arch_ticks_hz();
 	bootshim_main(&pf);
 }
