@@ -19,14 +19,21 @@ void *memmove(void *dst, const void *src, size_t n)
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
 	/* Overlapping with the destination above: copy backwards, the
-	 * n % 8 bytes at the end first, then the quadwords below them. */
+	 * n % 8 bytes at the end first, then the quadwords below them.
+	 * One statement, so that no compiled code runs with DF set. */
 	size_t q = n / 8, r = n & 7;
 	void *de = (uint8_t *)dst + n - 1;
 	const void *se = (const uint8_t *)src + n - 1;
-	__asm__ volatile("std; rep movsb" : "+D"(de), "+S"(se), "+c"(r) : : "memory");
-	de = (uint8_t *)de - 7;
-	se = (const uint8_t *)se - 7;
-	__asm__ volatile("rep movsq; cld" : "+D"(de), "+S"(se), "+c"(q) : : "memory");
+	__asm__ volatile("std\n\t"
+			 "rep movsb\n\t"
+			 "sub $7, %%rdi\n\t" /* from the last byte to the last quadword */
+			 "sub $7, %%rsi\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep movsq\n\t"
+			 "cld"
+			 : "+D"(de), "+S"(se), "+c"(r)
+			 : "r"(q)
+			 : "memory", "cc");
 	return dst;
 }
 
