@@ -171,6 +171,23 @@ static bool symbol(struct elf *e, const char *name, Elf64_Sym **out)
 	return false;
 }
 
+/* Whether a RELA entry relocates the 8 bytes at addr. */
+static bool covered_by_rela(const struct elf *e, uint64_t addr)
+{
+	for (size_t i = 0; i < e->shnum; i++) {
+		const Elf64_Shdr *s = &e->sh[i];
+		if (s->sh_type != SHT_RELA || s->sh_entsize != sizeof(Elf64_Rela))
+			continue;
+		for (uint64_t j = 0; j < s->sh_size / sizeof(Elf64_Rela); j++) {
+			Elf64_Rela rel;
+			memcpy(&rel, e->f + s->sh_offset + j * sizeof(rel), sizeof(rel));
+			if (rel.r_offset == addr)
+				return true;
+		}
+	}
+	return false;
+}
+
 #define SLOT_NAME(id, name) #name,
 static const char *const slot_names[PAYLOAD_SLOT_COUNT] = { PAYLOAD_SLOTS(SLOT_NAME) };
 
@@ -339,7 +356,13 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 		tval[2 * i] = p->addr[i];
 		tval[2 * i + 1] = p->addr[i] + p->pl.slot[i].len;
 	}
-	memcpy(tbytes, tval, tlen);
+	/* In place: the new value where the stub had its own, 0 where ld
+	 * left 0 for the relocation's addend alone (riscv64). */
+	uint64_t was[PAYLOAD_SLOT_COUNT * 2];
+	memcpy(was, tbytes, tlen);
+	for (int k = 0; k < PAYLOAD_SLOT_COUNT * 2; k++)
+		if (was[k] || !covered_by_rela(&e, taddr + 8 * (uint64_t)k))
+			memcpy(tbytes + 8 * k, &tval[k], 8);
 	for (size_t i = 0; i < e.shnum; i++) {
 		const Elf64_Shdr *s = &e.sh[i];
 		if (s->sh_type != SHT_RELA)
