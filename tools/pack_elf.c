@@ -412,7 +412,7 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 		uint64_t start, end;
 	} seg[3] = {
 		{ p->start, head_end },
-		{ p->addr[PAYLOAD_SLOT_KERNEL], p->end },
+		{ p->addr[PAYLOAD_SLOT_KERNEL], p->addr[PAYLOAD_SLOT_KERNEL] + p->pl.kernel.len },
 		{ p->addr[PAYLOAD_SLOT_INITRD], p->addr[PAYLOAD_SLOT_INITRD] + p->pl.initrd.len },
 	};
 	uint64_t seg_off[3];
