@@ -16,6 +16,7 @@
 #include "pack.h"
 
 #define PAGE 0x1000ull
+#define RAW_MAX 0x80000000ull
 
 struct elf {
 	uint8_t *f;		/* the output being built, a copy of the stub first */
@@ -233,8 +234,10 @@ static int raw_image(struct elf *e, const struct pack_flavour *fl, struct pack_o
 	}
 	if (lo >= hi)
 		return stub_fail(e, "no loaded sections");
-	if (hi - lo > SIZE_MAX / 2)
-		return stub_fail(e, "a raw image of 0x%llx bytes", (unsigned long long)(hi - lo));
+	/* (x86_64 shim.rom's 512 MiB at most; a loader takes no larger) */
+	if (hi - lo > RAW_MAX)
+		return stub_fail(e, "a raw image of 0x%llx bytes from 0x%llx, more than 0x%llx",
+				 (unsigned long long)(hi - lo), (unsigned long long)lo, RAW_MAX);
 	out->len = hi - lo;
 	out->bytes = calloc(1, out->len);
 	if (!out->bytes)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "pack.h"
+#include "pack_stub.h"
 #include "payload_index.h"
 #include "shim_image.h"
 
@@ -123,71 +124,6 @@ static void test_pack_cmdline_allow(void **state)
 	assert_non_null(strstr(why, "more than 63 bytes"));
 }
 
-/* A synthetic stub: .text at 0 (an Image header's place), .data with
- * payload_table, .rela.dyn covering it, .payload.cmdline at 0x3000 with
- * the stub's NUL and index; the empty payload sections left out, as ld
- * does. */
-enum { S_NULL, S_TEXT, S_DATA, S_RELA, S_CMD, S_SYMTAB, S_STRTAB, S_SHSTRTAB, S_COUNT };
-#define STUB_BYTES 0x4000
-#define SHOFF 0x3800
-
-static uint8_t *synthetic_stub(uint16_t machine, uint32_t rel_type)
-{
-	uint8_t *f = calloc(1, STUB_BYTES);
-	Elf64_Ehdr eh = { .e_type = ET_EXEC, .e_machine = machine, .e_version = EV_CURRENT,
-			  .e_phoff = sizeof(Elf64_Ehdr), .e_shoff = SHOFF,
-			  .e_ehsize = sizeof(Elf64_Ehdr), .e_phentsize = sizeof(Elf64_Phdr),
-			  .e_phnum = 2, .e_shentsize = sizeof(Elf64_Shdr), .e_shnum = S_COUNT,
-			  .e_shstrndx = S_SHSTRTAB };
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	memcpy(f, &eh, sizeof(eh));
-	Elf64_Phdr ph[2] = {
-		{ PT_LOAD, PF_R | PF_W | PF_X, 0x1000, 0, 0, 0x1200, 0x1200, 0x1000 },
-		{ PT_LOAD, PF_R, 0x3000, 0x2000, 0x2000, 0x78, 0x78, 0x1000 },
-	};
-	memcpy(f + eh.e_phoff, ph, sizeof(ph));
-	/* the stub's payload: cmdline "" at 0x2000, index at 0x2008 */
-	struct payload_index ix = { .version = PAYLOAD_INDEX_VERSION };
-	memcpy(ix.magic, PAYLOAD_INDEX_MAGIC, PAYLOAD_INDEX_MAGIC_BYTES);
-	for (int i = 0; i < PAYLOAD_SLOT_COUNT; i++)
-		ix.rel[i][0] = ix.rel[i][1] = PAYLOAD_INDEX_BYTES;
-	ix.rel[PAYLOAD_SLOT_CMDLINE][0] = -8, ix.rel[PAYLOAD_SLOT_CMDLINE][1] = -7;
-	memcpy(f + 0x3008, &ix, sizeof(ix));
-	/* payload_table at 0x1000 (file 0x2000), relocated by .rela.dyn */
-	for (int k = 0; k < PAYLOAD_SLOT_COUNT * 2; k++) {
-		uint64_t v = k == 2 * PAYLOAD_SLOT_CMDLINE ? 0x2000 :
-			     k == 2 * PAYLOAD_SLOT_CMDLINE + 1 ? 0x2001 : 0x2078;
-		memcpy(f + 0x2000 + 8 * k, &v, 8);
-		Elf64_Rela r = { 0x1000 + 8 * (uint64_t)k, ELF64_R_INFO(0, rel_type), (int64_t)v };
-		memcpy(f + 0x2100 + sizeof(r) * (size_t)k, &r, sizeof(r));
-	}
-	Elf64_Sym sym[2] = { { 0 }, { .st_name = 1, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT),
-				      .st_shndx = S_DATA, .st_value = 0x1000 } };
-	memcpy(f + 0x3100, sym, sizeof(sym));
-	memcpy(f + 0x3200, "\0payload_table", 15);
-	static const char names[] = "\0.text\0.data\0.rela.dyn\0.payload.cmdline\0.symtab\0"
-				    ".strtab\0.shstrtab";
-	memcpy(f + 0x3300, names, sizeof(names));
-	Elf64_Shdr sh[S_COUNT] = {
-		[S_TEXT] = { 1, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0, 0x1000, 0x1000, 0, 0, 16, 0 },
-		[S_DATA] = { 7, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 0x1000, 0x2000, 0x100, 0, 0, 8, 0 },
-		[S_RELA] = { 13, SHT_RELA, SHF_ALLOC, 0x1100, 0x2100, 0x100 / 24 * 24 - 0x10, 0, 0, 8,
-			     sizeof(Elf64_Rela) },
-		[S_CMD] = { 23, SHT_PROGBITS, SHF_ALLOC, 0x2000, 0x3000, 0x78, 0, 0, 8, 0 },
-		[S_SYMTAB] = { 41, SHT_SYMTAB, 0, 0, 0x3100, sizeof(sym), S_STRTAB, 1, 8,
-			       sizeof(Elf64_Sym) },
-		[S_STRTAB] = { 49, SHT_STRTAB, 0, 0, 0x3200, 15, 0, 0, 1, 0 },
-		[S_SHSTRTAB] = { 57, SHT_STRTAB, 0, 0, 0x3300, sizeof(names), 0, 0, 1, 0 },
-	};
-	sh[S_RELA].sh_size = PAYLOAD_SLOT_COUNT * 2 * sizeof(Elf64_Rela);
-	memcpy(f + SHOFF, sh, sizeof(sh));
-	/* an Image header's place at the start of .text */
-	memcpy(f + 0x1000, "HEAD", 4);
-	return f;
-}
-
 static void expect_read_back(const uint8_t *file, size_t len, const char *format)
 {
 	struct shim_image im;
@@ -206,13 +142,13 @@ static void expect_read_back(const uint8_t *file, size_t len, const char *format
 static void test_pack_elf_raw(void **state)
 {
 	(void)state;
-	uint8_t *stub = synthetic_stub(EM_AARCH64, R_AARCH64_RELATIVE);
+	uint8_t *stub = pack_synthetic_stub(EM_AARCH64, R_AARCH64_RELATIVE);
 	const struct pack_flavour *fl = pack_flavour_find("aarch64", "img");
 	struct kernel_layout kl = { .reserve = 0x10000 };
 	struct pack_payload p = payload(PAYLOAD_MACHINE_AARCH64);
 	struct pack_output out = { 0 };
 	char why[256] = "";
-	if (pack_elf(fl, stub, STUB_BYTES, &kl, &p, true, &out, why, sizeof(why)))
+	if (pack_elf(fl, stub, PACK_STUB_BYTES, &kl, &p, true, &out, why, sizeof(why)))
 		fail_msg("%s", why);
 	/* through the kernel at 2 MiB; image_size through its room */
 	assert_int_equal(out.len, 0x200000 + sizeof(kernel));
@@ -235,7 +171,7 @@ static void test_pack_elf_raw(void **state)
 	/* refused: the wrong machine, a payload section that is not empty */
 	memset(&out, 0, sizeof(out));
 	p = payload(PAYLOAD_MACHINE_X86_64);
-	assert_int_equal(pack_elf(fl, stub, STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)), -1);
+	assert_int_equal(pack_elf(fl, stub, PACK_STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)), -1);
 	assert_string_equal(why, "stub: e_machine 183, not the arch's 62");
 	free(stub);
 }
@@ -243,13 +179,13 @@ static void test_pack_elf_raw(void **state)
 static void test_pack_elf_elf(void **state)
 {
 	(void)state;
-	uint8_t *stub = synthetic_stub(EM_X86_64, R_X86_64_RELATIVE);
+	uint8_t *stub = pack_synthetic_stub(EM_X86_64, R_X86_64_RELATIVE);
 	const struct pack_flavour *fl = pack_flavour_find("x86_64", "elf");
 	struct kernel_layout kl = { .min_addr = 0x1000000, .align = 0x200000 };
 	struct pack_payload p = payload(PAYLOAD_MACHINE_X86_64);
 	struct pack_output out = { 0 };
 	char why[256] = "";
-	if (pack_elf(fl, stub, STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)))
+	if (pack_elf(fl, stub, PACK_STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)))
 		fail_msg("%s", why);
 	Elf64_Ehdr eh;
 	memcpy(&eh, out.bytes, sizeof(eh));
@@ -264,7 +200,7 @@ static void test_pack_elf_elf(void **state)
 	for (int i = 1; i < 4; i++)
 		assert_int_equal(ph[i].p_offset % 0x1000, ph[i].p_vaddr % 0x1000);
 	/* the five payload sections, named */
-	assert_int_equal(eh.e_shnum, S_COUNT + 4);
+	assert_int_equal(eh.e_shnum, PACK_STUB_SECTIONS + 4);
 	expect_read_back(out.bytes, out.len, "ELF");
 	free(out.bytes);
 
@@ -272,13 +208,13 @@ static void test_pack_elf_elf(void **state)
 	memset(&out, 0, sizeof(out));
 	stub[0x3201] = 'X';
 	p = payload(PAYLOAD_MACHINE_X86_64);
-	assert_int_equal(pack_elf(fl, stub, STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)), -1);
+	assert_int_equal(pack_elf(fl, stub, PACK_STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)), -1);
 	assert_string_equal(why, "stub: no payload_table symbol");
 	/* section headers past the end */
 	stub[0x3201] = 'p';
 	Elf64_Ehdr *h = (Elf64_Ehdr *)stub;
-	h->e_shoff = STUB_BYTES - 8;
-	assert_int_equal(pack_elf(fl, stub, STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)), -1);
+	h->e_shoff = PACK_STUB_BYTES - 8;
+	assert_int_equal(pack_elf(fl, stub, PACK_STUB_BYTES, &kl, &p, false, &out, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "program or section headers outside the file"));
 	free(stub);
 }
