@@ -455,7 +455,8 @@ int bootshim_pack(int argc, char **argv)
 			clen--;
 	} else {
 		clen = strlen(cmdline);
-		cbuf = (uint8_t *)strdup(cmdline);
+		if (!(cbuf = (uint8_t *)strdup(cmdline)))
+			return error("CMDLINE: out of memory");
 	}
 	uint8_t *cz = realloc(cbuf, clen + 1);
 	if (!cz)
