@@ -492,8 +492,12 @@ int bootshim_pack(int argc, char **argv)
 	}
 	size_t slen;
 	uint8_t *stub = slurp("stub", stub_path, &slen);
-	if (!stub)
+	if (!stub) {
+		fprintf(stderr, "bootshim: stubs are taken from --stubs DIR, $BOOTSHIM_STUBS or %s "
+			"(make install; make ARCH=%s stubs builds them in $(O)/%s/stubs)\n",
+			BOOTSHIM_STUBS_DIR, arch, arch);
 		return 1;
+	}
 
 	struct pack_output out = { 0 };
 	int r;
