@@ -45,7 +45,7 @@ static const struct pack_flavour flavours[] = {
 	{ "x86_64", "elf", "elf.stub", PACK_ELF, PAGE, KERNEL_X86_64, 0, 0, FOUR_GIB,
 	  "payload does not fit below 4 GiB", NULL },
 	/* arch/efi/elf_<arch>.lds: the .payload section */
-	{ "x86_64", "efi", "efi.stub", PACK_PE, PAGE, KERNEL_ALIGN, PAGE, 0, 0, NULL, NULL },
+	{ "x86_64", "efi", "efi.stub", PACK_PE, 0, LAYOUT_EFI, 0, 0, 0, NULL, NULL },
 	/* linker/x86_64-rom.ld: the payload below the shim */
 	{ "x86_64", "rom", "rom.stub", PACK_RAW, PAGE, LAYOUT_X86_64_ROM, 0, 0, 0, NULL,
 	  rom_sections_x86_arm },
@@ -54,13 +54,13 @@ static const struct pack_flavour flavours[] = {
 	/* linker/aarch64-rom.ld */
 	{ "aarch64", "rom", "rom.stub", PACK_RAW, PAGE, KERNEL_ALIGN, PAGE, 0, VIRT_FLASH_BYTES,
 	  "shim.rom exceeds the 64 MiB flash of QEMU virt", rom_sections_x86_arm },
-	{ "aarch64", "efi", "efi.stub", PACK_PE, PAGE, KERNEL_ALIGN, PAGE, 0, 0, NULL, NULL },
+	{ "aarch64", "efi", "efi.stub", PACK_PE, 0, LAYOUT_EFI, 0, 0, 0, NULL, NULL },
 	/* linker/riscv64-img.ld */
 	{ "riscv64", "img", "img.stub", PACK_RAW, PAGE, KERNEL_IMAGE_2M, 0, 16, 0, NULL, NULL },
 	/* linker/riscv64-rom.ld: boot.rst's PMD boundary for the kernel */
 	{ "riscv64", "rom", "rom.stub", PACK_RAW, PAGE, KERNEL_ALIGN, PMD, 0, 0, NULL,
 	  rom_sections_riscv64 },
-	{ "riscv64", "efi", "efi.stub", PACK_PE, PAGE, KERNEL_ALIGN, PAGE, 0, 0, NULL, NULL },
+	{ "riscv64", "efi", "efi.stub", PACK_PE, 0, LAYOUT_EFI, 0, 0, 0, NULL, NULL },
 };
 
 const struct pack_flavour *pack_flavour_find(const char *arch, const char *flavour)
@@ -148,11 +148,40 @@ static int x86_64_rom_layout(struct pack_payload *p, char *why, size_t why_len)
 	return 0;
 }
 
+static int efi_layout(uint64_t r, struct pack_payload *p, char *why, size_t why_len)
+{
+	const struct payload *pl = &p->pl;
+	uint64_t a = r;
+	bool ok = true;
+	p->start = r;
+	p->addr[PAYLOAD_SLOT_CMDLINE] = a;
+	ok = ok && advance(&a, pl->cmdline.len) && round_up(&a, BLOB_ALIGN);
+	p->index_addr = a;
+	ok = ok && advance(&a, PAYLOAD_INDEX_BYTES);
+	p->addr[PAYLOAD_SLOT_KERNEL_HEAD] = a;
+	ok = ok && advance(&a, pl->kernel_head.len);
+	p->addr[PAYLOAD_SLOT_KERNEL] = a;
+	ok = ok && advance(&a, pl->kernel.len);
+	p->kernel_room_end = a;
+	p->addr[PAYLOAD_SLOT_INITRD] = a;
+	ok = ok && advance(&a, pl->initrd.len) && round_up(&a, BLOB_ALIGN);
+	p->addr[PAYLOAD_SLOT_DTB] = a;
+	ok = ok && advance(&a, pl->dtb.len);
+	p->end = a;
+	if (!ok || p->end > UINT32_MAX) {
+		snprintf(why, why_len, "the payload does not fit in a PE image's 4 GiB");
+		return -1;
+	}
+	return 0;
+}
+
 int pack_layout(const struct pack_flavour *fl, const struct kernel_layout *kl, uint64_t r,
 		struct pack_payload *p, char *why, size_t why_len)
 {
 	if (fl->kernel_rule == LAYOUT_X86_64_ROM)
 		return x86_64_rom_layout(p, why, why_len);
+	if (fl->kernel_rule == LAYOUT_EFI)
+		return efi_layout(r, p, why, why_len);
 	uint64_t a = r;
 	bool ok = true;
 	p->start = r;
@@ -181,6 +210,7 @@ int pack_layout(const struct pack_flavour *fl, const struct kernel_layout *kl, u
 		ok = ok && round_up(&a, PMD) && advance(&a, kl->text_offset);
 		break;
 	case LAYOUT_X86_64_ROM:
+	case LAYOUT_EFI:
 		break;
 	}
 	p->addr[PAYLOAD_SLOT_KERNEL] = a;

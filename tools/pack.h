@@ -20,7 +20,8 @@
  * (the stub's .payload.cmdline), as the linker scripts placed them when
  * the payload was linked in: the command line with its NUL, the index
  * (8-byte aligned), the kernel head, the DTB (8-byte aligned), the initrd
- * at initrd_align, then the kernel by kernel_rule. */
+ * at initrd_align, then the kernel by kernel_rule; x86_64 shim.rom and
+ * shim.efi have rules of their own. */
 enum kernel_rule {
 	KERNEL_ALIGN,		/* at kernel_align */
 	KERNEL_X86_64,		/* at or above the bzImage's pref_address, at its alignment */
@@ -28,6 +29,10 @@ enum kernel_rule {
 	/* x86_64 shim.rom: the whole payload by linker/x86_64-rom.ld's rules
 	 * (below the shim, which ends at 4 GiB), R unused */
 	LAYOUT_X86_64_ROM,
+	/* shim.efi's .payload: the command line, the index, the kernel head
+	 * and the kernel back to back (the stub hand-off gives the firmware
+	 * the bzImage whole), the initrd, the DTB 8-byte aligned */
+	LAYOUT_EFI,
 };
 
 /* One row a flavour: its stub, its output format and its layout. */

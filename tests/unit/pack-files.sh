@@ -82,6 +82,24 @@ if [ -n "$old" ]; then
 	done
 fi
 
+# PE: the payload, from the command line to the last blob, byte-identical
+# to the linked shim.efi's (there inside .data; now the section .payload).
+if [ -n "$old" ] && [ -f "$old/shim.efi" ]; then
+	region() {
+		python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read()
+i = d.find(b"bootshim payload")
+while i >= 0 and struct.unpack_from("<I", d, i + 16)[0] != 1:
+	i = d.find(b"bootshim payload", i + 1)
+rel = [struct.unpack_from("<qq", d, i + 24 + 16 * k) for k in range(5)]
+sys.stdout.buffer.write(d[i + min(r[0] for r in rel):i + max(r[1] for r in rel)])' "$1"
+	}
+	region "$b/shim.efi" >"$t/new.payload"
+	region "$old/shim.efi" >"$t/old.payload"
+	cmp -s "$t/new.payload" "$t/old.payload" || fail "shim.efi's payload differs from the linked one's"
+	echo "pack-files $arch: shim.efi's payload ($(stat -c %s "$t/new.payload") bytes) byte-identical to the linked one's"
+fi
+
 # PE: .payload last, the script's checks, signing after packing.
 # (the section table read with od, as check-pe.sh does: the host's objdump
 # knows no aarch64 or riscv64 PE)

@@ -101,6 +101,30 @@ static void test_pack_layout_x86_rom(void **state)
 	assert_non_null(strstr(why, "below 0xe0000000"));
 }
 
+/* shim.efi: the bzImage whole (head and kernel back to back) for the
+ * stub hand-off, as the linked shim.efi had it. */
+static void test_pack_layout_efi(void **state)
+{
+	(void)state;
+	struct kernel_layout kl = { 0 };
+	char why[256];
+	struct pack_payload p = payload(PAYLOAD_MACHINE_X86_64);
+	p.pl.kernel_head = (struct blob){ kernel, 0x200 };
+	p.pl.kernel = (struct blob){ kernel + 0x200, sizeof(kernel) - 0x200 };
+	assert_int_equal(pack_layout(pack_flavour_find("x86_64", "efi"), &kl, 0x28000, &p, why,
+				     sizeof(why)), 0);
+	assert_int_equal(p.index_addr, 0x28008);
+	assert_int_equal(p.addr[PAYLOAD_SLOT_KERNEL_HEAD], 0x28008 + PAYLOAD_INDEX_BYTES);
+	assert_int_equal(p.addr[PAYLOAD_SLOT_KERNEL], p.addr[PAYLOAD_SLOT_KERNEL_HEAD] + 0x200);
+	assert_int_equal(p.addr[PAYLOAD_SLOT_INITRD], p.addr[PAYLOAD_SLOT_KERNEL] + 0x100);
+	assert_int_equal(p.addr[PAYLOAD_SLOT_DTB] % 8, 0);
+	assert_int_equal(p.end, p.addr[PAYLOAD_SLOT_DTB]);
+	p.pl.initrd.len = 0xffffffff;
+	assert_int_equal(pack_layout(pack_flavour_find("aarch64", "efi"), &kl, 0x28000, &p, why,
+				     sizeof(why)), -1);
+	assert_non_null(strstr(why, "PE image's 4 GiB"));
+}
+
 static void test_pack_cmdline_allow(void **state)
 {
 	(void)state;
@@ -223,6 +247,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_pack_layout_img),
 	cmocka_unit_test(test_pack_layout_limits),
 	cmocka_unit_test(test_pack_layout_x86_rom),
+	cmocka_unit_test(test_pack_layout_efi),
 	cmocka_unit_test(test_pack_cmdline_allow),
 	cmocka_unit_test(test_pack_elf_raw),
 	cmocka_unit_test(test_pack_elf_elf),
