@@ -805,8 +805,15 @@ include tests/boot/boot.mk
 JOBS ?= $(shell nproc)
 # -k: one failing test does not hide the others.
 check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
-	@$(MAKE) --no-print-directory -k -j$(JOBS) check-unit check-fuzz check-boot check-bench
+	@$(MAKE) --no-print-directory -k -j$(JOBS) check-unit check-fuzz check-boot check-bench \
+		$(CHECK_PACK)
 	@echo "bootshim: all tests passed"
+
+# bootshim pack's files of every arch (check-pack, above), each arch's
+# build in its own make.
+CHECK_PACK := $(addprefix check-pack-,$(ARCHES))
+$(CHECK_PACK): check-pack-%: | $(O)/.deps-build $(O)/.deps-check
+	@$(MAKE) --no-print-directory ARCH=$* check-pack
 
 # make bench itself, one boot per path on each architecture: it drives
 # boot.py too, and must keep working when the harness changes. Its times
@@ -833,5 +840,5 @@ bench: $(SHIMS) $(CMDLINE_TXT) $(foreach p,$(BENCH_DEBS_$(ARCH)),$(call debstamp
 clean:
 	rm -rf $(O)
 
-.PHONY: all stubs check-pack run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
+.PHONY: all stubs check-pack $(CHECK_PACK) run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
 .DELETE_ON_ERROR:
