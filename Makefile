@@ -810,9 +810,10 @@ check: | $(O)/.deps-build $(O)/.deps-run $(O)/.deps-check
 	@echo "bootshim: all tests passed"
 
 # bootshim pack's files of every arch (check-pack, above), each arch's
-# build in its own make.
+# build in its own make, after check-bench-<arch>'s, which builds the same
+# files.
 CHECK_PACK := $(addprefix check-pack-,$(ARCHES))
-$(CHECK_PACK): check-pack-%: | $(O)/.deps-build $(O)/.deps-check
+$(CHECK_PACK): check-pack-%: | check-bench-% $(O)/.deps-build $(O)/.deps-check
 	@$(MAKE) --no-print-directory ARCH=$* check-pack
 
 # make bench itself, one boot per path on each architecture: it drives
