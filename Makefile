@@ -342,6 +342,25 @@ $(HOST)/bootshim-pcr11: tools/pcr11.c tools/shim_image.c $(HOST_DEPS) | $(O)/.de
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/pcr11.c tools/shim_image.c $(HOST_PURE_SRCS) \
 		$(HOST_PURE_OBJS) $(HOST_PURE_LIBS)
 
+# bootshim: the host command (tools/bootshim.c): bootshim pack puts a
+# payload into a payload-free stub (tools/pack*.c, checked by the shim's
+# own parsers, tools/payload_check.c), bootshim inspect says what a shim
+# carries (tools/inspect.c). Its default stub directory is the installed
+# one, $(PREFIX)/lib/bootshim.
+PREFIX ?= /usr/local
+BOOTSHIM_SRCS := tools/bootshim.c tools/pack.c tools/pack_elf.c tools/pack_pe.c \
+	tools/payload_check.c tools/inspect.c tools/shim_image.c
+$(HOST)/bootshim: $(BOOTSHIM_SRCS) $(HOST_DEPS) | $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -DBOOTSHIM_STUBS_DIR='"$(PREFIX)/lib/bootshim"' -o $@ \
+		$(BOOTSHIM_SRCS) $(HOST_PURE_SRCS) $(HOST_PURE_OBJS) $(HOST_PURE_LIBS)
+
+# The bench's instruction counter, a QEMU TCG plugin (tests/bench/count.py
+# runs it): a shared object QEMU dlopen()s, exporting only its entry points.
+$(HOST)/insn_count.so: tests/bench/insn_count.c | $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(HOSTCC) -O2 -g $(WARNINGS) -std=gnu11 -shared -fPIC -fvisibility=hidden -o $@ $<
+
 # Validates the payload with the shim's own parser and writes payload_files.h,
 # payload.ld and cmdline.bin (only when their contents change).
 $(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(PAYLOAD_FILES_TXT) \
