@@ -12,7 +12,7 @@
 ARCH ?= x86_64
 O ?= build
 B := $(O)/$(ARCH)
-# The host tools (bootshim-payload, bootshim-pcr11) and Debian's downloads
+# The host tools (bootshim, bootshim-pcr11) and Debian's downloads
 # (kernels, foreign packages): in O unless named. The boot tests' builds,
 # each in an O of its own, share the top build's (tests/boot/boot.mk).
 HOST ?= $(O)/host
@@ -330,11 +330,6 @@ HOSTCC := gcc
 HOSTCFLAGS := -O2 -g $(WARNINGS) -std=gnu11 $(HOST_IQUOTE)
 HOST_DEPS := $(HOST_PURE_SRCS) $(HOST_PURE_OBJS) $(wildcard shim/*.h arch/*/*.h tools/*.h)
 
-$(HOST)/bootshim-payload: tools/payload.c $(HOST_DEPS) | $(O)/.deps-build
-	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/payload.c $(HOST_PURE_SRCS) $(HOST_PURE_OBJS) \
-		$(HOST_PURE_LIBS)
-
 # The PCR 11 prediction (tools/pcr11.c) with the shim's own measure.c and
 # OpenSSL objects: from any built shim, through its payload index.
 $(HOST)/bootshim-pcr11: tools/pcr11.c tools/shim_image.c $(HOST_DEPS) | $(O)/.deps-build
@@ -361,12 +356,10 @@ $(HOST)/insn_count.so: tests/bench/insn_count.c | $(O)/.deps-build
 	@mkdir -p $(@D)
 	$(HOSTCC) -O2 -g $(WARNINGS) -std=gnu11 -shared -fPIC -fvisibility=hidden -o $@ $<
 
-# Validates the payload with the shim's own parser and writes payload_files.h,
-# payload.ld and cmdline.bin (only when their contents change).
-$(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(PAYLOAD_FILES_TXT) \
-		$(HOST)/bootshim-payload
-	$(HOST)/bootshim-payload $(ARCH) $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(B) $(DTB)
-	@touch $@
+# The stubs link with an empty payload: the linker scripts' payload.ld is
+# linker/payload-stub.ld's neutral values.
+$(B)/payload.ld: linker/payload-stub.ld | $(B)/
+	cp $< $@
 
 # ---------------------------------------------------------------- shim
 CC := $(CROSS)gcc
@@ -406,7 +399,7 @@ CORE_SRCS := shim/boot.c shim/console.c shim/error.c shim/fmt.c shim/lib.c \
 # flavour rows): bare, owning the machine (PVH, Image, firmware), and efi,
 # a UEFI application. Columns: OBJDIR, CFLAGS, SRCS (before the row's
 # own), LDFLAGS, LIBS (after the row's own), STAMPS (downloads its
-# compiles need), PAYLOAD_CFLAGS (arch/payload.S's own).
+# compiles need).
 ENVS := bare efi
 
 IQUOTE := -iquote shim -iquote arch/$(ARCH) -iquote arch/efi
@@ -417,7 +410,6 @@ SRCS_bare := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) $(BARE_SRCS_$(ARCH))
 LDFLAGS_bare := -nostdlib -z max-page-size=4096 -z noexecstack --no-dynamic-linker -L $(B)
 LIBS_bare :=
 STAMPS_bare := $(call debstamp,libfdt-dev)
-PAYLOAD_CFLAGS_bare :=
 
 # EFI_HANDOFF=direct (the default) or stub: each hand-off's source (each
 # defines efi_main); remembered like CMDLINE, so a change relinks.
@@ -446,8 +438,6 @@ SRCS_efi := $(CORE_SRCS) $(CORE_SRCS_$(ARCH)) shim/efi_memmap.c arch/efi/common.
 LDFLAGS_efi := -nostdlib -znocombreloc -shared -Bsymbolic -z text -L $(GNUEFI)/lib
 LIBS_efi := -lefi -lgnuefi
 STAMPS_efi := $(call debstamp,gnu-efi) $(call debstamp,libfdt-dev)
-# gnu-efi's linker script gathers .rodata.payload.* into the PE's data
-PAYLOAD_CFLAGS_efi := -DPAYLOAD_IN_RODATA
 
 # objs ENV,SOURCES: their objects
 objs = $(patsubst %,$(B)/$(OBJDIR_$(1))/%.o,$(2))
@@ -459,10 +449,6 @@ $(B)/$(OBJDIR_$(1))/%.c.o: %.c | $(O)/.deps-build $(STAMPS_$(1))
 $(B)/$(OBJDIR_$(1))/%.S.o: %.S | $(O)/.deps-build $(STAMPS_$(1))
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
-# payload_files.h is generated into $(B).
-$(B)/$(OBJDIR_$(1))/arch/payload.S.o: arch/payload.S $(B)/payload.stamp | $(STAMPS_$(1))
-	@mkdir -p $$(@D)
-	$$(CC) -iquote $(B) $$(CFLAGS_$(1)) $(PAYLOAD_CFLAGS_$(1)) -c -o $$@ $$<
 -include $$(shell find $(B)/$(OBJDIR_$(1)) -name '*.d' 2>/dev/null)
 endef
 $(foreach e,$(ENVS),$(eval $(call env_rules,$(e))))
@@ -471,13 +457,16 @@ $(foreach e,$(ENVS),$(eval $(call env_rules,$(e))))
 
 # CMDLINE_ALLOW: the words UEFI load options may append to the embedded
 # command line under Secure Boot (README, "Load options"), exact words and
-# ^prefixes. Checked (scripts/cmdline-allow.sh) and embedded in .allow.
+# ^prefixes. Checked and written into .allow by bootshim pack
+# (--cmdline-allow): the stub's .allow is a page of zeros, room for the
+# words and their NUL (arch/efi/allow.S, which adds the page's last NUL).
 CMDLINE_ALLOW ?=
 $(eval $(call remember,$(B)/cmdline-allow.txt,CMDLINE_ALLOW))
-$(B)/cmdline-allow.bin: $(B)/cmdline-allow.txt scripts/cmdline-allow.sh
-	scripts/cmdline-allow.sh $< $@
-$(B)/obj-efi/arch/efi/allow.S.o: $(B)/cmdline-allow.bin
-$(B)/obj-efi/arch/efi/allow.S.o: CFLAGS_efi += -DCMDLINE_ALLOW_FILE='"$(B)/cmdline-allow.bin"'
+ALLOW_ROOM := 4095
+$(B)/allow-room.bin: | $(B)/
+	head -c $(ALLOW_ROOM) /dev/zero >$@
+$(B)/obj-efi/arch/efi/allow.S.o: $(B)/allow-room.bin
+$(B)/obj-efi/arch/efi/allow.S.o: CFLAGS_efi += -DCMDLINE_ALLOW_FILE='"$(B)/allow-room.bin"'
 
 # .sbat (rhboot shim's SBAT.md): the format line and bootshim's component
 # line. SBAT_GENERATION goes up by one when a security fix must revoke the
@@ -568,7 +557,7 @@ LDFLAGS_x86_64_efi := --no-warn-rwx-segments
 LIBS_x86_64_efi :=
 CHECK_x86_64_efi := efi
 POST_x86_64_efi := pe
-SECTIONS_x86_64_efi := .text .reloc .sbat .allow .data .dynamic .rela .dynsym
+SECTIONS_x86_64_efi := .text .reloc .sbat .allow .data .dynamic .rela .dynsym .payload
 RUN_x86_64_efi :=
 
 # aarch64 img: a Linux Image, booted as a kernel (-kernel, booti).
@@ -612,7 +601,7 @@ LDFLAGS_aarch64_efi := --no-warn-rwx-segments
 LIBS_aarch64_efi := $(LIBFDT_A)
 CHECK_aarch64_efi := efi
 POST_aarch64_efi := pe
-SECTIONS_aarch64_efi := .text .reloc .sbat .allow .data .dynamic .rela .dynsym
+SECTIONS_aarch64_efi := .text .reloc .sbat .allow .data .dynamic .rela .dynsym .payload
 RUN_aarch64_efi :=
 
 # riscv64 img: a Linux Image, booted as a kernel in S-mode (QEMU -kernel
@@ -643,7 +632,7 @@ LDFLAGS_riscv64_efi := --no-warn-rwx-segments
 LIBS_riscv64_efi := $(LIBFDT_A)
 CHECK_riscv64_efi := efi
 POST_riscv64_efi := flatpe
-SECTIONS_riscv64_efi := .head .text .reloc .sbat .allow .data .dynamic .rela
+SECTIONS_riscv64_efi := .head .text .reloc .sbat .allow .data .dynamic .rela .payload
 RUN_riscv64_efi :=
 
 # riscv64 rom: the first code of -M virt (-bios), in M-mode, linked where
@@ -672,25 +661,53 @@ $(call objs,bare,arch/riscv64/rom_blob.S): CFLAGS_bare += -DOPENSBI_ELF_FILE='"$
 endif
 
 # ---------------------------------------------------------------- the template
-# Post-link steps (a row's POST), from the linked ELF ($(LINKED_<post>)
-# after the OUT name) to the shim.
-LINKED_ :=
-LINKED_binary := .elf
+# Every flavour is built in two steps: its stub, linked once with an empty
+# payload (arch/payload.S, linker/payload-stub.ld), into
+# $(STUBS)/<arch>/<flavour>.stub (what make install installs); then the
+# payload packed into it by bootshim pack (tools/pack.c), so that make and
+# a user's bootshim pack write the same file. A stub is the linked ELF
+# (bootshim pack writes the raw image of a POST binary row, and its ELF as
+# $(OUT).elf beside it) or, for POST pe and flatpe, the unsigned PE.
+STUBS := $(B)/stubs
+stub = $(STUBS)/$(ARCH)/$(1).stub
+LINKED_ := .stub
+LINKED_binary := .stub
 LINKED_pe := .so
 LINKED_flatpe := .so
-# binary: a raw image, as a loader or the flash takes it.
-define post_binary
-$(B)/$(OUT_$(1)_$(2)): $(B)/$(OUT_$(1)_$(2)).elf
-	$$(OBJCOPY) -O binary $(addprefix -j ,$(SECTIONS_$(1)_$(2))) $$< $$@
-	@echo "bootshim: wrote $$@"
+# pe_stub FLAVOUR,CONVERSION: the PE written to $@.tmp by CONVERSION from
+# the linked shared object, checked (scripts/check-pe.sh).
+define pe_stub
+$(call stub,$(1)): $(STUBS)/$(ARCH)/$(1).so scripts/pe-nx.sh scripts/check-pe.sh
+	$(2)
+	scripts/check-pe.sh $$@.tmp
+	@mv $$@.tmp $$@
 endef
-# pe_rule ARCH,FLAVOUR,CONVERSION: the PE written to $@.tmp by CONVERSION
-# from the linked shared object, checked (scripts/check-pe.sh) and signed
-# if asked.
-define pe_rule
-$(B)/$(OUT_$(1)_$(2)): $(B)/$(OUT_$(1)_$(2)).so $(B)/efi-sign.txt $(SB_KEY) $(SB_CERT) \
-		scripts/pe-nx.sh scripts/check-pe.sh
-	$(3)
+# pe: PE/COFF by objcopy, then NX_COMPAT set (scripts/pe-nx.sh: objcopy
+# cannot).
+post_pe = $(call pe_stub,$(2),$$(OBJCOPY) $(addprefix -j ,$(SECTIONS_$(1)_$(2))) \
+	--target efi-app-$(1) --subsystem=10 $$< $$@.tmp && scripts/pe-nx.sh $$@.tmp)
+# flatpe: where binutils has no PE target for the arch (riscv64 in Debian
+# 12's 2.40), the linked image is the PE itself, its headers written by
+# hand (arch/efi/crt0-<arch>.S, NX_COMPAT included) and every section at
+# its RVA (arch/efi/elf_<arch>.lds): objcopy -O binary of the PE's
+# sections.
+post_flatpe = $(call pe_stub,$(2),$$(OBJCOPY) -O binary \
+	$(addprefix -j ,$(SECTIONS_$(1)_$(2))) $$< $$@.tmp)
+post_binary :=
+
+# What bootshim pack takes from make: the payload (CMDLINE through its
+# remembered file, which keeps its bytes), CMDLINE_ALLOW for shim.efi.
+PACK := $(HOST)/bootshim pack --arch $(ARCH) --kernel $(KERNEL_PAYLOAD) --initrd $(INITRD) \
+	--cmdline-file $(CMDLINE_TXT) $(if $(DTB),--dtb $(DTB))
+PACK_DEPS := $(HOST)/bootshim $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) \
+	$(PAYLOAD_FILES_TXT)
+# pack_efi: signed after packing if asked (SB_KEY, SB_CERT), checked with
+# sbverify.
+define pack_efi
+$(B)/$(OUT_$(1)_$(2)): $(call stub,$(2)) $(PACK_DEPS) $(B)/cmdline-allow.txt $(B)/efi-sign.txt \
+		$(SB_KEY) $(SB_CERT) scripts/check-pe.sh
+	$(PACK) --flavour $(2) --stub $$< --cmdline-allow "$$$$(cat $(B)/cmdline-allow.txt)" \
+		-o $$@.tmp
 	scripts/check-pe.sh $$@.tmp
 ifneq ($(SB_KEY),)
 	sbsign --key $(SB_KEY) --cert $(SB_CERT) --output $$@.signed $$@.tmp
@@ -700,38 +717,35 @@ endif
 	@mv $$@.tmp $$@
 	@echo "bootshim: wrote $$@$(if $(SB_KEY), (signed with $(SB_CERT)))"
 endef
-# pe: PE/COFF by objcopy, then NX_COMPAT set (scripts/pe-nx.sh: objcopy
-# cannot).
-post_pe = $(call pe_rule,$(1),$(2),$$(OBJCOPY) $(addprefix -j ,$(SECTIONS_$(1)_$(2))) \
-	--target efi-app-$(1) --subsystem=10 $$< $$@.tmp && scripts/pe-nx.sh $$@.tmp)
-# flatpe: where binutils has no PE target for the arch (riscv64 in Debian
-# 12's 2.40), the linked image is the PE itself, its headers written by
-# hand (arch/efi/crt0-<arch>.S, NX_COMPAT included) and every section at
-# its RVA (arch/efi/elf_<arch>.lds): objcopy -O binary of the PE's
-# sections.
-post_flatpe = $(call pe_rule,$(1),$(2),$$(OBJCOPY) -O binary \
-	$(addprefix -j ,$(SECTIONS_$(1)_$(2))) $$< $$@.tmp)
+# pack_elf: the ELF itself (shim.elf) or its raw image with the ELF beside
+# it (shim.img and shim.img.elf, which the boot tests' --patch edits).
+define pack_elf
+$(B)/$(OUT_$(1)_$(2)): $(call stub,$(2)) $(PACK_DEPS)
+	$(PACK) --flavour $(2) --stub $$< $(if $(POST_$(1)_$(2)),--elf-out $$@.elf) -o $$@
+endef
 
-# flavour ARCH,FLAVOUR: a flavour row's rules: the link, the check of the
-# linked ELF, the post-link step.
+# flavour ARCH,FLAVOUR: a flavour row's rules: the stub's link, the check
+# of the linked ELF, its conversion, the pack.
 define flavour
 SHIMS += $(B)/$(OUT_$(1)_$(2))
-$(B)/$(OUT_$(1)_$(2))$(LINKED_$(POST_$(1)_$(2))): $(CRT0_$(1)_$(2)) \
+STUB_FILES += $(call stub,$(2))
+$(STUBS)/$(1)/$(2)$(LINKED_$(POST_$(1)_$(2))): $(CRT0_$(1)_$(2)) \
 		$(call objs,$(ENV_$(1)_$(2)),$(SRCS_$(ENV_$(1)_$(2))) $(SRCS_$(1)_$(2)) arch/payload.S) \
-		$(SHA256_OBJS) $(LDS_$(1)_$(2))
+		$(SHA256_OBJS) $(LDS_$(1)_$(2)) $(B)/payload.ld
+	@mkdir -p $$(@D)
 	$$(LD) $(LDFLAGS_$(ENV_$(1)_$(2))) $(LDFLAGS_$(1)_$(2)) -T $(LDS_$(1)_$(2)) -o $$@.tmp \
 		$$(filter %.o,$$^) $(LIBS_$(1)_$(2)) $(LIBS_$(ENV_$(1)_$(2)))
 	@scripts/check-elf.sh $(CHECK_$(1)_$(2)) $$@.tmp
 	@mv $$@.tmp $$@
-ifeq ($(POST_$(1)_$(2)),)
-	@echo "bootshim: wrote $$@"
-else
 $(call post_$(POST_$(1)_$(2)),$(1),$(2))
-endif
+$(if $(filter pe flatpe,$(POST_$(1)_$(2))),$(call pack_efi,$(1),$(2)),$(call pack_elf,$(1),$(2)))
 endef
+STUB_FILES :=
 $(foreach f,$(FLAVOURS_$(ARCH)),$(eval $(call flavour,$(ARCH),$(f))))
 # (the hand-off chooses among the efi objects)
-$(B)/shim.efi.so: $(B)/efi-handoff.txt
+$(STUBS)/$(ARCH)/efi.so: $(B)/efi-handoff.txt
+# make stubs: this arch's stubs alone.
+stubs: $(STUB_FILES)
 
 all: $(SHIMS)
 
@@ -814,5 +828,5 @@ bench: $(SHIMS) $(CMDLINE_TXT) $(foreach p,$(BENCH_DEBS_$(ARCH)),$(call debstamp
 clean:
 	rm -rf $(O)
 
-.PHONY: all run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
+.PHONY: all stubs run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
 .DELETE_ON_ERROR:

@@ -85,7 +85,8 @@ static int parse(struct elf *e, const uint8_t *stub, size_t len, uint32_t machin
 	e->shnum = e->eh.e_shnum;
 	/* room for the payload's three PT_LOADs */
 	e->ph = calloc(e->phnum + 3, sizeof(Elf64_Phdr));
-	e->sh = calloc(e->shnum, sizeof(Elf64_Shdr));
+	/* room for the payload sections ld left out of the stub, being empty */
+	e->sh = calloc(e->shnum + PAYLOAD_SLOT_COUNT, sizeof(Elf64_Shdr));
 	if (!e->ph || !e->sh)
 		return stub_fail(e, "out of memory");
 	memcpy(e->ph, stub + e->eh.e_phoff, e->phnum * sizeof(Elf64_Phdr));
@@ -237,19 +238,52 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 	struct elf e = { .why = why, .why_len = why_len };
 	int r = -1;
 	uint8_t *region = NULL;
+	char *shstr = NULL;
 	if (parse(&e, stub, stub_len, p->machine))
 		goto done;
 
-	/* The payload's sections, and R: where the command line's begins. */
+	/* The payload's sections, and R: where the command line's begins.
+	 * ld leaves the empty ones out of the stub: they are added, their
+	 * names after the old ones in a new .shstrtab. */
 	Elf64_Shdr *ps[PAYLOAD_SLOT_COUNT];
 	uint64_t stub_end = 0;
+	Elf64_Shdr *cmd = find_section(&e, ".payload.cmdline");
+	if (!cmd) {
+		stub_fail(&e, "no .payload.cmdline section (no payload index)");
+		goto done;
+	}
+	char added[PAYLOAD_SLOT_COUNT * 32];
+	size_t added_len = 0;
 	for (int i = 0; i < PAYLOAD_SLOT_COUNT; i++) {
-		char name[64];
+		char name[32];
 		snprintf(name, sizeof(name), ".payload.%s", slot_names[i]);
-		if (!(ps[i] = find_section(&e, name))) {
-			stub_fail(&e, "no %s section (a shim linked with its payload is no stub)", name);
+		if (!(ps[i] = find_section(&e, name)) && i != PAYLOAD_SLOT_CMDLINE) {
+			ps[i] = &e.sh[e.shnum++];
+			*ps[i] = (Elf64_Shdr){ .sh_name = (uint32_t)(e.shstr_len + added_len),
+					       .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC,
+					       .sh_addr = cmd->sh_addr, .sh_offset = cmd->sh_offset,
+					       .sh_addralign = 1 };
+			memcpy(added + added_len, name, strlen(name) + 1);
+			added_len += strlen(name) + 1;
+		}
+		if (!ps[i]) {
+			stub_fail(&e, "no %s section", name);
 			goto done;
 		}
+	}
+	/* The names: the stub's and the added ones. */
+	if (added_len) {
+		if (!(shstr = malloc(e.shstr_len + added_len))) {
+			stub_fail(&e, "out of memory");
+			goto done;
+		}
+		memcpy(shstr, e.shstr, e.shstr_len);
+		memcpy(shstr + e.shstr_len, added, added_len);
+		e.shstr = shstr;
+		e.shstr_len += added_len;
+	}
+	for (int i = 0; i < PAYLOAD_SLOT_COUNT; i++) {
+		const char *name = sec_name(&e, ps[i]);
 		if (ps[i]->sh_type != SHT_PROGBITS || !(ps[i]->sh_flags & SHF_ALLOC)) {
 			stub_fail(&e, "%s is not a loaded section", name);
 			goto done;
@@ -381,8 +415,10 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 	size_t n = 0;
 	for (size_t i = 0; i < e.phnum; i++) {
 		const Elf64_Phdr *ph = &e.ph[i];
-		bool payload = ph->p_type == PT_LOAD && ph->p_vaddr >= rbase && ph->p_vaddr <= stub_end &&
-			       ph->p_vaddr + ph->p_memsz <= stub_end;
+		/* (linker/x86_64-pvh.ld's PHDRS give the empty ones, at 0) */
+		bool payload = ph->p_type == PT_LOAD &&
+			       ((ph->p_vaddr >= rbase && ph->p_vaddr <= stub_end &&
+				 ph->p_vaddr + ph->p_memsz <= stub_end) || !ph->p_memsz);
 		if (!payload)
 			e.ph[n++] = *ph;
 	}
@@ -402,6 +438,15 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 	}
 	e.phnum = n;
 	memcpy(e.f + phoff, e.ph, n * sizeof(Elf64_Phdr));
+	if (added_len) {
+		Elf64_Shdr *ss = &e.sh[e.eh.e_shstrndx];
+		uint64_t off = e.len;
+		if (grow(&e, off + e.shstr_len))
+			goto done;
+		memcpy(e.f + off, e.shstr, e.shstr_len);
+		ss->sh_offset = off;
+		ss->sh_size = e.shstr_len;
+	}
 	uint64_t shoff = (e.len + 7) / 8 * 8;
 	if (grow(&e, shoff + e.shnum * sizeof(Elf64_Shdr)))
 		goto done;
@@ -409,6 +454,7 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 	e.eh.e_phoff = phoff;
 	e.eh.e_phnum = (uint16_t)n;
 	e.eh.e_shoff = shoff;
+	e.eh.e_shnum = (uint16_t)e.shnum;
 	memcpy(e.f, &e.eh, sizeof(e.eh));
 
 	if (fl->format == PACK_ELF) {
@@ -438,6 +484,7 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 	}
 	r = 0;
 done:
+	free(shstr);
 	free(region);
 	free(e.f);
 	free(e.ph);

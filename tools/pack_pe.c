@@ -20,6 +20,7 @@
 #define COFF_HEADER 20
 #define COFF_NSECTIONS 2	/* NumberOfSections, from the COFF header */
 #define COFF_SYMTAB 8		/* PointerToSymbolTable */
+#define COFF_NSYMS 12		/* NumberOfSymbols */
 #define COFF_OPTSIZE 16		/* SizeOfOptionalHeader */
 #define OPT_MAGIC_PE32PLUS 0x20b
 #define OPT_SIZE_OF_INIT_DATA 8
@@ -93,9 +94,9 @@ int pack_pe(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len,
 	    le32(stub + opt + OPT_DIRS + DIR_SECURITY * 8 + 4))
 		return stub_fail(why, why_len, "signed (a certificate table): pack the unsigned stub, "
 			    "then sign");
-	if (le32(stub + coff + COFF_SYMTAB))
-		return stub_fail(why, why_len, "a COFF symbol table (PointerToSymbolTable 0x%x)",
-			    le32(stub + coff + COFF_SYMTAB));
+	/* objcopy's COFF symbol table (with its string table) after the
+	 * sections: no loader reads it, the packed file leaves it out. */
+	uint64_t symtab = le32(stub + coff + COFF_SYMTAB);
 	uint32_t salign = le32(stub + opt + OPT_SECTION_ALIGNMENT);
 	uint32_t falign = le32(stub + opt + OPT_FILE_ALIGNMENT);
 	if (!salign || (salign & (salign - 1)) || !falign || (falign & (falign - 1)))
@@ -128,7 +129,7 @@ int pack_pe(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len,
 		return stub_fail(why, why_len, "no .payload section (a shim.efi linked with its payload "
 			    "is no stub)");
 	if (pay.rva != last_rva || (uint64_t)pay.ptr + pay.raw != last_end ||
-	    last_end != stub_len)
+	    (symtab ? symtab < last_end : last_end != stub_len))
 		return stub_fail(why, why_len, ".payload (RVA 0x%x, file 0x%x+0x%x) is not the last "
 			    "section in memory and in the file of %zu bytes", pay.rva, pay.ptr,
 			    pay.raw, stub_len);
@@ -222,5 +223,7 @@ int pack_pe(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len,
 	put32(o + opt + OPT_SIZE_OF_INIT_DATA, init - pay.raw + (uint32_t)raw);
 	put32(o + opt + OPT_SIZE_OF_IMAGE, (uint32_t)size_of_image);
 	put32(o + opt + OPT_CHECKSUM, 0);
+	put32(o + coff + COFF_SYMTAB, 0);
+	put32(o + coff + COFF_NSYMS, 0);
 	return 0;
 }

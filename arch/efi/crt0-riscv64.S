@@ -120,6 +120,7 @@ section_table:
 1:	section .data,    _data,    _edata,    _edata_pad,    SCN_DATA
 1:	section .dynamic, _dynamic, _edynamic, _edynamic_pad, SCN_RODATA
 1:	section .rela,    _rela,    _erela,    _erela_pad,    SCN_RODATA
+1:	section .payload, _payload, _epayload, _epayload_pad, SCN_RODATA
 section_table_end:
 	.option pop
 

@@ -21,7 +21,7 @@ D13_ARM_GENERIC := $(abspath $(DOWNLOADS))/debian13/arm64/vmlinuz-generic
 # tools and Debian downloads, made once before any case runs.
 CASE := tests/boot/boot.py --make-arg HOST=$(abspath $(HOST)) \
 	--make-arg DOWNLOADS=$(abspath $(DOWNLOADS))
-CASE_DEPS := $(HOST)/bootshim-payload $(HOST)/bootshim-pcr11 $(DEB_STAMPS) \
+CASE_DEPS := $(HOST)/bootshim $(HOST)/bootshim-pcr11 $(DEB_STAMPS) \
 	$(DOWNLOADS)/debian/amd64/vmlinuz-cloud $(DOWNLOADS)/debian/amd64/vmlinuz-generic \
 	$(DOWNLOADS)/debian13/amd64/vmlinuz-cloud $(DOWNLOADS)/debian13/amd64/vmlinuz-generic \
 	$(DOWNLOADS)/debian13/arm64/vmlinuz-cloud $(DOWNLOADS)/debian13/arm64/vmlinuz-generic \
