@@ -259,6 +259,55 @@ static bool raw_is_image(const uint8_t *f, size_t len, uint32_t machine)
 						   : magic == RISCV64_IMAGE_MAGIC2;
 }
 
+/* The ELF of a raw image (a stub, shim.img.elf): is the lowest-addressed
+ * PT_LOAD a Linux Image header (shim.img), or not (shim.rom)? */
+static bool elf_first_load_is_image(const uint8_t *f, size_t len, uint32_t machine)
+{
+	if (machine == PAYLOAD_MACHINE_X86_64)
+		return false;
+	uint64_t phoff = le(f + offsetof(Elf64_Ehdr, e_phoff), 8);
+	uint64_t phnum = le(f + offsetof(Elf64_Ehdr, e_phnum), 2);
+	if (le(f + offsetof(Elf64_Ehdr, e_phentsize), 2) != sizeof(Elf64_Phdr) || phoff > len ||
+	    phnum * sizeof(Elf64_Phdr) > len - phoff)
+		return false;
+	uint64_t best = UINT64_MAX, off = 0, n = 0;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = f + phoff + i * sizeof(Elf64_Phdr);
+		uint64_t addr = le(ph + offsetof(Elf64_Phdr, p_vaddr), 8);
+		if (le(ph + offsetof(Elf64_Phdr, p_type), 4) == PT_LOAD && addr < best) {
+			best = addr;
+			off = le(ph + offsetof(Elf64_Phdr, p_offset), 8);
+			n = le(ph + offsetof(Elf64_Phdr, p_filesz), 8);
+		}
+	}
+	return off <= len && n <= len - off && raw_is_image(f + off, n, machine);
+}
+
+/* Has the ELF a section of this name (its section headers and their
+ * string table, each checked against the file)? */
+static bool elf_has_section(const uint8_t *f, size_t len, const char *name)
+{
+	uint64_t shoff = le(f + offsetof(Elf64_Ehdr, e_shoff), 8);
+	uint64_t shnum = le(f + offsetof(Elf64_Ehdr, e_shnum), 2);
+	uint64_t strndx = le(f + offsetof(Elf64_Ehdr, e_shstrndx), 2);
+	if (le(f + offsetof(Elf64_Ehdr, e_shentsize), 2) != sizeof(Elf64_Shdr) || shoff > len ||
+	    shnum * sizeof(Elf64_Shdr) > len - shoff || strndx >= shnum)
+		return false;
+	const uint8_t *strsh = f + shoff + strndx * sizeof(Elf64_Shdr);
+	uint64_t stroff = le(strsh + offsetof(Elf64_Shdr, sh_offset), 8);
+	uint64_t strsize = le(strsh + offsetof(Elf64_Shdr, sh_size), 8);
+	if (stroff > len || strsize > len - stroff)
+		return false;
+	for (uint64_t i = 0; i < shnum; i++) {
+		uint64_t at = le(f + shoff + i * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_name), 4);
+		if (at < strsize && strnlen((const char *)f + stroff + at, strsize - at) ==
+					    strlen(name) &&
+		    !memcmp(f + stroff + at, name, strlen(name)))
+			return true;
+	}
+	return false;
+}
+
 /* x86_64 shim.rom ends at 4 GiB (the reset vector 16 bytes below). */
 #define X86_64_ROM_TOP GiB(4)
 
@@ -277,9 +326,14 @@ static void print_flavour(const uint8_t *f, size_t len, const struct shim_image 
 	} else if (!strcmp(im->format, "ELF")) {
 		if (pvh_entry(f, len, &entry))
 			printf("flavour: elf (PVH: XEN_ELFNOTE_PHYS32_ENTRY 0x%x)\n", entry);
+		else if (elf_first_load_is_image(f, len, im->machine))
+			printf("flavour: img, as ELF (a stub, or the shim.img.elf beside a "
+			       "packed shim.img: the raw image is made of it)\n");
+		else if (elf_has_section(f, len, ".sbat"))
+			printf("flavour: efi, as ELF (shim.efi.so: the PE is made of it)\n");
 		else
-			printf("flavour: none (an ELF of the build, not a bootable file: "
-			       "shim.*.elf or shim.efi.so)\n");
+			printf("flavour: rom, as ELF (a stub, or the shim.rom.elf beside a "
+			       "packed shim.rom: the raw image is made of it)\n");
 	} else if (im->machine == PAYLOAD_MACHINE_X86_64) {
 		printf("flavour: rom (firmware, -bios: %zu bytes, mapped at 0x%llx-0x%llx)\n", len,
 		       (unsigned long long)(X86_64_ROM_TOP - len),
