@@ -43,7 +43,8 @@ check-deb: $(PACK_DEB_CASES)
 
 # bootshim inspect on the host: every stub make install installs is a
 # shim with no kernel (exit 0); a Debian kernel, an empty file and the
-# ELF and PE stubs cut in half are not shims (exit 2, saying so); a
+# ELF and PE stubs cut inside their payload index are not shims (exit 2,
+# saying so); a
 # missing file is an I/O error (exit 1). (The packed files are inspected
 # by each case above, in the root.)
 INSPECT_TEST := $(O)/inspect-test
@@ -51,9 +52,9 @@ INSPECT_STUBS := $(foreach s,$(STUB_NAMES),$(call stub_in,$(DEB_BUILD),$(s)))
 # expect_inspect STATUS,FILE,REGEX: bootshim inspect FILE exits STATUS
 # and says REGEX (grep -E, stdout and stderr)
 define expect_inspect
-	@rc=0; $(HOST)/bootshim inspect $(2) >$(INSPECT_TEST)/out 2>&1 || rc=$$$$?; \
-	[ $$$$rc = $(1) ] && grep -Eq '$(3)' $(INSPECT_TEST)/out || \
-		{ cat $(INSPECT_TEST)/out; echo "FAIL inspect $(2): exit $$$$rc, expected $(1) and /$(3)/"; \
+	@rc=0; $(HOST)/bootshim inspect $(2) >$(INSPECT_TEST)/out 2>&1 || rc=$$?; \
+	[ $$rc = $(1) ] && grep -Eq '$(3)' $(INSPECT_TEST)/out || \
+		{ cat $(INSPECT_TEST)/out; echo "FAIL inspect $(2): exit $$rc, expected $(1) and /$(3)/"; \
 		  exit 1; }
 endef
 check-inspect: $(HOST)/bootshim $(DOWNLOADS)/debian/amd64/vmlinuz-cloud | check-install
@@ -67,12 +68,13 @@ check-inspect: $(HOST)/bootshim $(DOWNLOADS)/debian/amd64/vmlinuz-cloud | check-
 	@: >$(INSPECT_TEST)/empty
 	$(call expect_inspect,2,$(INSPECT_TEST)/empty,: not a shim: )
 	@for s in elf efi; do f=$(call stub_in,$(DEB_BUILD),x86_64/$$s.stub); \
-		head -c $$(($$(stat -c %s $$f) / 2)) $$f >$(INSPECT_TEST)/cut-$$s; done
+		at=$$($(HOST)/bootshim inspect $$f | sed -n 's/^payload index: .* at file offset //p'); \
+		head -c $$((at + 16)) $$f >$(INSPECT_TEST)/cut-$$s; done
 	$(call expect_inspect,2,$(INSPECT_TEST)/cut-elf,: not a shim: .*runs past the file)
 	$(call expect_inspect,2,$(INSPECT_TEST)/cut-efi,: not a shim: )
 	$(call expect_inspect,1,$(INSPECT_TEST)/missing,cannot open)
 	@echo "PASS inspect ($(words $(INSPECT_STUBS)) stubs: exit 0; a kernel, an empty file," \
-		"cut ELF and PE stubs: exit 2; a missing file: exit 1)"
+		"ELF and PE stubs cut short: exit 2; a missing file: exit 1)"
 
 check-deb: check-inspect
 
