@@ -128,8 +128,8 @@ $(DEB_FILE): FORCE $(DEB_STAMPS) | $(O)/.deps-build $(O)/.deps-deb check-install
 	} >$(DEB_STAGE)/DEBIAN/control
 	SOURCE_DATE_EPOCH=$(DEB_EPOCH) dpkg-deb --root-owner-group -Zxz --build $(DEB_STAGE) \
 		$@.tmp >/dev/null
-	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
-	@echo "bootshim: wrote $@ (Depends: $$(cat $(DEB_DIR)/debian/depends))"
+	@if cmp -s $@.tmp $@; then rm $@.tmp; w="$@ is up to date"; else mv $@.tmp $@; \
+		w="wrote $@"; fi; echo "bootshim: $$w (Depends: $$(cat $(DEB_DIR)/debian/depends))"
 
 # ---------------------------------------------------------------- tests
 # check-install: make install into a DESTDIR must write exactly the files
