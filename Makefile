@@ -746,6 +746,11 @@ $(foreach f,$(FLAVOURS_$(ARCH)),$(eval $(call flavour,$(ARCH),$(f))))
 $(STUBS)/$(ARCH)/efi.so: $(B)/efi-handoff.txt
 # make stubs: this arch's stubs alone.
 stubs: $(STUB_FILES)
+# make check-pack: this arch's packed files against their stubs, the
+# binutils and sbsigntool (tests/unit/pack-files.sh); PACK_OLD=DIR: and
+# against the shims make linked before the packer, kept in DIR.
+check-pack: $(SHIMS) $(HOST)/bootshim $(HOST)/bootshim-pcr11 | $(O)/.deps-check
+	tests/unit/pack-files.sh $(ARCH) $(B) $(HOST) $(PACK_OLD)
 
 all: $(SHIMS)
 
@@ -830,5 +835,5 @@ bench: $(SHIMS) $(CMDLINE_TXT) $(foreach p,$(BENCH_DEBS_$(ARCH)),$(call debstamp
 clean:
 	rm -rf $(O)
 
-.PHONY: all stubs run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
+.PHONY: all stubs check-pack run run-rom check check-bench $(CHECK_BENCH) bench clean esp FORCE
 .DELETE_ON_ERROR:

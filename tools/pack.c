@@ -46,6 +46,9 @@ static const struct pack_flavour flavours[] = {
 	  "payload does not fit below 4 GiB", NULL },
 	/* arch/efi/elf_<arch>.lds: the .payload section */
 	{ "x86_64", "efi", "efi.stub", PACK_PE, PAGE, KERNEL_ALIGN, PAGE, 0, 0, NULL, NULL },
+	/* linker/x86_64-rom.ld: the payload below the shim */
+	{ "x86_64", "rom", "rom.stub", PACK_RAW, PAGE, LAYOUT_X86_64_ROM, 0, 0, 0, NULL,
+	  rom_sections_x86_arm },
 	/* linker/aarch64-img.ld; the Image header's image_size at 16 */
 	{ "aarch64", "img", "img.stub", PACK_RAW, PAGE, KERNEL_IMAGE_2M, 0, 16, 0, NULL, NULL },
 	/* linker/aarch64-rom.ld */
@@ -85,9 +88,71 @@ static bool advance(uint64_t *a, uint64_t n)
 	return !__builtin_add_overflow(*a, n, a);
 }
 
+/* linker/x86_64-rom.ld's windows: HIGH [PAYLOAD_HIGH, ROM_SHIM) right
+ * below the shim, LOW ending at the IOAPIC/HPET/LAPIC hole, not below
+ * 0xe0000000 (a pc's RAM); QEMU takes -bios in whole 64 KiB. */
+#define X86_ROM_SHIM 0xfffc0000ull
+#define X86_PAYLOAD_HIGH 0xfef00000ull
+#define X86_MMIO_HOLE 0xfec00000ull
+#define X86_ROM_LOWEST 0xe0000000ull
+#define X86_ROM_GRANULE 0x10000ull
+
+static uint64_t page_up(uint64_t n)
+{
+	return (n + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* The script's rules 2-5, with its names; every size here is bounded by
+ * the check against 4 GiB first. */
+static int x86_64_rom_layout(struct pack_payload *p, char *why, size_t why_len)
+{
+	const struct payload *pl = &p->pl;
+	uint64_t total = pl->cmdline.len + pl->kernel_head.len + pl->initrd.len + pl->kernel.len;
+	if (pl->cmdline.len > FOUR_GIB || pl->kernel_head.len > FOUR_GIB ||
+	    pl->initrd.len > FOUR_GIB || pl->kernel.len > FOUR_GIB || pl->dtb.len ||
+	    total > X86_ROM_SHIM - X86_ROM_LOWEST) {
+		snprintf(why, why_len, "the payload reaches below 0x%llx, into the RAM of a pc with "
+			 "3.5 GiB or more (%llu bytes)", X86_ROM_LOWEST, (unsigned long long)total);
+		return -1;
+	}
+	uint64_t cmd_sec = ((pl->cmdline.len + BLOB_ALIGN - 1) & ~(uint64_t)(BLOB_ALIGN - 1)) +
+			   PAYLOAD_INDEX_BYTES;
+	uint64_t head = page_up(((cmd_sec + pl->kernel_head.len + BLOB_ALIGN - 1) &
+				 ~(uint64_t)(BLOB_ALIGN - 1)) + pl->dtb.len);
+	uint64_t initrd = page_up(pl->initrd.len), kernel = page_up(pl->kernel.len);
+	uint64_t high = X86_ROM_SHIM - X86_PAYLOAD_HIGH;
+	bool all_high = head + initrd + kernel <= high;
+	bool kernel_high = all_high || (kernel <= high && (kernel >= initrd || initrd > high));
+	bool initrd_high = all_high || (!kernel_high && initrd <= high);
+	uint64_t kernel_addr = (kernel_high ? X86_ROM_SHIM : X86_MMIO_HOLE) - kernel;
+	uint64_t initrd_addr = (initrd_high == kernel_high ? kernel_addr :
+				initrd_high ? X86_ROM_SHIM : X86_MMIO_HOLE) - initrd;
+	uint64_t lowest = initrd_addr < kernel_addr ? initrd_addr : kernel_addr;
+	if (lowest < X86_ROM_LOWEST + head) {
+		snprintf(why, why_len, "the payload reaches below 0x%llx, into the RAM of a pc with "
+			 "3.5 GiB or more", X86_ROM_LOWEST);
+		return -1;
+	}
+	uint64_t head_addr = (lowest - head) & ~(X86_ROM_GRANULE - 1);
+	p->start = head_addr;
+	p->addr[PAYLOAD_SLOT_CMDLINE] = head_addr;
+	p->index_addr = head_addr + cmd_sec - PAYLOAD_INDEX_BYTES;
+	p->addr[PAYLOAD_SLOT_KERNEL_HEAD] = head_addr + cmd_sec;
+	p->addr[PAYLOAD_SLOT_DTB] = (head_addr + cmd_sec + pl->kernel_head.len + BLOB_ALIGN - 1) &
+				    ~(uint64_t)(BLOB_ALIGN - 1);
+	p->addr[PAYLOAD_SLOT_INITRD] = initrd_addr;
+	p->addr[PAYLOAD_SLOT_KERNEL] = kernel_addr;
+	p->kernel_room_end = kernel_addr + pl->kernel.len;
+	uint64_t ie = initrd_addr + pl->initrd.len, ke = kernel_addr + pl->kernel.len;
+	p->end = ie > ke ? ie : ke;
+	return 0;
+}
+
 int pack_layout(const struct pack_flavour *fl, const struct kernel_layout *kl, uint64_t r,
 		struct pack_payload *p, char *why, size_t why_len)
 {
+	if (fl->kernel_rule == LAYOUT_X86_64_ROM)
+		return x86_64_rom_layout(p, why, why_len);
 	uint64_t a = r;
 	bool ok = true;
 	p->start = r;
@@ -114,6 +179,8 @@ int pack_layout(const struct pack_flavour *fl, const struct kernel_layout *kl, u
 		break;
 	case KERNEL_IMAGE_2M:
 		ok = ok && round_up(&a, PMD) && advance(&a, kl->text_offset);
+		break;
+	case LAYOUT_X86_64_ROM:
 		break;
 	}
 	p->addr[PAYLOAD_SLOT_KERNEL] = a;
@@ -204,7 +271,7 @@ static const char usage[] =
 	"         [--initrd INITRD2 ...] (--cmdline TEXT | --cmdline-file FILE) [--dtb DTB]\n"
 	"         [--cmdline-allow WORDS] [--pcr] [--stubs DIR | --stub FILE] [--elf-out FILE]\n"
 	"         -o OUTPUT\n"
-	"  ARCH/FLAVOUR: x86_64 elf|efi, aarch64 img|rom|efi, riscv64 img|rom|efi\n"
+	"  ARCH/FLAVOUR: x86_64 elf|rom|efi, aarch64 img|rom|efi, riscv64 img|rom|efi\n"
 	"  stubs: DIR/ARCH/FLAVOUR.stub, DIR from --stubs, $BOOTSHIM_STUBS or " BOOTSHIM_STUBS_DIR
 	"\n";
 
@@ -347,7 +414,7 @@ int bootshim_pack(int argc, char **argv)
 	const struct pack_flavour *fl = pack_flavour_find(arch, flavour);
 	if (!fl)
 		return error("--flavour %s: %s has no such flavour (%s)", flavour, arch,
-			     !strcmp(arch, "x86_64") ? "elf or efi" : "img, rom or efi");
+			     !strcmp(arch, "x86_64") ? "elf, rom or efi" : "img, rom or efi");
 	if (allow && fl->format != PACK_PE)
 		return error("--cmdline-allow: only shim.efi carries an allow-list (--flavour efi)");
 	if (elf_out && fl->format != PACK_RAW)

@@ -25,6 +25,9 @@ enum kernel_rule {
 	KERNEL_ALIGN,		/* at kernel_align */
 	KERNEL_X86_64,		/* at or above the bzImage's pref_address, at its alignment */
 	KERNEL_IMAGE_2M,	/* a 2 MiB boundary plus the kernel's text_offset */
+	/* x86_64 shim.rom: the whole payload by linker/x86_64-rom.ld's rules
+	 * (below the shim, which ends at 4 GiB), R unused */
+	LAYOUT_X86_64_ROM,
 };
 
 /* One row a flavour: its stub, its output format and its layout. */

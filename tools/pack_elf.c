@@ -16,6 +16,7 @@
 #include "pack.h"
 
 #define PAGE 0x1000ull
+#define RAW_MAX 0x80000000ull
 
 struct elf {
 	uint8_t *f;		/* the output being built, a copy of the stub first */
@@ -171,6 +172,23 @@ static bool symbol(struct elf *e, const char *name, Elf64_Sym **out)
 	return false;
 }
 
+/* Whether a RELA entry relocates the 8 bytes at addr. */
+static bool covered_by_rela(const struct elf *e, uint64_t addr)
+{
+	for (size_t i = 0; i < e->shnum; i++) {
+		const Elf64_Shdr *s = &e->sh[i];
+		if (s->sh_type != SHT_RELA || s->sh_entsize != sizeof(Elf64_Rela))
+			continue;
+		for (uint64_t j = 0; j < s->sh_size / sizeof(Elf64_Rela); j++) {
+			Elf64_Rela rel;
+			memcpy(&rel, e->f + s->sh_offset + j * sizeof(rel), sizeof(rel));
+			if (rel.r_offset == addr)
+				return true;
+		}
+	}
+	return false;
+}
+
 #define SLOT_NAME(id, name) #name,
 static const char *const slot_names[PAYLOAD_SLOT_COUNT] = { PAYLOAD_SLOTS(SLOT_NAME) };
 
@@ -216,8 +234,10 @@ static int raw_image(struct elf *e, const struct pack_flavour *fl, struct pack_o
 	}
 	if (lo >= hi)
 		return stub_fail(e, "no loaded sections");
-	if (hi - lo > SIZE_MAX / 2)
-		return stub_fail(e, "a raw image of 0x%llx bytes", (unsigned long long)(hi - lo));
+	/* (x86_64 shim.rom's 512 MiB at most; a loader takes no larger) */
+	if (hi - lo > RAW_MAX)
+		return stub_fail(e, "a raw image of 0x%llx bytes from 0x%llx, more than 0x%llx",
+				 (unsigned long long)(hi - lo), (unsigned long long)lo, RAW_MAX);
 	out->len = hi - lo;
 	out->bytes = calloc(1, out->len);
 	if (!out->bytes)
@@ -339,7 +359,13 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 		tval[2 * i] = p->addr[i];
 		tval[2 * i + 1] = p->addr[i] + p->pl.slot[i].len;
 	}
-	memcpy(tbytes, tval, tlen);
+	/* In place: the new value where the stub had its own, 0 where ld
+	 * left 0 for the relocation's addend alone (riscv64). */
+	uint64_t was[PAYLOAD_SLOT_COUNT * 2];
+	memcpy(was, tbytes, tlen);
+	for (int k = 0; k < PAYLOAD_SLOT_COUNT * 2; k++)
+		if (was[k] || !covered_by_rela(&e, taddr + 8 * (uint64_t)k))
+			memcpy(tbytes + 8 * k, &tval[k], 8);
 	for (size_t i = 0; i < e.shnum; i++) {
 		const Elf64_Shdr *s = &e.sh[i];
 		if (s->sh_type != SHT_RELA)
@@ -389,7 +415,7 @@ int pack_elf(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len
 		uint64_t start, end;
 	} seg[3] = {
 		{ p->start, head_end },
-		{ p->addr[PAYLOAD_SLOT_KERNEL], p->end },
+		{ p->addr[PAYLOAD_SLOT_KERNEL], p->addr[PAYLOAD_SLOT_KERNEL] + p->pl.kernel.len },
 		{ p->addr[PAYLOAD_SLOT_INITRD], p->addr[PAYLOAD_SLOT_INITRD] + p->pl.initrd.len },
 	};
 	uint64_t seg_off[3];

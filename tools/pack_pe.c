@@ -145,21 +145,52 @@ int pack_pe(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len,
 	if (sx.machine != p->machine)
 		return stub_fail(why, why_len, "payload index machine %u, not the arch's %u", sx.machine,
 			    p->machine);
-	/* payload_table holds the stub's slots' addresses (linked at 0, so
-	 * RVAs): those 80 bytes, once in the image. */
+	/* payload_table: found by the .rela entries that cover it, each slot
+	 * with the stub's slot address as its addend (the image is linked
+	 * at 0: addresses are RVAs). */
 	uint64_t old[PAYLOAD_SLOT_COUNT * 2];
 	for (int i = 0; i < PAYLOAD_SLOT_COUNT; i++)
 		old[2 * i] = ix_rva + (uint64_t)sx.rel[i][0], old[2 * i + 1] = ix_rva + (uint64_t)sx.rel[i][1];
-	const uint8_t *t = memmem(stub, pay.ptr, old, sizeof(old));
-	if (!t || memmem(t + 1, pay.ptr - (size_t)(t + 1 - stub), old, sizeof(old)))
-		return stub_fail(why, why_len, "payload_table (the stub's payload addresses) %s",
-			    t ? "found more than once" : "not found");
-	uint64_t toff = (uint64_t)(t - stub), taddr = 0;
+	if (!rela.hdr)
+		return stub_fail(why, why_len, "no .rela section");
+	uint32_t nrela = (rela.vsize < rela.raw ? rela.vsize : rela.raw) / ELF64_RELA_BYTES;
+	const uint8_t *rel0 = stub + rela.ptr;
+	uint64_t taddr = 0;
+	int found = 0;
+	for (uint32_t j = 0; j < nrela; j++) {
+		uint64_t t, add;
+		memcpy(&t, rel0 + j * ELF64_RELA_BYTES, 8);
+		memcpy(&add, rel0 + j * ELF64_RELA_BYTES + 16, 8);
+		if (add != old[0])
+			continue;
+		int k = 1;
+		for (; k < PAYLOAD_SLOT_COUNT * 2; k++) {
+			bool hit = false;
+			for (uint32_t m = 0; m < nrela && !hit; m++) {
+				uint64_t o2, a2;
+				memcpy(&o2, rel0 + m * ELF64_RELA_BYTES, 8);
+				memcpy(&a2, rel0 + m * ELF64_RELA_BYTES + 16, 8);
+				hit = o2 == t + 8 * (uint64_t)k && a2 == old[k];
+			}
+			if (!hit)
+				break;
+		}
+		if (k == PAYLOAD_SLOT_COUNT * 2)
+			taddr = t, found++;
+	}
+	if (found != 1)
+		return stub_fail(why, why_len, "payload_table (relocated to the stub's payload "
+				 "addresses) found %d times in .rela", found);
+	uint64_t toff = UINT64_MAX;
 	for (uint64_t i = 0; i < nsec; i++) {
 		struct section s = section_at(hdrs + i * SEC_BYTES);
-		if (toff >= s.ptr && toff - s.ptr < s.raw)
-			taddr = s.rva + (toff - s.ptr);
+		if (taddr >= s.rva && taddr - s.rva + sizeof(old) <= s.raw &&
+		    taddr - s.rva + sizeof(old) <= s.vsize)
+			toff = s.ptr + (taddr - s.rva);
 	}
+	if (toff == UINT64_MAX)
+		return stub_fail(why, why_len, "payload_table at RVA 0x%llx is not in the file",
+				 (unsigned long long)taddr);
 
 	if (pack_layout(fl, kl, pay.rva, p, why, why_len))
 		return -1;
@@ -182,7 +213,14 @@ int pack_pe(const struct pack_flavour *fl, const uint8_t *stub, size_t stub_len,
 	uint64_t tval[PAYLOAD_SLOT_COUNT * 2];
 	for (int i = 0; i < PAYLOAD_SLOT_COUNT; i++)
 		tval[2 * i] = p->addr[i], tval[2 * i + 1] = p->addr[i] + p->pl.slot[i].len;
-	memcpy(o + toff, tval, sizeof(tval));
+	/* In place: the new value where the stub had its own (x86_64, aarch64
+	 * ld writes it), 0 where it had 0 (riscv64's: the addend alone). */
+	for (int k = 0; k < PAYLOAD_SLOT_COUNT * 2; k++) {
+		uint64_t was;
+		memcpy(&was, stub + toff + 8 * k, 8);
+		if (was)
+			memcpy(o + toff + 8 * k, &tval[k], 8);
+	}
 	int covered = 0;
 	if (rela.hdr) {
 		uint32_t n = rela.vsize < rela.raw ? rela.vsize : rela.raw;

@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "mptable.h"
 #include "mtrr.h"
+#include "payload.h"
 #include "x86_64.h"
 
 /* The ROM's end (layout.h: _rom_shim_size, _rom_bytes count back from it). */
@@ -126,7 +127,9 @@ static int chipset_init(struct memmap *m, struct error *e)
 		con_printf("bootshim: PCIe ECAM at 0x%x (PCIEXBAR, 256 buses)\n", Q35_ECAM_BASE);
 		break;
 	case MACHINE_MICROVM: {
-		uint64_t start = ROM_END - (uintptr_t)_rom_bytes;
+		/* The ROM starts with the payload's command line (linker/
+		 * x86_64-rom.ld, rule 5), wherever bootshim pack put it. */
+		uint64_t start = payload_table[PAYLOAD_SLOT_CMDLINE][0];
 		if (start < ROM_MICROVM_MIN)
 			return fail(e, "microvm", "the ROM starts at 0x%llx and hides microvm's "
 				    "devices at 0x%x-0x%x (I/O APIC, virtio-mmio): a payload of at "

@@ -27,7 +27,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) \
 	-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
 	$(HOST_IQUOTE) -iquote tests/unit -iquote tests/fuzz
 FUZZ_TARGETS := x86_64_header aarch64_image riscv64_image pvh e820 place fdt table_loader \
-	efi_memmap tpm2 shim_image fwlog smbios
+	efi_memmap tpm2 shim_image fwlog smbios pack
 FUZZ_BINS := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZ_TARGETS))
 
@@ -51,6 +51,11 @@ FUZZ_EXTRA_place := tests/unit/place_check.c
 FUZZ_EXTRA_shim_image := tools/shim_image.c
 $(O)/fuzz/fuzz_place: $(FUZZ_EXTRA_place)
 $(O)/fuzz/fuzz_shim_image: $(FUZZ_EXTRA_shim_image)
+# fuzz_pack: bootshim pack's checks, layout and ELF writer over a synthetic
+# stub, read back by the reader of built shims.
+FUZZ_EXTRA_pack := tools/pack.c tools/pack_elf.c tools/pack_pe.c tools/payload_check.c \
+	tools/shim_image.c tests/unit/pack_stub.c
+$(O)/fuzz/fuzz_pack: $(FUZZ_EXTRA_pack)
 
 # $(O)/.deps-check: the Makefile's rule installs clang and its runtimes if missing.
 $(FUZZ_BINS): $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/fuzz/libpure.a \

@@ -49,6 +49,8 @@ extern const struct unit_suite firmware_x86_suite;
 extern const struct unit_suite boot_place_suite;
 /* tests/unit/test_riscv64.c */
 extern const struct unit_suite riscv64_suite;
+/* tests/unit/test_pack.c */
+extern const struct unit_suite pack_suite;
 /* Measured boot: tests/unit/test_sha256.c, test_measure.c, test_tpm2.c,
  * test_tpm_tis.c, test_tcg_log.c, test_tpm_measure.c, test_shim_image.c */
 extern const struct unit_suite sha256_suite, measure_suite, tpm2_suite, tpm_tis_suite,

@@ -34,7 +34,8 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) \
 # (The UEFI fault-injection tests, $(EFI_UNIT_TESTS), build their own
 # binary: see the end of this file.)
 UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) $(HOST_PURE_SRCS) \
-	shim/tpm_measure.c shim/measure_boot.c tools/shim_image.c
+	shim/tpm_measure.c shim/measure_boot.c tools/shim_image.c tools/pack.c tools/pack_elf.c \
+	tools/pack_pe.c tools/payload_check.c
 # (test_linux_aarch64.c includes shim/linux_aarch64.c itself, renamed beside
 # linux_x86_64.c's linux_plan.)
 $(HOST)/unit-tests: shim/linux_aarch64.c $(wildcard arch/aarch64/*.h)
