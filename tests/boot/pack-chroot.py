@@ -9,7 +9,7 @@ into ROOT's /tmp, the packed file comes back to where boot.py boots it
 from, and everything else (the initrd with its random blob, QEMU, the
 checks of what the guest saw) is boot.py's. bootshim inspect, in ROOT
 too, must then report the packed file's arch, flavour, initrd SHA-256,
-command line and PCR 11 as packed."""
+command line, DTB size and PCR 11 as packed."""
 
 import hashlib
 import os
@@ -76,6 +76,8 @@ class ChrootCase(boot.Case):
                 f"initrd: [0-9]+ bytes, sha256 {initrd_sha}",
                 re.escape(f'cmdline: "{quoted}" ({len(cmdline.encode())} bytes)'),
                 f"pcr11: sha256 {pcr} .*", "  check: accepted by the shim's parser"]
+        if dtb:
+            want.append(f"dtb: {os.path.getsize(dtb)} bytes")
         missing = [w for w in want if not re.search(f"^{w}$", r.stdout, re.M)]
         shutil.rmtree(host_work, ignore_errors=True)
         if r.returncode or missing:

@@ -34,6 +34,9 @@ $(eval $(call pack_deb_case,deb-aarch64-efi,$(PD_ARM) --efi --mem 512M))
 $(eval $(call pack_deb_case,deb-riscv64-img,$(PD_RV) --mem 512M --cmdline '$(QUOTED)'))
 $(eval $(call pack_deb_case,deb-riscv64-rom,$(PD_RV) --rom --mem 512M))
 $(eval $(call pack_deb_case,deb-riscv64-efi,$(PD_RV) --uboot-efi --mem 512M))
+# --dtb: the device tree packed in the root replaces QEMU's.
+$(eval $(call pack_deb_case,deb-aarch64-img-dtb,$(PD_ARM) --embed-dtb \
+	--expect-console 'Machine model: bootshim embedded DTB'))
 # The PCR 11 value bootshim pack --pcr printed in the root is the one a
 # reset TPM holds after the boot.
 $(eval $(call pack_deb_case,deb-x86_64-elf-pcr11,--kernel $(CLOUD) --tpm \
@@ -44,10 +47,12 @@ check-deb: $(PACK_DEB_CASES)
 # bootshim inspect on the host: every stub make install installs is a
 # shim with no kernel (exit 0); a Debian kernel, an empty file and the
 # ELF and PE stubs cut inside their payload index are not shims (exit 2,
-# saying so); a
-# missing file is an I/O error (exit 1). (The packed files are inspected
-# by each case above, in the root.)
+# saying so); a missing file is an I/O error (exit 1); the x86_64 efi stub
+# is unsigned, and signed once sbsign (Debian's snakeoil key) has signed
+# it. (The packed files are inspected by each case above, in the root.)
 INSPECT_TEST := $(O)/inspect-test
+SNAKEOIL_KEY := /usr/share/ovmf/PkKek-1-snakeoil.key
+SNAKEOIL_CERT := /usr/share/ovmf/PkKek-1-snakeoil.pem
 INSPECT_STUBS := $(foreach s,$(STUB_NAMES),$(call stub_in,$(DEB_BUILD),$(s)))
 # expect_inspect STATUS,FILE,REGEX: bootshim inspect FILE exits STATUS
 # and says REGEX (grep -E, stdout and stderr)
@@ -73,8 +78,13 @@ check-inspect: $(HOST)/bootshim $(DOWNLOADS)/debian/amd64/vmlinuz-cloud | check-
 	$(call expect_inspect,2,$(INSPECT_TEST)/cut-elf,: not a shim: .*runs past the file)
 	$(call expect_inspect,2,$(INSPECT_TEST)/cut-efi,: not a shim: )
 	$(call expect_inspect,1,$(INSPECT_TEST)/missing,cannot open)
+	@openssl rsa -in $(SNAKEOIL_KEY) -passin pass:snakeoil -out $(INSPECT_TEST)/key 2>/dev/null
+	@sbsign --key $(INSPECT_TEST)/key --cert $(SNAKEOIL_CERT) \
+		--output $(INSPECT_TEST)/signed.efi $(call stub_in,$(DEB_BUILD),x86_64/efi.stub) 2>/dev/null
+	$(call expect_inspect,0,$(INSPECT_TEST)/signed.efi,^signed: yes .1 certificate$(comma) 1 Authenticode)
+	$(call expect_inspect,0,$(call stub_in,$(DEB_BUILD),x86_64/efi.stub),^signed: no )
 	@echo "PASS inspect ($(words $(INSPECT_STUBS)) stubs: exit 0; a kernel, an empty file," \
-		"ELF and PE stubs cut short: exit 2; a missing file: exit 1)"
+		"ELF and PE stubs cut short: exit 2; a missing file: exit 1; signed and not)"
 
 check-deb: check-inspect
 
