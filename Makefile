@@ -801,6 +801,8 @@ run-rom: $(SHIMS) | $(O)/.deps-run
 # Unit tests and fuzzers (tests/tests.mk), QEMU boot tests (tests/boot/boot.mk).
 include tests/tests.mk
 include tests/boot/boot.mk
+# make install, uninstall, deb, and their tests (check-deb is part of check-boot).
+include packaging.mk
 
 JOBS ?= $(shell nproc)
 # -k: one failing test does not hide the others.

@@ -1,9 +1,9 @@
 #!/bin/sh
 # deps.sh SET [PACKAGE...]: install the Debian packages a make target needs,
 # if any are missing. Sets: build (shim + payload), run (QEMU), check
-# (tests); the PACKAGEs are each architecture's own for that set (the
-# Makefile's arch rows, PKGS_<set>: its cross compiler, its QEMU, its
-# firmware).
+# (tests), deb (packaging.mk: make deb and its test in a Debian 12 root); the
+# PACKAGEs are each architecture's own for that set (the Makefile's arch
+# rows, PKGS_<set>: its cross compiler, its QEMU, its firmware).
 set -eu
 set=$1
 shift
@@ -12,6 +12,7 @@ build) pkgs="gcc make binutils libc6-dev cpio gzip xz-utils apt libfdt-dev libss
 run) pkgs="" ;;
 check) pkgs="python3 libcmocka-dev zlib1g-dev clang libclang-rt-14-dev device-tree-compiler mtools
 	sbsigntool systemd-boot-efi swtpm swtpm-tools tpm2-tools" ;;
+deb) pkgs="dpkg-dev debootstrap" ;;
 *) echo "deps: unknown set '$set'" >&2; exit 2 ;;
 esac
 pkgs="$pkgs $*"
