@@ -15,7 +15,5 @@ extern const uint8_t __ram_start[], __ram_end[];
  * size). The ROM ends at 4 GiB, beyond the reach of the default code
  * model's 32-bit signed addresses, so the start is computed from the end. */
 extern const uint8_t _rom_shim_size[];
-/* The whole ROM's size (an absolute symbol too). */
-extern const uint8_t _rom_bytes[];
 
 #endif

@@ -21,7 +21,7 @@
 #include "payload.h"
 #include "x86_64.h"
 
-/* The ROM's end (layout.h: _rom_shim_size, _rom_bytes count back from it). */
+/* The ROM's end (layout.h: _rom_shim_size counts back from it). */
 #define ROM_END GiB(4)
 /* microvm's devices below the local APIC: GED at 0xfea00000, virtio-mmio
  * at 0xfeb00000, the IOAPIC at 0xfec00000 (hw/i386/microvm.h). QEMU maps
@@ -31,6 +31,14 @@
 #define ROM_MICROVM_MIN 0xfef00000u
 
 /* ---- PCI configuration space, mechanism #1 */
+/* The ROM's start: it begins with the payload's command line
+ * (linker/x86_64-rom.ld, rule 5), wherever bootshim pack put it; the
+ * stub's own link-time start knows nothing of the payload. */
+static uint64_t rom_start(void)
+{
+	return payload_table[PAYLOAD_SLOT_CMDLINE][0];
+}
+
 static uint32_t pci_addr(unsigned dev, unsigned fn, unsigned reg)
 {
 	return 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc);
@@ -128,9 +136,7 @@ static int chipset_init(struct memmap *m, struct error *e)
 		con_printf("bootshim: PCIe ECAM at 0x%x (PCIEXBAR, 256 buses)\n", Q35_ECAM_BASE);
 		break;
 	case MACHINE_MICROVM: {
-		/* The ROM starts with the payload's command line (linker/
-		 * x86_64-rom.ld, rule 5), wherever bootshim pack put it. */
-		uint64_t start = payload_table[PAYLOAD_SLOT_CMDLINE][0];
+		uint64_t start = rom_start();
 		if (start < ROM_MICROVM_MIN)
 			return fail(e, "microvm", "the ROM starts at 0x%llx and hides microvm's "
 				    "devices at 0x%x-0x%x (I/O APIC, virtio-mmio): a payload of at "
@@ -586,8 +592,7 @@ void rom_main(uint64_t tsc)
 	 * pc's and q35's PCI window below 0xfec00000). */
 	memset((void *)(uintptr_t)EBDA_BASE, 0, EBDA_SIZE);
 	if (memmap_mark(&pf.mem, EBDA_BASE, MiB(1) - EBDA_BASE, MEM_RESERVED, &err) ||
-	    memmap_mark(&pf.mem, ROM_END - (uintptr_t)_rom_bytes, (uintptr_t)_rom_bytes,
-			MEM_RESERVED, &err) ||
+	    memmap_mark(&pf.mem, rom_start(), ROM_END - rom_start(), MEM_RESERVED, &err) ||
 	    chipset_init(&pf.mem, &err) || high_zone_init(&pf.mem, &err) ||
 	    acpi_install(&pf, &err))
 		fatal(&err);
