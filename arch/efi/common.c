@@ -378,7 +378,15 @@ static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platfor
 		     struct error *err)
 {
 	efi_image = handle;
-	InitializeLib(handle, systab);
+	/* gnu-efi's globals, set here rather than by its InitializeLib: that
+	 * asks the firmware for the loaded image, the EFIDebug and Lang
+	 * variables and a Unicode collation protocol, none of which the shim
+	 * uses, and its object file brings libefi's byte-at-a-time memcpy and
+	 * memset, which would then replace the shim's own (shim/lib.c,
+	 * arch/<arch>: word-wise, rep movs, ldp/stp) for the payload copy. */
+	ST = systab;
+	BS = systab->BootServices;
+	RT = systab->RuntimeServices;
 	/* The map buffer is allocated before the map is read, so that the
 	 * placement sees it taken; room for growth until ExitBootServices. */
 	efi_map.size = 0;

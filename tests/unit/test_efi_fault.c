@@ -787,14 +787,6 @@ EFI_GUID gEfiDevicePathProtocolGuid = DEVICE_PATH_PROTOCOL;
 EFI_GUID gEfiGlobalVariableGuid = EFI_GLOBAL_VARIABLE;
 EFI_GUID gEfiGraphicsOutputProtocolGuid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 
-VOID InitializeLib(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
-{
-	(void)image;
-	ST = systab;
-	BS = systab->BootServices;
-	RT = systab->RuntimeServices;
-}
-
 INTN CompareGuid(EFI_GUID *a, EFI_GUID *b)
 {
 	return memcmp(a, b, sizeof(*a)) != 0;
