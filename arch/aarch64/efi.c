@@ -35,6 +35,11 @@ void efi_uart_init(void)
 	/* AAVMF leaves the PL011 set up; nothing to do. */
 }
 
+bool efi_uart_early(void)
+{
+	return uart != NULL;
+}
+
 void efi_halt(void)
 {
 	for (;;)

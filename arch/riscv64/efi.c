@@ -104,6 +104,13 @@ static long sbi_call(long ext, long fid, long arg0)
 	return a0 ? 0 : a1;
 }
 
+/* U-Boot's ConOut writes to its own serial driver, with no graphics
+ * console to render: the progress lines stay on ConOut. */
+bool efi_uart_early(void)
+{
+	return false;
+}
+
 void efi_uart_init(void)
 {
 	dbcn = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_DBCN) != 0;
