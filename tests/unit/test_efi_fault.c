@@ -823,6 +823,12 @@ size_t x86_64_entropy(uint8_t *seed, size_t size)
 	return 0;
 }
 
+/* The PIT window of the TSC's frequency (arch/x86_64/cpu.c): the fake's
+ * arch_ticks_hz needs none. */
+void x86_64_tsc_ref_start(void)
+{
+}
+
 void efi_halt(void)
 {
 	F.r->end = FAKE_HALTED;
