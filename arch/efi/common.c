@@ -415,9 +415,10 @@ static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platfor
 	/* gnu-efi's globals, set here rather than by its InitializeLib: that
 	 * asks the firmware for the loaded image, the EFIDebug and Lang
 	 * variables and a Unicode collation protocol, none of which the shim
-	 * uses, and its object file brings libefi's byte-at-a-time memcpy and
-	 * memset, which would then replace the shim's own (shim/lib.c,
-	 * arch/<arch>: word-wise, rep movs, ldp/stp) for the payload copy. */
+	 * uses, and its object file (libefi's init.o) defines a memcpy and a
+	 * memset that move one byte a round. They once replaced the shim's
+	 * weak ones for the payload copy; against the strong copies each arch
+	 * now links (rep movs, ldp/stp, ld/sd) they would fail the link. */
 	ST = systab;
 	BS = systab->BootServices;
 	RT = systab->RuntimeServices;
