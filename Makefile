@@ -546,11 +546,13 @@ CHECK_x86_64_rom := rom
 POST_x86_64_rom := binary
 SECTIONS_x86_64_rom := .text .text16 .rodata .data .reset '.payload.*'
 RUN_x86_64_rom := -bios
-# x86_64 efi (libefi brings its own memcpy and memset, so no
-# arch/x86_64/string.c)
+# x86_64 efi: the payload copy with rep movs, as in the bare flavours
+# (arch/x86_64/string.c; libefi's byte-wise memcpy stays out because the
+# shim does not call its InitializeLib, arch/efi/common.c).
 OUT_x86_64_efi := shim.efi
 ENV_x86_64_efi := efi
-SRCS_x86_64_efi := arch/x86_64/cpu.c arch/x86_64/efi.c arch/x86_64/efi_cpu.c arch/x86_64/entropy.c
+SRCS_x86_64_efi := arch/x86_64/cpu.c arch/x86_64/efi.c arch/x86_64/efi_cpu.c arch/x86_64/entropy.c \
+	arch/x86_64/string.c
 CRT0_x86_64_efi := $(GNUEFI)/lib/crt0-efi-x86_64.o
 LDS_x86_64_efi := arch/efi/elf_x86_64.lds
 LDFLAGS_x86_64_efi := --no-warn-rwx-segments

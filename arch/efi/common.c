@@ -27,16 +27,50 @@ struct efi_map efi_map;
 static void *error_exit[5]; /* __builtin_setjmp buffer of efi_run */
 static const struct efi_handoff *handoff; /* efi_run's */
 
-/* ---- console: ConOut while boot services last (OVMF and AAVMF mirror it
- * to the serial line), then the arch's own UART, if it has one. */
+/* ---- console. While boot services last, ConOut (OVMF and AAVMF mirror
+ * it to the serial line); then the arch's own UART, if it has one. The
+ * firmware renders every character of ConOut on each of its consoles:
+ * OVMF spends about 8,000 instructions a character, some 6 million on the
+ * lines of a normal boot, many times the shim's own work. So where the arch
+ * drives a UART while boot services last (efi_uart_early), the progress
+ * lines go to it directly; an error or a warning, and every line after
+ * the first of them, still goes through ConOut, so that a user at a screen
+ * sees why a boot failed or what it warns about. */
 static CHAR16 line[160];
 static size_t line_len;
+static bool line_started;	/* part of the current line went out already */
+static bool line_to_firmware;	/* where the current line goes */
+static bool firmware_console;	/* an error or a warning was printed: ConOut */
+
+static const char *const firmware_prefixes[] = { "bootshim: error", "bootshim: warning" };
+
+static bool line_has_prefix(const char *prefix)
+{
+	size_t i = 0;
+	for (; prefix[i]; i++)
+		if (i >= line_len || line[i] != (CHAR16)(uint8_t)prefix[i])
+			return false;
+	return true;
+}
 
 static void flush_line(void)
 {
-	line[line_len] = 0;
-	uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, line);
+	if (!line_started) {
+		for (size_t i = 0; i < ARRAY_SIZE(firmware_prefixes); i++)
+			if (line_has_prefix(firmware_prefixes[i]))
+				firmware_console = true;
+		line_to_firmware = firmware_console || !efi_uart_early();
+	}
+	bool ends = line_len && line[line_len - 1] == '\n';
+	if (line_to_firmware) {
+		line[line_len] = 0;
+		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, line);
+	} else {
+		for (size_t i = 0; i < line_len; i++)
+			efi_uart_putc((char)line[i]);
+	}
 	line_len = 0;
+	line_started = !ends;
 }
 
 void arch_console_putc(char c)
@@ -378,7 +412,16 @@ static int efi_start(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, struct platfor
 		     struct error *err)
 {
 	efi_image = handle;
-	InitializeLib(handle, systab);
+	/* gnu-efi's globals, set here rather than by its InitializeLib: that
+	 * asks the firmware for the loaded image, the EFIDebug and Lang
+	 * variables and a Unicode collation protocol, none of which the shim
+	 * uses, and its object file (libefi's init.o) defines a memcpy and a
+	 * memset that move one byte a round. They once replaced the shim's
+	 * weak ones for the payload copy; against the strong copies each arch
+	 * now links (rep movs, ldp/stp, ld/sd) they would fail the link. */
+	ST = systab;
+	BS = systab->BootServices;
+	RT = systab->RuntimeServices;
 	/* The map buffer is allocated before the map is read, so that the
 	 * placement sees it taken; room for growth until ExitBootServices. */
 	efi_map.size = 0;
@@ -424,6 +467,8 @@ EFI_STATUS efi_run(EFI_HANDLE handle, EFI_SYSTEM_TABLE *systab, const struct efi
 	efi_map.capacity = 0;
 	n_claimed = 0;
 	line_len = 0;
+	line_started = false;
+	firmware_console = false;
 	if (__builtin_setjmp(error_exit))
 		return EFI_LOAD_ERROR;
 	if (efi_start(handle, systab, &pf, &err) || efi_arch_init(&pf, &err) ||

@@ -97,6 +97,10 @@ void efi_after_exit(void);
 /* Provided by the arch (the machine itself; x86: arch/x86_64/efi_cpu.c): */
 void efi_uart_init(void);		/* the console once boot services are gone */
 void efi_uart_putc(char c);
+/* Whether efi_uart_putc reaches a UART while boot services last too, for
+ * the progress lines (arch/efi/common.c's console): x86_64 COM1 where it
+ * answers, aarch64 the PL011 the firmware's DTB names. */
+bool efi_uart_early(void);
 /* The last resort if ResetSystem returns: stop this CPU for good. */
 __attribute__((noreturn)) void efi_halt(void);
 

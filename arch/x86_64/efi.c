@@ -37,6 +37,12 @@ static void find_gop(struct platform_efi *efi)
 int efi_arch_init(struct platform *pf, struct error *e)
 {
 	(void)e;
+	/* The TSC's frequency for the timing line and the Boot Loader
+	 * Interface's times, from the PIT over the shim's own run, as the
+	 * bare entries take it: without this start, arch_ticks_hz would
+	 * measure for 1 ms at the report (a million instructions under
+	 * -icount). */
+	x86_64_tsc_ref_start();
 	find_gop(&pf->efi);
 	/* The kernel's SETUP_RNG_SEED (shim/linux_x86_64.c): from EFI_RNG where
 	 * the firmware has it, else from the CPU (RDSEED/RDRAND). */

@@ -17,6 +17,21 @@ void efi_uart_init(void)
 	x86_64_console_init();
 }
 
+/* COM1's scratch register (8250 family, 16450 and later): it keeps what
+ * is written; an absent UART reads 0xff whatever was written. */
+#define COM1_SCR (0x3f8 + 7)
+#define SCR_PROBE 0x5a
+
+bool efi_uart_early(void)
+{
+	static int present = -1;
+	if (present < 0) {
+		outb(COM1_SCR, SCR_PROBE);
+		present = inb(COM1_SCR) == SCR_PROBE;
+	}
+	return present;
+}
+
 void efi_halt(void)
 {
 	outb(0x501, 1); /* isa-debug-exit, as the bare-metal entries do */

@@ -68,6 +68,7 @@ struct fake_config {
 	bool load_violation;	/* LoadImage loads, then says EFI_SECURITY_VIOLATION */
 	size_t event_descs;	/* descriptors an event adds once pages are claimed */
 	bool stub;		/* run the stub hand-off */
+	bool early_uart;	/* efi_uart_early: a UART before ExitBootServices */
 	/* Measured boot and Secure Boot (test_efi_measure.c): */
 	enum { FAKE_TCG2_NONE, FAKE_TCG2_NO_TPM, FAKE_TCG2_TPM } tcg2;
 	UINT32 tcg2_banks;	/* ActivePcrBanks; 0: SHA-256 only */

@@ -787,14 +787,6 @@ EFI_GUID gEfiDevicePathProtocolGuid = DEVICE_PATH_PROTOCOL;
 EFI_GUID gEfiGlobalVariableGuid = EFI_GLOBAL_VARIABLE;
 EFI_GUID gEfiGraphicsOutputProtocolGuid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 
-VOID InitializeLib(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
-{
-	(void)image;
-	ST = systab;
-	BS = systab->BootServices;
-	RT = systab->RuntimeServices;
-}
-
 INTN CompareGuid(EFI_GUID *a, EFI_GUID *b)
 {
 	return memcmp(a, b, sizeof(*a)) != 0;
@@ -811,6 +803,11 @@ void efi_uart_init(void)
 		misuse("the UART before ExitBootServices");
 }
 
+bool efi_uart_early(void)
+{
+	return F.c.early_uart;
+}
+
 void efi_uart_putc(char c)
 {
 	size_t n = strlen(F.r->uart);
@@ -824,6 +821,12 @@ size_t x86_64_entropy(uint8_t *seed, size_t size)
 {
 	(void)seed, (void)size;
 	return 0;
+}
+
+/* The PIT window of the TSC's frequency (arch/x86_64/cpu.c): the fake's
+ * arch_ticks_hz needs none. */
+void x86_64_tsc_ref_start(void)
+{
 }
 
 void efi_halt(void)
@@ -1050,6 +1053,34 @@ static void test_efi_direct_handoff(void **state)
 	assert_non_null(strstr(r.con, "bootshim: started by UEFI (direct hand-off)"));
 }
 
+/* With a UART before ExitBootServices, the progress lines go there and
+ * not through ConOut; an error, and every line after it, through ConOut,
+ * for a user at a screen. */
+static void test_efi_progress_on_early_uart(void **state)
+{
+	(void)state;
+	struct fake_config c = { .early_uart = true };
+	static struct fake_result r;
+	fake_boot(&c, &r);
+	expect_handoff(&r, "early UART");
+	assert_non_null(strstr(r.uart, "bootshim: started by UEFI (direct hand-off)\n"));
+	assert_non_null(strstr(r.uart, "entry-to-jump"));
+	assert_null(strstr(r.con, "bootshim: started by"));
+	const int total = r.calls;
+	bool claim_failed = false;
+	for (c.fail_at = 1; c.fail_at <= total && !claim_failed; c.fail_at++) {
+		fake_boot(&c, &r);
+		if (r.failed != FAKE_ALLOCATE_PAGES)
+			continue;
+		claim_failed = true;
+		expect_returned(&r, "early UART, a claim failing");
+		assert_non_null(strstr(r.uart, "bootshim: started by UEFI (direct hand-off)\n"));
+		assert_null(strstr(r.con, "bootshim: started by"));
+		assert_null(strstr(r.uart, "bootshim: error"));
+	}
+	assert_true(claim_failed);
+}
+
 /* GOP, EFI_RNG, the variables and the own LoadedImage are optional: a
  * firmware without them still boots, with no seed passed. */
 static void test_efi_optional_services_fail(void **state)
@@ -1169,6 +1200,7 @@ const struct CMUnitTest efi_fault_tests[] = {
 	cmocka_unit_test(test_efi_direct_each_call_fails),
 	cmocka_unit_test(test_efi_stub_each_call_fails),
 	cmocka_unit_test(test_efi_optional_services_fail),
+	cmocka_unit_test(test_efi_progress_on_early_uart),
 	cmocka_unit_test(test_efi_exit_boot_services_always_stale),
 	cmocka_unit_test(test_efi_exit_boot_services_error),
 	cmocka_unit_test(test_efi_get_map_fails_after_exit),
