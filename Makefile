@@ -342,6 +342,12 @@ $(HOST)/bootshim-pcr11: tools/pcr11.c tools/shim_image.c $(HOST_DEPS) | $(O)/.de
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ tools/pcr11.c tools/shim_image.c $(HOST_PURE_SRCS) \
 		$(HOST_PURE_OBJS) $(HOST_PURE_LIBS)
 
+# The bench's instruction counter, a QEMU TCG plugin (tests/bench/count.py
+# runs it): a shared object QEMU dlopen()s, exporting only its entry points.
+$(HOST)/insn_count.so: tests/bench/insn_count.c | $(O)/.deps-build
+	@mkdir -p $(@D)
+	$(HOSTCC) -O2 -g $(WARNINGS) -std=gnu11 -shared -fPIC -fvisibility=hidden -o $@ $<
+
 # Validates the payload with the shim's own parser and writes payload_files.h,
 # payload.ld and cmdline.bin (only when their contents change).
 $(B)/payload.stamp: $(KERNEL_PAYLOAD) $(INITRD) $(CMDLINE_TXT) $(DTB) $(PAYLOAD_FILES_TXT) \
