@@ -48,6 +48,9 @@ KERNEL_STARTED_RE = re.compile(r"Linux version \d|Booting Linux on physical CPU|
 # its first bytes arrived is the bench's "time to kernel entry".
 KERNEL_FIRST_RE = re.compile(KERNEL_STARTED_RE.pattern +
                              r"|Decompressing Linux|early console in extract_kernel")
+# The kernel proper's first line on every path alike (after any EFI stub
+# and decompressor): arm64's "Booting Linux", the others' banner.
+KERNEL_BANNER_RE = re.compile(r"Linux version \d|Booting Linux on physical CPU")
 INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
               "acpi", "efi", "efivars")
 MIB = 1 << 20
@@ -160,6 +163,7 @@ class Run:
         self.time_to_report = None
         self.time_to_kernel = None   # when the kernel's first console line began
         self.kernel_first_line = None
+        self.time_to_banner = None   # ... and the kernel proper's first line
         self.time_to_exit = None
         self.stopped_on = False    # --stop-on matched and we stopped QEMU
 
@@ -205,6 +209,8 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
         if run.time_to_kernel is None and KERNEL_FIRST_RE.search(line):
             run.time_to_kernel = began - start
             run.kernel_first_line = line.strip()[:120]
+        if run.time_to_banner is None and KERNEL_BANNER_RE.search(line):
+            run.time_to_banner = began - start
         if run.time_to_report is None:
             m = REPORT_RE.search(line)
             if m and m.group(1) == "begin":
@@ -722,6 +728,7 @@ def main(argv=None):
             "time_to_report": run.time_to_report,
             "time_to_kernel": run.time_to_kernel,
             "kernel_first_line": run.kernel_first_line,
+            "time_to_banner": run.time_to_banner,
             "time_to_exit": run.time_to_exit,
             "kernel_init_ts": kernel_init_ts,
             "shim_us": shim_us,
