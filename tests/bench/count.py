@@ -134,7 +134,7 @@ def count(plugin, kernel, qemu, shim=None, rom=None, copy_syms=DEFAULT_COPY_SYMS
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "count.txt")
         plug = ",".join([f"{os.path.abspath(plugin)}", f"out={out}"] + args)
-        cmd = list(qemu) + ["-icount", "shift=0", "-plugin", plug]
+        cmd = list(qemu) + ["-icount", "shift=0,sleep=off", "-plugin", plug]
         try:
             r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, timeout=timeout)
