@@ -513,6 +513,8 @@ def count(a, path, p):
 def insns(n):
     if n is None:
         return "n/a"
+    if n >= 1_000_000_000:
+        return f"{n / 1e9:.2f}G"
     if n >= 10_000_000:
         return f"{n / 1e6:.1f}M"
     if n >= 1_000_000:
