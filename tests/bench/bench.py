@@ -232,6 +232,14 @@ class Path:
         return self.builds[0][0] if self.builds else ""
 
 
+def base(a, machine=None, smp=1):
+    """Every path's QEMU command starts so: the boot harness's (binary,
+    machine, CPU, RAM, serial console, stop device) with -nodefaults: no
+    VGA, no default NIC, so that no firmware runs an option ROM or probes
+    a device the boot does not use."""
+    return qemu_base(a.arch, machine, f"{MEM_MIB}M", smp) + ["-nodefaults"]
+
+
 def direct(a, p, variant=""):
     return ["-kernel", a.kernel, "-initrd", p.initrd, "-append", p.cmdline(variant)]
 
@@ -260,7 +268,7 @@ def dtb_with_bootcmd(a, p, machine, firmware, bootcmd):
     waiting for a key (its autoboot prompt would otherwise make the
     instruction count depend on when input arrived)."""
     dtb = os.path.join(p.dir, f"uboot-{a.arch}.dtb")
-    q = qemu_base(a.arch, f"{machine},dumpdtb={dtb}", f"{MEM_MIB}M", 1) + firmware
+    q = base(a, f"{machine},dumpdtb={dtb}") + firmware
     subprocess.run(q, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run(["fdtput", "-c", dtb, "/config"], check=True)
     subprocess.run(["fdtput", "-t", "i", dtb, "/config", "bootdelay", "0"], check=True)
@@ -273,7 +281,7 @@ def uboot_path(a, label, group):
     with the command line in bootargs: on aarch64 U-Boot is the firmware
     (-bios), on riscv64 its S-mode build is started by QEMU's OpenSBI."""
     arch = ARCHES[a.arch]
-    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
+    q = base(a)
     addr, rd = arch.kernel_addr, UBOOT_INITRD[a.arch]
 
     @functools.lru_cache(maxsize=None)
@@ -323,7 +331,7 @@ def efi_paths(a, firmware, slow_count):
         return []
     v = os.path.join(a.out, "vars.fd")
     shutil.copy(uefi.vars, v)
-    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1) + [
+    q = base(a) + [
         "-nic", "none", "-drive", f"if=pflash,format=raw,readonly=on,file={uefi.code}",
         "-drive", f"if=pflash,format=raw,snapshot=on,file={v}"]
     disk = lambda img: ["-drive", f"file={img},format=raw,if=virtio,snapshot=on"]
@@ -347,8 +355,8 @@ def efi_paths(a, firmware, slow_count):
 
 
 def x86_64_paths(a):
-    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
-    qm = qemu_base(a.arch, "microvm", f"{MEM_MIB}M", 1)
+    q = base(a)
+    qm = base(a, "microvm")
     elf = lambda v: ((v, "shim.elf"),)
     rom = lambda v: ((v, "shim.rom"),)
     elf_count = lambda v: lambda p: {"shim": p.file(v, "shim.elf")}
@@ -385,8 +393,8 @@ def x86_64_paths(a):
 
 
 def aarch64_paths(a):
-    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
-    el3_q = qemu_base(a.arch, "virt,secure=on", f"{MEM_MIB}M", 4)
+    q = base(a)
+    el3_q = base(a, "virt,secure=on", 4)
     rom_q = lambda p: q + ["-bios", p.file("", "shim.rom")]
     rom = (("", "shim.rom"),)
     rom_count = lambda p: {"rom": p.file("", "shim.rom.elf")}
@@ -408,7 +416,7 @@ def aarch64_paths(a):
 
 
 def riscv64_paths(a):
-    q = qemu_base(a.arch, mem=f"{MEM_MIB}M", smp=1)
+    q = base(a)
     return [
         shim_path("shim.img (-kernel, under QEMU's OpenSBI)", "direct",
                   lambda p: q + ["-kernel", p.file("", "shim.img")], (("", "shim.img"),),
