@@ -6,8 +6,9 @@ per architecture one markdown table: for each path
   (a) the pre-kernel instructions: guest instructions from reset to the
       kernel image's first instruction, counted once (-icount shift=0 and
       the TCG plugin tests/bench/insn_count.c, through count.py: the same
-      path gives the same count), and for a shim its own part (from its
-      entry, less the copy) and its payload copy's part;
+      path gives the same count, but for a firmware or shim polling a device
+      that answers in host time, a disk under UEFI, swtpm), and for a shim
+      its own part (from its entry, less the copy) and its copy's part;
   (b) the time to kernel entry: QEMU's start to the kernel's first console
       line (its EFI stub, decompressor or banner) and to its banner (the
       kernel proper, after any stub or decompressor), with earlyprintk on
@@ -38,11 +39,13 @@ The bench builds the shims it boots (make O=<out>/<payload>/build...),
 with its own command lines and initrds; the kernel is the one given.
 
 usage: bench.py --arch A --runs N --kernel K --initrd I --cmdline-file F
-                --plugin insn_count.so --out DIR [--make-arg NAME=VALUE...]"""
+                --plugin insn_count.so --out DIR [--make-arg NAME=VALUE...]
+                [--check] [--paths REGEX] [--counts-only]"""
 import argparse
 import dataclasses
 import datetime
 import functools
+import hashlib
 import json
 import os
 import platform
@@ -136,7 +139,6 @@ def big_initrd(demo, out):
     the second archive only at a 4-byte offset (init/initramfs.c), so the
     gzip member is padded with zeros, which it skips. Returns the blob's
     SHA-256, which the guest must report."""
-    import hashlib
     blob = random.Random(BIG_SEED).randbytes(BIG_BYTES)
     gz = open(demo, "rb").read()
     with open(out + ".tmp", "wb") as f:
