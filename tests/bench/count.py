@@ -2,7 +2,10 @@
 """count.py: the deterministic pre-kernel cost of one boot path: guest
 instructions executed from reset to the first instruction of the kernel
 image, counted by the TCG plugin tests/bench/insn_count.c under
--icount shift=0 (the same path counted twice gives the same figure).
+-icount shift=0,sleep=off (the same path counted twice gives the same
+figure, unless the guest polls a device that answers in host time: a
+UEFI firmware's disk, swtpm, within about 1 %; sleep=off: an idle guest's
+clock jumps to its next timer rather than waiting for it in host time).
 
 The kernel's first instruction is the first one executed at any of its
 image's entry points, found from the kernel file itself:
