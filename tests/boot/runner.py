@@ -42,6 +42,15 @@ NO_EXTEND_EVENTS = ("EV_NO_ACTION",)
 # Signs that a kernel ran: its banner (x86 and arm64), arm64's first line,
 # the EFI stub's messages.
 KERNEL_STARTED_RE = re.compile(r"Linux version \d|Booting Linux on physical CPU|EFI stub: ")
+# The kernel's first console line, whichever part of it runs first: x86's
+# decompressor (with earlyprintk=), the EFI stub, or the kernel proper
+# (arm64's first line; riscv64's earlycon starts with the banner). The time
+# its first bytes arrived is the bench's "time to kernel entry".
+KERNEL_FIRST_RE = re.compile(KERNEL_STARTED_RE.pattern +
+                             r"|Decompressing Linux|early console in extract_kernel")
+# The kernel proper's first line on every path alike (after any EFI stub
+# and decompressor): arm64's "Booting Linux", the others' banner.
+KERNEL_BANNER_RE = re.compile(r"Linux version \d|Booting Linux on physical CPU")
 INT_FIELDS = ("data-bytes", "ram-bytes", "ram-top", "memtotal-kib", "cpus",
               "acpi", "efi", "efivars")
 MIB = 1 << 20
@@ -152,6 +161,9 @@ class Run:
         self.timed_out = False
         self.spawn_error = None
         self.time_to_report = None
+        self.time_to_kernel = None   # when the kernel's first console line began
+        self.kernel_first_line = None
+        self.time_to_banner = None   # ... and the kernel proper's first line
         self.time_to_exit = None
         self.stopped_on = False    # --stop-on matched and we stopped QEMU
 
@@ -188,9 +200,17 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
         run.spawn_error = f"cannot start QEMU: {e}"
         return run
 
-    def add_line(raw, now):
+    def add_line(raw, now, began):
+        """began: when the line's first bytes arrived (a line the kernel
+        starts and ends much later, x86's "Decompressing Linux... done.",
+        counts from its start)."""
         line = raw.decode("utf-8", "replace").replace("\r", "")
         run.lines.append(line)
+        if run.time_to_kernel is None and KERNEL_FIRST_RE.search(line):
+            run.time_to_kernel = began - start
+            run.kernel_first_line = line.strip()[:120]
+        if run.time_to_banner is None and KERNEL_BANNER_RE.search(line):
+            run.time_to_banner = began - start
         if run.time_to_report is None:
             m = REPORT_RE.search(line)
             if m and m.group(1) == "begin":
@@ -202,6 +222,7 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
     sel = selectors.DefaultSelector()
     sel.register(fd, selectors.EVENT_READ)
     pending = b""
+    began = start  # when the bytes in pending began arriving
     typed = ""  # output since the last send, for the next send's regex
     stopped = False  # by us, after a complete report (stop_after_report)
     try:
@@ -225,10 +246,13 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
                     proc.stdin.write(sends.pop(0)[1].encode())
                     proc.stdin.flush()
                     typed = typed[m.end():]
+            if not pending:
+                began = now
             pending += chunk
             *complete, pending = pending.split(b"\n")
             for raw in complete:
-                add_line(raw, now)
+                add_line(raw, now, began)
+                began = now  # the next line's first bytes came in this chunk
             recent = run.lines[-len(complete) - 1:]
             hit_stop_on = stop_on and any(re.search(stop_on, l) for l in recent)
             if (stop_after_report and any(REPORT_RE.search(l) and l.split()[1:2] == ["end"]
@@ -238,7 +262,7 @@ def run_qemu(cmd, log, timeout, sends=(), stop_after_report=False, stop_on=None)
                 run.stopped_on = bool(hit_stop_on)
                 break
         if pending:
-            add_line(pending, time.monotonic())
+            add_line(pending, time.monotonic(), began)
         if stopped:
             run.status = 0
         elif not run.timed_out:
@@ -702,6 +726,9 @@ def main(argv=None):
             "exit_status": run.status,
             "timed_out": run.timed_out,
             "time_to_report": run.time_to_report,
+            "time_to_kernel": run.time_to_kernel,
+            "kernel_first_line": run.kernel_first_line,
+            "time_to_banner": run.time_to_banner,
             "time_to_exit": run.time_to_exit,
             "kernel_init_ts": kernel_init_ts,
             "shim_us": shim_us,
