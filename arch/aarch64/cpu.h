@@ -29,6 +29,10 @@ __attribute__((noreturn)) void exception_fatal(uint64_t esr, uint64_t elr, uint6
  * ERET to non-secure EL2 or EL1). */
 __attribute__((noreturn)) void jump_to_kernel(uint64_t entry, uint64_t dtb);
 
+/* el.S: memmove, leaving [dst, dst+n) cleaned to the point of coherency
+ * (arch_copy in cpu.c, for place_copy). */
+void copy_clean(void *dst, const void *src, size_t n);
+
 /* mmu.c (shim.rom): RAM and flash mapped with caches on. */
 void mmu_enable(const struct memmap *m, uint64_t flash_size, unsigned el);
 /* mmu.c, after mmu_enable: [base, base+size) mapped as Device-nGnRnE (a
