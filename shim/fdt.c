@@ -331,6 +331,23 @@ int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
 	(2 * FDT_PROP_HEADER + sizeof(uint64_t) + sizeof("linux,sml-base") +          \
 	 sizeof(uint32_t) + sizeof("linux,sml-size") + FDT_RSV_ENTRY)
 
+uint64_t dt_used_size(const void *fdt)
+{
+	uint64_t end = (uint64_t)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt);
+	uint64_t strings = (uint64_t)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+	int n = fdt_num_mem_rsv(fdt);
+	/* The reservation map ends with an all-zero entry. */
+	uint64_t rsv = fdt_off_mem_rsvmap(fdt) +
+		       (uint64_t)(n < 0 ? 0 : n + 1) * sizeof(struct fdt_reserve_entry);
+	if (strings > end)
+		end = strings;
+	if (rsv > end)
+		end = rsv;
+	if (end < fdt_header_size(fdt))
+		end = fdt_header_size(fdt);
+	return end < fdt_totalsize(fdt) ? end : fdt_totalsize(fdt);
+}
+
 uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c)
 {
 	/* Property headers, names and padding for what dt_patch adds. */
@@ -455,16 +472,24 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 	if (ac == 1 && c->initrd_end > UINT32_MAX)
 		return fail(e, "dtb", "initrd end 0x%llx does not fit #address-cells 1",
 			    (unsigned long long)c->initrd_end);
-	/* Start with the original size plus a little and grow on NOSPACE,
-	 * as the kernel's EFI stub does, up to what the caller reserved. */
-	uint64_t size = fdt_totalsize(orig) + 256;
+	/* Start with the bytes the original uses plus a little and grow on
+	 * NOSPACE, as the kernel's EFI stub does, up to what the caller
+	 * reserved. Only the used bytes are copied: fdt_open_into would move
+	 * the whole totalsize (QEMU's 1 MiB, of which 8 KiB are used), so it
+	 * opens the copy in place. */
+	uint64_t used = dt_used_size(orig), size = used + 256;
 	int err;
 	const char *what;
 	for (;;) {
 		if (size > bufsize)
 			size = bufsize;
 		what = "/chosen";
-		err = fdt_open_into(orig, buf, (int)size);
+		err = size < used ? -FDT_ERR_NOSPACE : 0;
+		if (!err) {
+			memcpy(buf, orig, used);
+			fdt_set_totalsize(buf, (uint32_t)used);
+			err = fdt_open_into(buf, buf, (int)size);
+		}
 		if (!err)
 			err = patch_chosen(buf, c, ac);
 		if (!err && c->tpm_node) {
@@ -633,6 +658,8 @@ int dt_add_psci(void *fdt, uint64_t bufsize, const uint64_t *psci_cpus, size_t n
 {
 	if (bufsize > DT_MAX_SIZE)
 		bufsize = DT_MAX_SIZE;
+	/* Only the used bytes move (see dt_patch). */
+	fdt_set_totalsize(fdt, (uint32_t)dt_used_size(fdt));
 	int err = fdt_open_into(fdt, fdt, (int)bufsize);
 	if (!err)
 		err = add_psci_node(fdt);

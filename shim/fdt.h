@@ -81,7 +81,12 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
  * change of size: safe between GetMemoryMap and ExitBootServices). */
 int dt_update_uefi_mmap(void *fdt, const struct dt_chosen *c, struct error *e);
 
-/* Bytes dt_patch may need for `orig` and this /chosen content. */
+/* The bytes of a checked blob its header, reservation map, structure and
+ * strings blocks reach (at most totalsize): the rest is free space. */
+uint64_t dt_used_size(const void *fdt);
+
+/* Bytes dt_patch may need for `orig` (of which orig_size are used:
+ * dt_used_size) and this /chosen content. */
 uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c);
 
 /* ---- shim.rom as the EL3 firmware (arch/aarch64/psci_rt.c) ---- */

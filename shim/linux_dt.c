@@ -82,7 +82,7 @@ int linux_dt_plan(const struct platform *pf, struct boot_plan *bp,
 	struct dt_chosen c = chosen(pf, bp);
 	bp->item[ITEM_BOOTINFO] = (struct place_item){
 		.name = "dtb",
-		.size = dt_patched_size(pf->dtb_size, &c),
+		.size = dt_patched_size(dt_used_size(pf->dtb), &c),
 		.align = rules->dtb_align,
 		.max = UINT64_MAX,
 		.granule = rules->dtb_granule,
