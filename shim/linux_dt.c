@@ -13,6 +13,7 @@ static struct dt_chosen chosen(const struct platform *pf, const struct boot_plan
 		.bootargs = (const char *)bp->pl.cmdline.start,
 		.initrd_start = bp->item[ITEM_INITRD].dest,
 		.initrd_end = bp->item[ITEM_INITRD].dest + bp->pl.initrd.len,
+		.ix = pf->dt,
 	};
 	if (pf->efi.systab) {
 		c.uefi_systab = pf->efi.systab;

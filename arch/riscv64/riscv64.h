@@ -109,6 +109,12 @@ bool riscv64_dt_hart_has_ext(const void *fdt, uint64_t hartid, const char *ext);
  * syscon-poweroff writes): its register address, when it sits at a CPU
  * address (no translating parent); -1 if there is none. */
 int riscv64_dt_test_device(const void *fdt, uint64_t *base);
+/* The same with what dt_open found (shim/fdt.h): no walk of the tree. */
+struct dt_index;
+int riscv64_dt_timebase_ix(const void *fdt, const struct dt_index *ix, uint64_t *hz);
+bool riscv64_dt_hart_has_ext_ix(const void *fdt, const struct dt_index *ix, uint64_t hartid,
+				const char *ext);
+int riscv64_dt_test_device_ix(const void *fdt, const struct dt_index *ix, uint64_t *base);
 
 /* OpenSSL's symbols that sha_riscv.o leaves undefined (sha256_cpu.c).
  * OpenSSL 3.5 include/crypto/riscv_arch.h sizes the capability words as
