@@ -52,20 +52,66 @@ int dt_open(const void *fdt, uint64_t avail, uint64_t *size, struct dt_index *ix
 
 /* The node whose properties the walk is reading: what it will be recorded
  * as is known at its first child or its end (properties come first). */
+enum { P_OTHER, P_COMPAT, P_STATUS, P_TYPE, P_PHANDLE, P_LPHANDLE, P_KINDS };
+struct scan_prop {
+	const char *v; /* NULL: none */
+	int len;
+};
 struct scan_node {
 	int off, level; /* level: its ancestors, stack[0..level-1] */
-	const char *compat, *status, *type, *phandle, *lphandle;
-	int compat_len, status_len, type_len, phandle_len, lphandle_len;
+	struct scan_prop prop[P_KINDS];
 };
+
+/* Property names by their offset in the strings block, each resolved
+ * (fdt_get_string, which checks it) once: dtc writes each name once, and
+ * QEMU's arm64 tree has 219 properties of about 60 names. */
+#define NAME_SLOTS 64
+struct name_cache {
+	int64_t off[NAME_SLOTS]; /* -1: empty */
+	int8_t kind[NAME_SLOTS];
+};
+
+/* The P_ kind of the property named at nameoff; -1 if libfdt finds no
+ * string there. */
+static int prop_kind(const void *fdt, struct name_cache *nc, uint32_t nameoff)
+{
+	static const struct {
+		const char *s;
+		int len; /* with the NUL */
+	} kinds[P_KINDS] = {
+		[P_COMPAT] = { "compatible", sizeof("compatible") },
+		[P_STATUS] = { "status", sizeof("status") },
+		[P_TYPE] = { "device_type", sizeof("device_type") },
+		[P_PHANDLE] = { "phandle", sizeof("phandle") },
+		[P_LPHANDLE] = { "linux,phandle", sizeof("linux,phandle") },
+	};
+	unsigned slot = nameoff % NAME_SLOTS;
+	if (nc->off[slot] == nameoff)
+		return nc->kind[slot];
+	if (nameoff > INT32_MAX)
+		return -1;
+	int len;
+	const char *name = fdt_get_string(fdt, (int)nameoff, &len);
+	if (!name)
+		return -1;
+	int kind = P_OTHER;
+	for (int k = P_OTHER + 1; k < P_KINDS && kind == P_OTHER; k++)
+		if (len + 1 == kinds[k].len && !memcmp(name, kinds[k].s, (size_t)len))
+			kind = k;
+	nc->off[slot] = nameoff;
+	nc->kind[slot] = (int8_t)kind;
+	return kind;
+}
 
 /* fdt_get_phandle's rule: "phandle", else "linux,phandle", one cell; 0:
  * none. */
 static uint32_t scan_phandle(const struct scan_node *c)
 {
-	if (c->phandle && c->phandle_len == 4)
-		return fdt32_ld((const fdt32_t *)c->phandle);
-	if (c->lphandle && c->lphandle_len == 4)
-		return fdt32_ld((const fdt32_t *)c->lphandle);
+	const struct scan_prop *p = &c->prop[P_PHANDLE], *l = &c->prop[P_LPHANDLE];
+	if (p->v && p->len == 4)
+		return fdt32_ld((const fdt32_t *)p->v);
+	if (l->v && l->len == 4)
+		return fdt32_ld((const fdt32_t *)l->v);
 	return 0;
 }
 
@@ -153,15 +199,17 @@ static bool status_okay(const char *status, int slen)
 static int scan_finish(struct dt_index *ix, const struct scan_node *c, const int *stack,
 		       struct error *e)
 {
-	bool enabled = status_okay(c->status, c->status_len);
-	if (enabled && c->type && c->type_len == 7 && !memcmp(c->type, "memory", 7)) {
+	const struct scan_prop *status = &c->prop[P_STATUS], *type = &c->prop[P_TYPE];
+	const struct scan_prop *compat = &c->prop[P_COMPAT];
+	bool enabled = status_okay(status->v, status->len);
+	if (enabled && type->v && type->len == 7 && !memcmp(type->v, "memory", 7)) {
 		if (ix->n_memory == DT_MAX_MEMORY)
 			return fail(e, "dtb", "more than %d /memory nodes", DT_MAX_MEMORY);
 		ix->memory[ix->n_memory++] = c->off;
 	}
-	if (!c->compat)
+	if (!compat->v)
 		return 0;
-	uint32_t mask = compat_mask(c->compat, c->compat_len);
+	uint32_t mask = compat_mask(compat->v, compat->len);
 	if (!mask)
 		return 0;
 	if (enabled) {
@@ -237,6 +285,9 @@ int dt_scan(const void *fdt, struct dt_index *ix, struct error *e)
 	int stack[DT_MAX_DEPTH], depth = 0, off = 0, next;
 	bool root_done = false, pending = false;
 	struct scan_node cur = { 0 };
+	struct name_cache names;
+	for (int i = 0; i < NAME_SLOTS; i++)
+		names.off[i] = -1;
 	for (;;) {
 		uint32_t tag = fdt_next_tag(fdt, off, &next);
 		if (next < 0)
@@ -265,35 +316,24 @@ int dt_scan(const void *fdt, struct dt_index *ix, struct error *e)
 			if (!pending)
 				return fail(e, "dtb", "structure at offset %d: a property %s", off,
 					    depth ? "after a subnode" : "outside any node");
-			const char *name;
-			int len;
-			const char *v = fdt_getprop_by_offset(fdt, off, &name, &len);
-			if (!v)
+			/* fdt_next_tag has checked the whole property (header,
+			 * value of its len) lies in the structure block: the
+			 * header is read where it found it, as libfdt's
+			 * fdt_get_property_by_offset would after walking the
+			 * tag once more. */
+			const struct fdt_property *p = fdt_offset_ptr(fdt, off, sizeof(*p));
+			if (!p)
 				return fail(e, "dtb", "property at offset %d: %s", off,
-					    fdt_strerror(len));
-			/* The first of each, as fdt_getprop finds it (the first
-			 * letter tells most names apart at once). */
-			switch (name[0]) {
-			case 'c':
-				if (!cur.compat && !strcmp(name, "compatible"))
-					cur.compat = v, cur.compat_len = len;
-				break;
-			case 's':
-				if (!cur.status && !strcmp(name, "status"))
-					cur.status = v, cur.status_len = len;
-				break;
-			case 'd':
-				if (!cur.type && !strcmp(name, "device_type"))
-					cur.type = v, cur.type_len = len;
-				break;
-			case 'p':
-				if (!cur.phandle && !strcmp(name, "phandle"))
-					cur.phandle = v, cur.phandle_len = len;
-				break;
-			case 'l':
-				if (!cur.lphandle && !strcmp(name, "linux,phandle"))
-					cur.lphandle = v, cur.lphandle_len = len;
-				break;
+					    fdt_strerror(-FDT_ERR_TRUNCATED));
+			int kind = prop_kind(fdt, &names, fdt32_ld(&p->nameoff));
+			if (kind < 0)
+				return fail(e, "dtb", "property at offset %d: name offset %u: %s", off,
+					    fdt32_ld(&p->nameoff), fdt_strerror(-FDT_ERR_BADOFFSET));
+			/* The first of each, as fdt_getprop finds it. */
+			struct scan_prop *sp = &cur.prop[kind];
+			if (kind != P_OTHER && !sp->v) {
+				sp->v = p->data;
+				sp->len = (int)fdt32_ld(&p->len);
 			}
 			break;
 		}

@@ -21,7 +21,9 @@ _Static_assert(__builtin_offsetof(struct psci_state, cpu_state) == 0,
 
 /* In .bss, inside the no-map reservation [__ram_start, __fw_end). */
 struct psci_state psci_state_rt;
-uint8_t psci_stacks[PSCI_MAX_CPUS][PSCI_STACK_SIZE] __attribute__((aligned(16)));
+/* Outside the .bss rom_entry.S zeroes (a stack needs no zeroing): 128 KiB. */
+uint8_t psci_stacks[PSCI_MAX_CPUS][PSCI_STACK_SIZE]
+	__attribute__((aligned(16), section(".bss.stack")));
 
 /* A GPIO line of the secure PL061 (dt_gpio_line). */
 struct gpio_line {
