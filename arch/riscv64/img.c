@@ -5,6 +5,7 @@
 #include "fdt.h"
 #include "layout.h"
 #include "riscv64.h"
+#include "rom.h"
 
 /* rng-seed: as many bytes as the kernel's pool takes in one go. */
 #define SEED_BYTES 64
@@ -71,6 +72,9 @@ void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	uint64_t test = 0, hz = 0;
 	riscv64_dt_test_device_ix(fdt, &dt, &test);
 	riscv64_sbi_init(test);
+	struct rom_uart u;
+	if (!rom_dt_uart(fdt, &dt, &u, &err))
+		riscv64_console_uart(&u);
 	riscv64_dt_timebase_ix(fdt, &dt, &hz);
 	riscv64_cpu_init(hartid, hz);
 

@@ -103,7 +103,10 @@ struct rom_uart {
 /* rom_uart.c: set the UART up (8N1, 115200 baud, FIFOs) and send it the
  * console from then on. */
 void rom_uart_init(const struct rom_uart *u);
-/* One byte out, once a UART is set up. */
+/* shim.img: send the console to a UART the firmware before it set up,
+ * as it is (no register written until the first byte). */
+void rom_uart_attach(const struct rom_uart *u);
+/* One byte out, once a UART is set up or attached. */
 void rom_uart_putc(char c);
 
 /* rom_dt.c: the UART the DTB's stdout-path names, else the first enabled
