@@ -502,9 +502,11 @@ const struct dt_node *dt_stdout_uart(const void *fdt, const struct dt_index *ix,
 	 * as a path, even where a ':' would end it. */
 	if (!path || len <= 0 || path[len - 1] != '\0')
 		return &us->u[0];
-	/* "serial0:115200n8": the path or alias ends at ':' (or its NUL). */
-	const char *end = memchr(path, ':', (size_t)len);
-	int plen = end ? (int)(end - path) : len - 1;
+	/* "serial0:115200n8": the path or alias ends at ':' or its (first)
+	 * NUL, whichever comes first. */
+	const char *end = memchr(path, '\0', (size_t)len);
+	const char *colon = memchr(path, ':', (size_t)(end - path));
+	int plen = (int)((colon ? colon : end) - path);
 	if (plen > 0 && path[0] != '/') {
 		/* Only an alias whose value is an absolute path: libfdt
 		 * resolves a relative one by recursion, which an alias naming
