@@ -228,7 +228,7 @@ static int scan_finish(struct dt_index *ix, const struct scan_node *c, const int
 			.parent = c->level ? stack[c->level - 1] : -1,
 			.phandle = scan_phandle(c),
 		};
-	if ((mask & (1u << C_PL061)) && ix->n_pl061 < DT_MAX_UARTS) {
+	if ((mask & (1u << C_PL061)) && ix->n_pl061 < DT_MAX_PL061) {
 		node_set(&ix->pl061[ix->n_pl061], c, stack);
 		ix->pl061_phandle[ix->n_pl061++] = scan_phandle(c);
 	}

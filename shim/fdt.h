@@ -19,16 +19,19 @@ int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e);
 /* ---- one walk (issue 13: every libfdt lookup by path or compatible
  * walks the structure block from the root, reading node names a byte per
  * bounds-checked call: QEMU's arm64 DTB costs ~100k guest instructions a
- * walk). dt_open walks it once, with libfdt's fdt_next_tag and
- * fdt_getprop_by_offset, and records the offsets the shim reads;
- * everything after reads properties at those offsets. ---- */
+ * walk). dt_open walks it once, with libfdt's fdt_next_tag (property
+ * names by fdt_get_string, once per name), and records the offsets the
+ * shim reads; everything after reads properties at those offsets. ---- */
 
 /* Nodes nested deeper than this are refused (QEMU's DTBs nest 5 deep). */
 #define DT_MAX_DEPTH 16
 /* /memory nodes recorded (device_type "memory", enabled); more: an error. */
 #define DT_MAX_MEMORY 32
-/* Enabled UARTs of one kind recorded, for stdout-path to choose among. */
+/* Enabled UARTs of one kind recorded, the first in tree order, for
+ * stdout-path to choose among (one it names beyond them: the first). */
 #define DT_MAX_UARTS 4
+/* PL061 GPIO controllers recorded, for gpios phandles to resolve to. */
+#define DT_MAX_PL061 4
 /* riscv64: enabled MSWI devices (riscv,clint0, sifive,clint0,
  * riscv,aclint-mswi; one per socket on QEMU's virt) and riscv,cpu-intc
  * nodes (one per hart) recorded; more are counted, not recorded. */
@@ -72,8 +75,8 @@ struct dt_index {
 	 * with secure-status "okay"), and their phandles (0: none), for
 	 * gpios = <&pl061 ...> to resolve without a walk. */
 	size_t n_pl061;
-	struct dt_node pl061[DT_MAX_UARTS];
-	uint32_t pl061_phandle[DT_MAX_UARTS];
+	struct dt_node pl061[DT_MAX_PL061];
+	uint32_t pl061_phandle[DT_MAX_PL061];
 	size_t n_mswi, n_intc; /* how many the tree has */
 	struct dt_node mswi[DT_MAX_MSWI];
 	struct dt_intc intc[DT_MAX_INTC];
@@ -81,9 +84,12 @@ struct dt_index {
 
 /* What dt_check checks of the header, then one walk of the structure
  * block to its FDT_END filling *ix (every tag and property name read
- * through libfdt's bounds checks; nesting balanced, one root): the
- * validation of the shim's bare flavours, in place of fdt_check_full's
- * walk. */
+ * through libfdt's bounds checks): the validation of the shim's bare
+ * flavours, in place of fdt_check_full's walk. Refused, with the offset:
+ * what libfdt cannot walk (a bad tag, a truncated block, a name outside
+ * the strings block), nesting deeper than DT_MAX_DEPTH, unbalanced
+ * nodes, a second root, a property after a subnode (libfdt's lookups
+ * would not see it), more than DT_MAX_MEMORY memory nodes. */
 int dt_open(const void *fdt, uint64_t avail, uint64_t *size, struct dt_index *ix,
 	    struct error *e);
 
