@@ -611,7 +611,7 @@ RUN_aarch64_efi :=
 OUT_riscv64_img := shim.img
 ENV_riscv64_img := bare
 SRCS_riscv64_img := arch/riscv64/img_entry.S arch/riscv64/img.c arch/riscv64/sbi.c \
-	arch/riscv64/smode.S
+	arch/riscv64/smode.S arch/riscv64/rom_dt.c arch/riscv64/rom_uart.c
 CRT0_riscv64_img :=
 LDS_riscv64_img := linker/riscv64-img.ld
 LDFLAGS_riscv64_img := -pie -z text --no-warn-rwx-segments

@@ -8,6 +8,7 @@
 #include "platform_efi.h"
 
 struct measurer;
+struct dt_index;
 
 enum { ITEM_KERNEL, ITEM_INITRD, ITEM_CMDLINE, ITEM_BOOTINFO, ITEM_COUNT };
 
@@ -34,6 +35,8 @@ struct platform {
 	uint64_t rsdp;			/* ACPI RSDP, 0 if none known */
 	const void *dtb;		/* validated device tree, NULL if none */
 	uint64_t dtb_size;
+	const struct dt_index *dt;	/* what dt_open found in dtb (shim/fdt.h);
+					 * NULL: nothing recorded */
 	uint8_t seed[64];		/* entropy from the platform (RNDR, EFI_RNG) */
 	size_t seed_len;		/* 0: none available */
 	const char *cmdline;		/* replaces the embedded one (UEFI load

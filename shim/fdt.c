@@ -3,7 +3,8 @@
 
 #include <libfdt.h>
 
-int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e)
+/* The header checks of dt_check and dt_open; *total: the totalsize. */
+static int check_header(const void *fdt, uint64_t avail, uint64_t *total, struct error *e)
 {
 	if (avail < sizeof(struct fdt_header))
 		return fail(e, "dtb", "no room for a header (%llu bytes)", (unsigned long long)avail);
@@ -17,16 +18,345 @@ int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e)
 	if (fdt_version(fdt) < 17)
 		return fail(e, "dtb", "version %u: bootshim needs version 17 or later",
 			    fdt_version(fdt));
-	uint64_t total = fdt_totalsize(fdt);
-	if (total > avail || total > DT_MAX_SIZE)
+	*total = fdt_totalsize(fdt);
+	if (*total > avail || *total > DT_MAX_SIZE)
 		return fail(e, "dtb", "totalsize %llu exceeds the %llu bytes available (max 2 MiB)",
-			    (unsigned long long)total,
+			    (unsigned long long)*total,
 			    (unsigned long long)(avail < DT_MAX_SIZE ? avail : DT_MAX_SIZE));
-	err = fdt_check_full(fdt, total);
+	return 0;
+}
+
+int dt_check(const void *fdt, uint64_t avail, uint64_t *size, struct error *e)
+{
+	uint64_t total;
+	if (check_header(fdt, avail, &total, e))
+		return -1;
+	int err = fdt_check_full(fdt, total);
 	if (err)
 		return fail(e, "dtb", "%s", fdt_strerror(err));
 	*size = total;
 	return 0;
+}
+
+int dt_open(const void *fdt, uint64_t avail, uint64_t *size, struct dt_index *ix,
+	    struct error *e)
+{
+	uint64_t total;
+	if (check_header(fdt, avail, &total, e) || dt_scan(fdt, ix, e))
+		return -1;
+	*size = total;
+	return 0;
+}
+
+/* -------------------------------------------------- the one walk */
+
+/* The node whose properties the walk is reading: what it will be recorded
+ * as is known at its first child or its end (properties come first). */
+enum { P_OTHER, P_COMPAT, P_STATUS, P_TYPE, P_PHANDLE, P_LPHANDLE, P_KINDS };
+struct scan_prop {
+	const char *v; /* NULL: none */
+	int len;
+};
+struct scan_node {
+	int off, level; /* level: its ancestors, stack[0..level-1] */
+	struct scan_prop prop[P_KINDS];
+};
+
+/* Property names by their offset in the strings block, each resolved
+ * (fdt_get_string, which checks it) once: dtc writes each name once, and
+ * QEMU's arm64 tree has 219 properties of about 60 names. */
+#define NAME_SLOTS 64
+struct name_cache {
+	int64_t off[NAME_SLOTS]; /* -1: empty */
+	int8_t kind[NAME_SLOTS];
+};
+
+/* The P_ kind of the property named at nameoff; -1 if libfdt finds no
+ * string there. */
+static int prop_kind(const void *fdt, struct name_cache *nc, uint32_t nameoff)
+{
+	static const struct {
+		const char *s;
+		int len; /* with the NUL */
+	} kinds[P_KINDS] = {
+		[P_COMPAT] = { "compatible", sizeof("compatible") },
+		[P_STATUS] = { "status", sizeof("status") },
+		[P_TYPE] = { "device_type", sizeof("device_type") },
+		[P_PHANDLE] = { "phandle", sizeof("phandle") },
+		[P_LPHANDLE] = { "linux,phandle", sizeof("linux,phandle") },
+	};
+	unsigned slot = nameoff % NAME_SLOTS;
+	if (nc->off[slot] == nameoff)
+		return nc->kind[slot];
+	if (nameoff > INT32_MAX)
+		return -1;
+	int len;
+	const char *name = fdt_get_string(fdt, (int)nameoff, &len);
+	if (!name)
+		return -1;
+	int kind = P_OTHER;
+	for (int k = P_OTHER + 1; k < P_KINDS && kind == P_OTHER; k++)
+		if (len + 1 == kinds[k].len && !memcmp(name, kinds[k].s, (size_t)len))
+			kind = k;
+	nc->off[slot] = nameoff;
+	nc->kind[slot] = (int8_t)kind;
+	return kind;
+}
+
+/* fdt_get_phandle's rule: "phandle", else "linux,phandle", one cell; 0:
+ * none. */
+static uint32_t scan_phandle(const struct scan_node *c)
+{
+	const struct scan_prop *p = &c->prop[P_PHANDLE], *l = &c->prop[P_LPHANDLE];
+	if (p->v && p->len == 4)
+		return fdt32_ld((const fdt32_t *)p->v);
+	if (l->v && l->len == 4)
+		return fdt32_ld((const fdt32_t *)l->v);
+	return 0;
+}
+
+static void node_none(struct dt_node *n)
+{
+	n->node = -1;
+	n->depth = 0;
+}
+
+static void node_set(struct dt_node *n, const struct scan_node *c, const int *stack)
+{
+	n->node = c->off;
+	n->depth = c->level;
+	memcpy(n->anc, stack, (size_t)c->level * sizeof(*stack));
+}
+
+/* The compatible strings dt_scan records, as bits of a node's mask. */
+enum {
+	C_PL011, C_NS16550A, C_NS16550, C_TPM, C_GIC_V3, C_GIC_V2, C_GPIO_OFF, C_GPIO_RESTART,
+	C_TEST1, C_TEST0, C_PL061, C_CLINT0, C_SIFIVE_CLINT0, C_ACLINT_MSWI, C_CPU_INTC, C_COUNT
+};
+static const struct {
+	const char *s;
+	size_t len; /* with the NUL */
+} compats[C_COUNT] = {
+#define C(id, str) [id] = { str, sizeof(str) }
+	C(C_PL011, "arm,pl011"),
+	C(C_NS16550A, "ns16550a"),
+	C(C_NS16550, "ns16550"),
+	C(C_TPM, "tcg,tpm-tis-mmio"),
+	C(C_GIC_V3, "arm,gic-v3"),
+	C(C_GIC_V2, "arm,cortex-a15-gic"),
+	C(C_GPIO_OFF, "gpio-poweroff"),
+	C(C_GPIO_RESTART, "gpio-restart"),
+	C(C_TEST1, "sifive,test1"),
+	C(C_TEST0, "sifive,test0"),
+	C(C_PL061, "arm,pl061"),
+	C(C_CLINT0, "riscv,clint0"),
+	C(C_SIFIVE_CLINT0, "sifive,clint0"),
+	C(C_ACLINT_MSWI, "riscv,aclint-mswi"),
+	C(C_CPU_INTC, "riscv,cpu-intc"),
+#undef C
+};
+
+/* Which of compats[] the stringlist holds (fdt_stringlist_contains's
+ * rule: whole NUL-terminated strings; a last one without its NUL is not
+ * one), in one pass over it. */
+static uint32_t compat_mask(const char *list, int len)
+{
+	uint32_t mask = 0;
+	while (len > 0) {
+		const char *end = memchr(list, '\0', (size_t)len);
+		if (!end)
+			break;
+		size_t n = (size_t)(end - list) + 1;
+		for (int i = 0; i < C_COUNT; i++)
+			if (compats[i].len == n && !memcmp(compats[i].s, list, n))
+				mask |= 1u << i;
+		list += n;
+		len -= (int)n;
+	}
+	return mask;
+}
+
+static void first_compat(struct dt_node *n, const struct scan_node *c, const int *stack,
+			 uint32_t mask, int id)
+{
+	if (n->node < 0 && (mask & (1u << id)))
+		node_set(n, c, stack);
+}
+
+static void add_uart(struct dt_uarts *us, const struct scan_node *c, const int *stack)
+{
+	if (us->n < DT_MAX_UARTS)
+		node_set(&us->u[us->n++], c, stack);
+}
+
+static bool status_okay(const char *status, int slen)
+{
+	return !status || (slen == 5 && !memcmp(status, "okay", 5)) ||
+	       (slen == 3 && !memcmp(status, "ok", 3));
+}
+
+/* Record c where it belongs, now that all its properties are read. */
+static int scan_finish(struct dt_index *ix, const struct scan_node *c, const int *stack,
+		       struct error *e)
+{
+	const struct scan_prop *status = &c->prop[P_STATUS], *type = &c->prop[P_TYPE];
+	const struct scan_prop *compat = &c->prop[P_COMPAT];
+	bool enabled = status_okay(status->v, status->len);
+	if (enabled && type->v && type->len == 7 && !memcmp(type->v, "memory", 7)) {
+		if (ix->n_memory == DT_MAX_MEMORY)
+			return fail(e, "dtb", "more than %d /memory nodes", DT_MAX_MEMORY);
+		ix->memory[ix->n_memory++] = c->off;
+	}
+	if (!compat->v)
+		return 0;
+	uint32_t mask = compat_mask(compat->v, compat->len);
+	if (!mask)
+		return 0;
+	if (enabled) {
+		if (mask & (1u << C_PL011))
+			add_uart(&ix->pl011, c, stack);
+		if (mask & (1u << C_NS16550A | 1u << C_NS16550))
+			add_uart(&ix->ns16550, c, stack);
+		first_compat(&ix->tpm, c, stack, mask, C_TPM);
+		if (mask & (1u << C_CLINT0 | 1u << C_SIFIVE_CLINT0 | 1u << C_ACLINT_MSWI) &&
+		    ix->n_mswi++ < DT_MAX_MSWI)
+			node_set(&ix->mswi[ix->n_mswi - 1], c, stack);
+	}
+	if ((mask & (1u << C_CPU_INTC)) && ix->n_intc++ < DT_MAX_INTC)
+		ix->intc[ix->n_intc - 1] = (struct dt_intc){
+			.node = c->off,
+			.parent = c->level ? stack[c->level - 1] : -1,
+			.phandle = scan_phandle(c),
+		};
+	if ((mask & (1u << C_PL061)) && ix->n_pl061 < DT_MAX_PL061) {
+		node_set(&ix->pl061[ix->n_pl061], c, stack);
+		ix->pl061_phandle[ix->n_pl061++] = scan_phandle(c);
+	}
+	first_compat(&ix->gic_v3, c, stack, mask, C_GIC_V3);
+	first_compat(&ix->gic_v2, c, stack, mask, C_GIC_V2);
+	first_compat(&ix->gpio_poweroff, c, stack, mask, C_GPIO_OFF);
+	first_compat(&ix->gpio_restart, c, stack, mask, C_GPIO_RESTART);
+	first_compat(&ix->test1, c, stack, mask, C_TEST1);
+	first_compat(&ix->test0, c, stack, mask, C_TEST0);
+	return 0;
+}
+
+/* A child of the root named `s`, or `s`@unit (fdt_path_offset's rule for
+ * a path without a unit address). name: the tag's name bytes, n of them,
+ * NUL-terminated within (fdt_next_tag checked). */
+static bool root_child_is(const char *name, int n, const char *s, int len)
+{
+	return n > len && !memcmp(name, s, (size_t)len) && (name[len] == '\0' || name[len] == '@');
+}
+
+static void scan_root_child(struct dt_index *ix, int off, const char *name, int n)
+{
+	static const struct {
+		const char *name;
+		int len;
+		size_t field;
+	} kids[] = {
+#define K(str, f) { str, sizeof(str) - 1, offsetof(struct dt_index, f) }
+		K("chosen", chosen),
+		K("cpus", cpus),
+		K("psci", psci),
+		K("aliases", aliases),
+		K("reserved-memory", reserved_memory),
+#undef K
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(kids); i++) {
+		int *f = (int *)((char *)ix + kids[i].field);
+		if (*f < 0 && name[0] == kids[i].name[0] &&
+		    root_child_is(name, n, kids[i].name, kids[i].len))
+			*f = off;
+	}
+}
+
+int dt_scan(const void *fdt, struct dt_index *ix, struct error *e)
+{
+	/* Field by field: the arrays are read only up to their counts, and
+	 * zeroing all of it would cost more than the walk's bookkeeping. */
+	ix->chosen = ix->cpus = ix->psci = ix->aliases = ix->reserved_memory = -1;
+	ix->n_memory = ix->pl011.n = ix->ns16550.n = ix->n_pl061 = ix->n_mswi = ix->n_intc = 0;
+	struct dt_node *none[] = { &ix->tpm, &ix->gic_v3, &ix->gic_v2, &ix->gpio_poweroff,
+				   &ix->gpio_restart, &ix->test1, &ix->test0 };
+	for (size_t i = 0; i < ARRAY_SIZE(none); i++)
+		node_none(none[i]);
+	int stack[DT_MAX_DEPTH], depth = 0, off = 0, next;
+	bool root_done = false, pending = false;
+	struct scan_node cur = { 0 };
+	struct name_cache names;
+	for (int i = 0; i < NAME_SLOTS; i++)
+		names.off[i] = -1;
+	for (;;) {
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0)
+			return fail(e, "dtb", "structure at offset %d: %s", off, fdt_strerror(next));
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (pending && scan_finish(ix, &cur, stack, e))
+				return -1;
+			if (root_done || (depth == 0 && off != 0))
+				return fail(e, "dtb", "structure at offset %d: a node outside the "
+					    "root node", off);
+			if (depth == DT_MAX_DEPTH)
+				return fail(e, "dtb", "structure at offset %d: nodes nested deeper "
+					    "than %d", off, DT_MAX_DEPTH);
+			if (depth == 1) {
+				int n = next - off - FDT_TAGSIZE;
+				const char *name = fdt_offset_ptr(fdt, off + FDT_TAGSIZE, (unsigned)n);
+				if (name)
+					scan_root_child(ix, off, name, n);
+			}
+			cur = (struct scan_node){ .off = off, .level = depth };
+			pending = true;
+			stack[depth++] = off;
+			break;
+		case FDT_PROP: {
+			if (!pending)
+				return fail(e, "dtb", "structure at offset %d: a property %s", off,
+					    depth ? "after a subnode" : "outside any node");
+			/* fdt_next_tag has checked the whole property (header,
+			 * value of its len) lies in the structure block: the
+			 * header is read where it found it, as libfdt's
+			 * fdt_get_property_by_offset would after walking the
+			 * tag once more. */
+			const struct fdt_property *p = fdt_offset_ptr(fdt, off, sizeof(*p));
+			if (!p)
+				return fail(e, "dtb", "property at offset %d: %s", off,
+					    fdt_strerror(-FDT_ERR_TRUNCATED));
+			int kind = prop_kind(fdt, &names, fdt32_ld(&p->nameoff));
+			if (kind < 0)
+				return fail(e, "dtb", "property at offset %d: name offset %u: %s", off,
+					    fdt32_ld(&p->nameoff), fdt_strerror(-FDT_ERR_BADOFFSET));
+			/* The first of each, as fdt_getprop finds it. */
+			struct scan_prop *sp = &cur.prop[kind];
+			if (kind != P_OTHER && !sp->v) {
+				sp->v = p->data;
+				sp->len = (int)fdt32_ld(&p->len);
+			}
+			break;
+		}
+		case FDT_END_NODE:
+			if (pending && scan_finish(ix, &cur, stack, e))
+				return -1;
+			pending = false;
+			if (depth == 0)
+				return fail(e, "dtb", "structure at offset %d: an end of node "
+					    "outside any node", off);
+			root_done = --depth == 0;
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (!root_done)
+				return fail(e, "dtb", "structure at offset %d: the end, in a node", off);
+			return 0;
+		default:
+			return fail(e, "dtb", "structure at offset %d: tag 0x%x", off, tag);
+		}
+		off = next;
+	}
 }
 
 uint64_t dt_read_cells(const fdt32_t *p, int cells)
@@ -84,7 +414,8 @@ static int cells(const void *fdt, int node, const char *name, int dflt, struct e
 	return 0;
 }
 
-int dt_memory(const void *fdt, struct memmap *m, struct error *e)
+int dt_memory_ix(const void *fdt, const struct dt_index *ix, struct memmap *m,
+		 struct error *e)
 {
 	int ac, sc;
 	/* The spec's defaults when the root leaves them out. */
@@ -93,20 +424,15 @@ int dt_memory(const void *fdt, struct memmap *m, struct error *e)
 	if (ac == 0)
 		return fail(e, "dtb", "#address-cells is 0");
 	size_t ram = m->n;
-	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
-	     node >= 0;
-	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
-		/* A disabled node (QEMU virt's secure-only RAM under secure=on)
-		 * is not the kernel's. */
-		if (!dt_node_enabled(fdt, node))
-			continue;
-		if (add_reg(fdt, node, ac, sc, MEM_RAM, m, e))
+	/* dt_scan recorded only enabled nodes: a disabled one (QEMU virt's
+	 * secure-only RAM under secure=on) is not the kernel's. */
+	for (size_t i = 0; i < ix->n_memory; i++)
+		if (add_reg(fdt, ix->memory[i], ac, sc, MEM_RAM, m, e))
 			return -1;
-	}
 	if (m->n == ram)
 		return fail(e, "dtb", "no /memory node with a reg property");
 
-	int rsv = fdt_path_offset(fdt, "/reserved-memory");
+	int rsv = ix->reserved_memory;
 	if (rsv >= 0) {
 		int rac, rsc;
 		if (cells(fdt, rsv, "#address-cells", ac, e, &rac) ||
@@ -127,16 +453,89 @@ int dt_memory(const void *fdt, struct memmap *m, struct error *e)
 	return 0;
 }
 
-static bool pl011_base(const void *fdt, int node, uint64_t *base)
+int dt_memory(const void *fdt, struct memmap *m, struct error *e)
 {
-	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
-		return false;
-	/* A disabled UART (QEMU virt's secure-only one) is not ours. */
-	if (!dt_node_enabled(fdt, node))
-		return false;
-	int parent = fdt_parent_offset(fdt, node), len;
-	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	struct dt_index ix;
+	return dt_scan(fdt, &ix, e) ? -1 : dt_memory_ix(fdt, &ix, m, e);
+}
+
+/* Whether node's name is `s`, or `s`@unit when s has no '@' (libfdt's
+ * rule for a path component). */
+static bool name_is(const void *fdt, int node, const char *s, int len)
+{
+	int nlen;
+	const char *n = fdt_get_name(fdt, node, &nlen);
+	return n && nlen >= len && !memcmp(n, s, (size_t)len) &&
+	       (n[len] == '\0' || (n[len] == '@' && !memchr(s, '@', (size_t)len)));
+}
+
+/* Whether the absolute path [path, path+len) leads to u (each component
+ * matched as fdt_path_offset matches it). */
+static bool path_leads_to(const void *fdt, const char *path, int len, const struct dt_node *u)
+{
+	const char *p = path, *end = path + len;
+	for (int level = 1; level <= u->depth; level++) {
+		while (p < end && *p == '/')
+			p++;
+		const char *q = memchr(p, '/', (size_t)(end - p));
+		if (!q)
+			q = end;
+		int node = level < u->depth ? u->anc[level] : u->node;
+		if (q == p || !name_is(fdt, node, p, (int)(q - p)))
+			return false;
+		p = q;
+	}
+	while (p < end && *p == '/')
+		p++;
+	return p == end;
+}
+
+const struct dt_node *dt_stdout_uart(const void *fdt, const struct dt_index *ix,
+				     const struct dt_uarts *us)
+{
+	if (!us->n)
+		return NULL;
+	int len;
+	const char *path = ix->chosen >= 0 ? fdt_getprop(fdt, ix->chosen, "stdout-path", &len)
+					   : NULL;
+	/* A string: NUL-terminated within the property, else not trusted
+	 * as a path, even where a ':' would end it. */
+	if (!path || len <= 0 || path[len - 1] != '\0')
+		return &us->u[0];
+	/* "serial0:115200n8": the path or alias ends at ':' or its (first)
+	 * NUL, whichever comes first. */
+	const char *end = memchr(path, '\0', (size_t)len);
+	const char *colon = memchr(path, ':', (size_t)(end - path));
+	int plen = (int)((colon ? colon : end) - path);
+	if (plen > 0 && path[0] != '/') {
+		/* Only an alias whose value is an absolute path: libfdt
+		 * resolves a relative one by recursion, which an alias naming
+		 * itself never ends. */
+		int alen;
+		const char *alias = ix->aliases >= 0 ? fdt_getprop_namelen(fdt, ix->aliases, path,
+									   plen, &alen)
+						     : NULL;
+		end = alias && alen > 0 ? memchr(alias, '\0', (size_t)alen) : NULL;
+		if (!end || alias[0] != '/')
+			return &us->u[0];
+		path = alias;
+		plen = (int)(end - alias);
+	}
+	if (plen > 0 && path[0] == '/')
+		for (size_t i = 0; i < us->n; i++)
+			if (path_leads_to(fdt, path, plen, &us->u[i]))
+				return &us->u[i];
+	return &us->u[0];
+}
+
+/* A PL011's registers: reg's first address with its parent's
+ * #address-cells. */
+static bool pl011_base(const void *fdt, const struct dt_node *u, uint64_t *base)
+{
+	int len;
+	/* The root's parent's cells: the spec's default. */
+	int ac = u->depth ? fdt_address_cells(fdt, u->anc[u->depth - 1]) : 2;
+	const fdt32_t *reg = fdt_getprop(fdt, u->node, "reg", &len);
 	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
 		return false;
 	/* Addresses are taken as CPU addresses: no "ranges" translation, as
@@ -145,36 +544,30 @@ static bool pl011_base(const void *fdt, int node, uint64_t *base)
 	return true;
 }
 
-int dt_console_pl011(const void *fdt, uint64_t *base)
+int dt_console_pl011_ix(const void *fdt, const struct dt_index *ix, uint64_t *base)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
-	const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
-	if (path && len > 0 && path[len - 1] == '\0') {
-		/* "serial0:115200n8": the path or alias ends at ':'. */
-		const char *colon = memchr(path, ':', (size_t)len);
-		int plen = colon ? (int)(colon - path) : len - 1;
-		int node = path[0] == '/' ? fdt_path_offset_namelen(fdt, path, plen)
-					  : -1;
-		if (path[0] != '/') {
-			/* Only an absolute alias: libfdt resolves a relative one by
-			 * recursion, which an alias naming itself never ends. */
-			const char *alias = fdt_get_alias_namelen(fdt, path, plen);
-			node = alias && alias[0] == '/' ? fdt_path_offset(fdt, alias) : -1;
-		}
-		if (pl011_base(fdt, node, base))
-			return 0;
-	}
-	for (int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011"); node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "arm,pl011"))
-		if (pl011_base(fdt, node, base))
+	/* The one stdout-path names, else the first (enabled, as dt_scan
+	 * records them) with a reg to read. */
+	const struct dt_node *u = dt_stdout_uart(fdt, ix, &ix->pl011);
+	if (u && pl011_base(fdt, u, base))
+		return 0;
+	for (size_t i = 0; i < ix->pl011.n; i++)
+		if (pl011_base(fdt, &ix->pl011.u[i], base))
 			return 0;
 	return -1;
 }
 
-char dt_psci_conduit(const void *fdt)
+int dt_console_pl011(const void *fdt, uint64_t *base)
 {
-	int node = fdt_path_offset(fdt, "/psci"), len;
-	const char *m = node >= 0 ? fdt_getprop(fdt, node, "method", &len) : NULL;
+	struct dt_index ix;
+	struct error e;
+	return dt_scan(fdt, &ix, &e) ? -1 : dt_console_pl011_ix(fdt, &ix, base);
+}
+
+char dt_psci_conduit_ix(const void *fdt, const struct dt_index *ix)
+{
+	int len;
+	const char *m = ix->psci >= 0 ? fdt_getprop(fdt, ix->psci, "method", &len) : NULL;
 	if (!m || len < 4)
 		return 0;
 	if (!memcmp(m, "hvc", 4))
@@ -182,6 +575,13 @@ char dt_psci_conduit(const void *fdt)
 	if (!memcmp(m, "smc", 4))
 		return 's';
 	return 0;
+}
+
+char dt_psci_conduit(const void *fdt)
+{
+	struct dt_index ix;
+	struct error e;
+	return dt_scan(fdt, &ix, &e) ? 0 : dt_psci_conduit_ix(fdt, &ix);
 }
 
 /* ---------------------------------------------------------------- TPM */
@@ -226,14 +626,12 @@ static int bus_cells(const void *fdt, int bus, int *ac, int *sc, struct error *e
  * (ac, sc: bus's cells) up to the root's, through each ancestor's ranges
  * (Devicetree Specification 2.3.8): an empty ranges maps 1:1, a missing
  * one means the bus is not memory-mapped at all. */
-static int translate(const void *fdt, const char *path, int bus, int ac, int sc,
-		     uint64_t *addr, uint64_t *end, struct error *e)
+static int translate(const void *fdt, const char *path, const struct dt_node *dn, int ac,
+		     int sc, uint64_t *addr, uint64_t *end, struct error *e)
 {
-	while (bus != 0) {
-		int up = fdt_parent_offset(fdt, bus), pac, psc, len;
-		if (up < 0)
-			return fail(e, "tpm", "%s: the parent of %s: %s", path,
-				    node_name(fdt, bus), fdt_strerror(up));
+	/* dn->anc: the root first, the node's bus last. */
+	for (int level = dn->depth - 1; level > 0; level--) {
+		int bus = dn->anc[level], up = dn->anc[level - 1], pac, psc, len;
 		if (bus_cells(fdt, up, &pac, &psc, e))
 			return -1;
 		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
@@ -271,33 +669,51 @@ static int translate(const void *fdt, const char *path, int bus, int ac, int sc,
 					    "of %s", path, (unsigned long long)*addr,
 					    (unsigned long long)*end, node_name(fdt, bus));
 		}
-		bus = up;
 		ac = pac;
 		sc = psc;
 	}
 	return 0;
 }
 
-int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
+/* The node's path from its ancestors' names, into tpm->path. */
+static int tpm_path(const void *fdt, const struct dt_node *n, struct dt_tpm *tpm,
+		    struct error *e)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, TPM_TIS_MMIO);
-	while (node >= 0 && !dt_node_enabled(fdt, node))
-		node = fdt_node_offset_by_compatible(fdt, node, TPM_TIS_MMIO);
-	if (node == -FDT_ERR_NOTFOUND)
-		return 1;
-	if (node < 0)
-		return fail(e, "tpm", "looking for %s: %s", TPM_TIS_MMIO, fdt_strerror(node));
-	int err = fdt_get_path(fdt, node, tpm->path, sizeof(tpm->path));
-	if (err)
-		return fail(e, "tpm", "the path of the %s node %s: %s", TPM_TIS_MMIO,
-			    node_name(fdt, node), fdt_strerror(err));
-	/* dt_patch finds the node again by this path: a name with a '/' in
-	 * it would lead elsewhere, and the boot would then fail there. */
-	if (fdt_path_offset(fdt, tpm->path) != node)
+	size_t at = 0;
+	for (int level = 1; level <= n->depth; level++) {
+		int node = level < n->depth ? n->anc[level] : n->node, len;
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (!name)
+			return fail(e, "tpm", "the name of a node at offset %d: %s", node,
+				    fdt_strerror(len));
+		if ((size_t)len + 2 > sizeof(tpm->path) - at)
+			return fail(e, "tpm", "the path of the %s node is longer than %zu bytes",
+				    TPM_TIS_MMIO, sizeof(tpm->path) - 1);
+		tpm->path[at++] = '/';
+		memcpy(tpm->path + at, name, (size_t)len);
+		at += (size_t)len;
+	}
+	tpm->path[at] = '\0';
+	/* The path names the node in messages and tpm_node: a name with a
+	 * '/' in it would lead elsewhere. */
+	if (!path_leads_to(fdt, tpm->path, (int)at, n))
 		return fail(e, "tpm", "%s: the path does not lead back to the node", tpm->path);
-	int bus = fdt_parent_offset(fdt, node), ac, sc, len;
-	if (bus < 0)
-		return fail(e, "tpm", "%s: the root node cannot be the TPM", tpm->path);
+	return 0;
+}
+
+int dt_find_tpm_ix(const void *fdt, const struct dt_index *ix, struct dt_tpm *tpm,
+		   struct error *e)
+{
+	const struct dt_node *n = &ix->tpm;
+	int node = n->node;
+	if (node < 0)
+		return 1;
+	if (n->depth == 0)
+		return fail(e, "tpm", "/: the root node cannot be the TPM");
+	if (tpm_path(fdt, n, tpm, e))
+		return -1;
+	tpm->node = node;
+	int bus = n->anc[n->depth - 1], ac, sc, len;
 	if (bus_cells(fdt, bus, &ac, &sc, e))
 		return -1;
 	if (sc == 0)
@@ -315,11 +731,20 @@ int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
 	if (!range_end(addr, size, &end))
 		return fail(e, "tpm", "%s: reg 0x%llx size 0x%llx runs past 2^64", tpm->path,
 			    (unsigned long long)addr, (unsigned long long)size);
-	if (translate(fdt, tpm->path, bus, ac, sc, &addr, &end, e))
+	if (translate(fdt, tpm->path, n, ac, sc, &addr, &end, e))
 		return -1;
 	tpm->base = addr;
 	tpm->size = size;
 	return 0;
+}
+
+int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
+{
+	struct dt_index ix;
+	struct error scan;
+	if (dt_scan(fdt, &ix, &scan))
+		return fail(e, "tpm", "looking for %s: %s", TPM_TIS_MMIO, scan.msg);
+	return dt_find_tpm_ix(fdt, &ix, tpm, e);
 }
 
 /* What patch_tpm_log adds: linux,sml-base and linux,sml-size (each a tag,
@@ -330,6 +755,23 @@ int dt_find_tpm(const void *fdt, struct dt_tpm *tpm, struct error *e)
 #define TPM_LOG_BYTES                                                                   \
 	(2 * FDT_PROP_HEADER + sizeof(uint64_t) + sizeof("linux,sml-base") +          \
 	 sizeof(uint32_t) + sizeof("linux,sml-size") + FDT_RSV_ENTRY)
+
+uint64_t dt_used_size(const void *fdt)
+{
+	uint64_t end = (uint64_t)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt);
+	uint64_t strings = (uint64_t)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+	int n = fdt_num_mem_rsv(fdt);
+	/* The reservation map ends with an all-zero entry. */
+	uint64_t rsv = fdt_off_mem_rsvmap(fdt) +
+		       (uint64_t)(n < 0 ? 0 : n + 1) * sizeof(struct fdt_reserve_entry);
+	if (strings > end)
+		end = strings;
+	if (rsv > end)
+		end = rsv;
+	if (end < fdt_header_size(fdt))
+		end = fdt_header_size(fdt);
+	return end < fdt_totalsize(fdt) ? end : fdt_totalsize(fdt);
+}
 
 uint64_t dt_patched_size(uint64_t orig_size, const struct dt_chosen *c)
 {
@@ -402,7 +844,15 @@ static int patch_chosen(void *fdt, const struct dt_chosen *c, int ac)
 		if (err)
 			return err;
 	}
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	/* The offset dt_scan found stays valid in the opened copy (offsets
+	 * count from the structure block, which fdt_open_into copies as it
+	 * is) until something before it changes: see dt_patch's order.
+	 * remove_memory moves nodes: then by path. */
+	int chosen;
+	if (c->ix && !c->uefi_systab)
+		chosen = c->ix->chosen >= 0 ? c->ix->chosen : -FDT_ERR_NOTFOUND;
+	else
+		chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen == -FDT_ERR_NOTFOUND)
 		chosen = fdt_add_subnode(fdt, 0, "chosen");
 	if (chosen < 0)
@@ -429,7 +879,7 @@ static int patch_chosen(void *fdt, const struct dt_chosen *c, int ac)
  * /memreserve/, not a no-map reservation. */
 static int patch_tpm_log(void *fdt, const struct dt_chosen *c)
 {
-	int node = fdt_path_offset(fdt, c->tpm_node);
+	int node = c->ix && !c->uefi_systab ? c->ix->tpm.node : fdt_path_offset(fdt, c->tpm_node);
 	if (node < 0)
 		return node;
 	int err = fdt_setprop_u64(fdt, node, "linux,sml-base", c->tpm_log_base);
@@ -455,19 +905,39 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 	if (ac == 1 && c->initrd_end > UINT32_MAX)
 		return fail(e, "dtb", "initrd end 0x%llx does not fit #address-cells 1",
 			    (unsigned long long)c->initrd_end);
-	/* Start with the original size plus a little and grow on NOSPACE,
-	 * as the kernel's EFI stub does, up to what the caller reserved. */
-	uint64_t size = fdt_totalsize(orig) + 256;
+	/* Start with the bytes the original uses plus a little and grow on
+	 * NOSPACE, as the kernel's EFI stub does, up to what the caller
+	 * reserved. Only the used bytes are copied: fdt_open_into would move
+	 * the whole totalsize (QEMU's 1 MiB, of which 8 KiB are used), so it
+	 * opens the copy in place. */
+	uint64_t used = dt_used_size(orig), size = used + 256;
 	int err;
 	const char *what;
 	for (;;) {
 		if (size > bufsize)
 			size = bufsize;
 		what = "/chosen";
-		err = fdt_open_into(orig, buf, (int)size);
-		if (!err)
+		err = size < used ? -FDT_ERR_NOSPACE : 0;
+		if (!err) {
+			memcpy(buf, orig, used);
+			fdt_set_totalsize(buf, (uint32_t)used);
+			err = fdt_open_into(buf, buf, (int)size);
+		}
+		/* A property set on a node moves only the nodes after it, and
+		 * a /chosen added as the root's child moves all: the TPM's
+		 * node (by offset) first where it comes after /chosen or
+		 * /chosen is new. */
+		bool tpm_first = c->ix && c->tpm_node && !c->uefi_systab &&
+				 (c->ix->chosen < 0 || c->ix->tpm.node > c->ix->chosen);
+		if (!err && tpm_first) {
+			what = c->tpm_node;
+			err = patch_tpm_log(buf, c);
+		}
+		if (!err) {
+			what = "/chosen";
 			err = patch_chosen(buf, c, ac);
-		if (!err && c->tpm_node) {
+		}
+		if (!err && c->tpm_node && !tpm_first) {
 			what = c->tpm_node;
 			err = patch_tpm_log(buf, c);
 		}
@@ -475,8 +945,9 @@ int dt_patch(const void *orig, void *buf, uint64_t bufsize, const struct dt_chos
 			break;
 		size *= 2;
 	}
-	if (!err)
-		err = fdt_check_full(buf, fdt_totalsize(buf));
+	/* No fdt_check_full of the result: libfdt's writes keep a checked
+	 * blob's structure (the fuzzer and the unit tests check that), and
+	 * its walk would cost as much as everything else here. */
 	if (err)
 		return fail(e, "dtb", "patching %s: %s (buffer %llu bytes)", what, fdt_strerror(err),
 			    (unsigned long long)size);
@@ -508,7 +979,15 @@ bool dt_is_cpu(const void *fdt, int node)
 
 int dt_cpus(const void *fdt, uint64_t *mpidr, size_t max, size_t *n, struct error *e)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	struct dt_index ix;
+	*n = 0;
+	return dt_scan(fdt, &ix, e) ? -1 : dt_cpus_ix(fdt, &ix, mpidr, max, n, e);
+}
+
+int dt_cpus_ix(const void *fdt, const struct dt_index *ix, uint64_t *mpidr, size_t max,
+	       size_t *n, struct error *e)
+{
+	int cpus = ix->cpus, node;
 	*n = 0;
 	if (cpus < 0)
 		return fail(e, "dtb", "no /cpus node");
@@ -530,10 +1009,10 @@ int dt_cpus(const void *fdt, uint64_t *mpidr, size_t max, size_t *n, struct erro
 #define FW_RESERVED_NAME "bootshim-el3"
 static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
 
-static int add_psci_node(void *fdt)
+/* node: the existing /psci, or -1 to add it. */
+static int add_psci_node(void *fdt, int node)
 {
-	int node = fdt_path_offset(fdt, "/" PSCI_NODE);
-	if (node == -FDT_ERR_NOTFOUND)
+	if (node < 0)
 		node = fdt_add_subnode(fdt, 0, PSCI_NODE);
 	if (node < 0)
 		return node;
@@ -551,9 +1030,10 @@ static int add_psci_node(void *fdt)
 	return err;
 }
 
-static int set_enable_methods(void *fdt, const uint64_t *psci_cpus, size_t n, struct error *e)
+static int set_enable_methods(void *fdt, int cpus, const uint64_t *psci_cpus, size_t n,
+			      struct error *e)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	int node;
 	if (cpus < 0)
 		return fail(e, "dtb", "no /cpus node");
 	fdt_for_each_subnode(node, fdt, cpus) {
@@ -576,18 +1056,18 @@ static int set_enable_methods(void *fdt, const uint64_t *psci_cpus, size_t n, st
 				err = 0;
 		}
 		if (err)
-			return fail(e, "dtb", "/cpus/%s: enable-method: %s", node_name(fdt, node),
-				    fdt_strerror(err));
+			return fail(e, "dtb", "/cpus/%s: enable-method \"psci\": %s",
+				    node_name(fdt, node), fdt_strerror(err));
 	}
 	return 0;
 }
 
-/* /reserved-memory/bootshim-el3@<base> { reg = <base size>; no-map; } */
-static int add_fw_reserved(void *fdt, uint64_t base, uint64_t size, struct error *e)
+/* /reserved-memory/bootshim-el3@<base> { reg = <base size>; no-map; };
+ * rsv: the existing /reserved-memory, or -1 to add it. */
+static int add_fw_reserved(void *fdt, int rsv, uint64_t base, uint64_t size, struct error *e)
 {
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	int rsv = fdt_path_offset(fdt, "/reserved-memory"), err = 0;
-	if (rsv == -FDT_ERR_NOTFOUND) {
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0), err = 0;
+	if (rsv < 0) {
 		rsv = fdt_add_subnode(fdt, 0, "reserved-memory");
 		if (rsv >= 0)
 			err = fdt_setprop_u32(fdt, rsv, "#address-cells", (uint32_t)ac);
@@ -628,45 +1108,86 @@ static int add_fw_reserved(void *fdt, uint64_t base, uint64_t size, struct error
 	return 0;
 }
 
-int dt_add_psci(void *fdt, uint64_t bufsize, const uint64_t *psci_cpus, size_t n,
-		uint64_t fw_base, uint64_t fw_size, struct error *e)
+int dt_add_psci_ix(void *fdt, struct dt_index *ix, uint64_t bufsize, const uint64_t *psci_cpus,
+		   size_t n, uint64_t fw_base, uint64_t fw_size, struct error *e)
 {
 	if (bufsize > DT_MAX_SIZE)
 		bufsize = DT_MAX_SIZE;
+	if (ix->cpus < 0)
+		return fail(e, "dtb", "no /cpus node");
+	/* Only the used bytes move (see dt_patch); node offsets stay. */
+	fdt_set_totalsize(fdt, (uint32_t)dt_used_size(fdt));
 	int err = fdt_open_into(fdt, fdt, (int)bufsize);
-	if (!err)
-		err = add_psci_node(fdt);
 	if (err)
 		return fail(e, "dtb", "adding /psci: %s (buffer %llu bytes)", fdt_strerror(err),
 			    (unsigned long long)bufsize);
-	if (set_enable_methods(fdt, psci_cpus, n, e) || add_fw_reserved(fdt, fw_base, fw_size, e))
+	/* By the offsets dt_open found: a write moves only the nodes after
+	 * the one written, and adding a child of the root moves all. So the
+	 * nodes that exist are written last first, and the new ones added
+	 * after. */
+	enum { PSCI, CPUS, RSV };
+	int at[] = { [PSCI] = ix->psci, [CPUS] = ix->cpus, [RSV] = ix->reserved_memory };
+	bool done[ARRAY_SIZE(at)] = { false };
+	for (size_t k = 0; k < ARRAY_SIZE(at); k++) {
+		int pick = -1;
+		for (int i = 0; i < (int)ARRAY_SIZE(at); i++)
+			if (!done[i] && at[i] >= 0 && (pick < 0 || at[i] > at[pick]))
+				pick = i;
+		if (pick < 0)
+			break;
+		done[pick] = true;
+		if (pick == PSCI && (err = add_psci_node(fdt, at[PSCI])))
+			return fail(e, "dtb", "adding /psci: %s (buffer %llu bytes)",
+				    fdt_strerror(err), (unsigned long long)bufsize);
+		if (pick == CPUS && set_enable_methods(fdt, at[CPUS], psci_cpus, n, e))
+			return -1;
+		if (pick == RSV && add_fw_reserved(fdt, at[RSV], fw_base, fw_size, e))
+			return -1;
+	}
+	if (at[PSCI] < 0 && (err = add_psci_node(fdt, -1)))
+		return fail(e, "dtb", "adding /psci: %s (buffer %llu bytes)", fdt_strerror(err),
+			    (unsigned long long)bufsize);
+	if (at[RSV] < 0 && add_fw_reserved(fdt, -1, fw_base, fw_size, e))
 		return -1;
 	err = fdt_pack(fdt);
-	if (!err)
-		err = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (err)
 		return fail(e, "dtb", "after adding /psci: %s", fdt_strerror(err));
-	return 0;
+	/* The one walk again, of the result: it is what the kernel gets. */
+	return dt_scan(fdt, ix, e);
 }
 
-int dt_gpio_line(const void *fdt, const char *compat, uint64_t *pl061, uint32_t *pin,
-		 struct error *e)
+int dt_add_psci(void *fdt, uint64_t bufsize, const uint64_t *psci_cpus, size_t n,
+		uint64_t fw_base, uint64_t fw_size, struct error *e)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, compat), len;
-	if (node == -FDT_ERR_NOTFOUND)
-		return 1;
+	struct dt_index ix;
+	return dt_scan(fdt, &ix, e) ? -1
+				    : dt_add_psci_ix(fdt, &ix, bufsize, psci_cpus, n, fw_base,
+						     fw_size, e);
+}
+
+int dt_gpio_line_ix(const void *fdt, const struct dt_index *ix, const struct dt_node *dn,
+		    uint64_t *pl061, uint32_t *pin, struct error *e)
+{
+	int node = dn->node, len;
 	if (node < 0)
-		return fail(e, "dtb", "looking for %s: %s", compat, fdt_strerror(node));
+		return 1;
 	/* gpios = <&controller pin flags>: QEMU's PL061 has #gpio-cells 2. */
 	const fdt32_t *g = fdt_getprop(fdt, node, "gpios", &len);
 	if (!g || len != 12)
 		return fail(e, "dtb", "%s: gpios is %d bytes, not <phandle pin flags>",
 			    node_name(fdt, node), g ? len : 0);
-	int ctl = fdt_node_offset_by_phandle(fdt, fdt32_ld(g));
-	if (ctl < 0 || fdt_node_check_compatible(fdt, ctl, "arm,pl061"))
+	/* The controller among the PL061s dt_open found (a phandle of 0 or
+	 * ~0 names no node). */
+	uint32_t ph = fdt32_ld(g);
+	const struct dt_node *c = NULL;
+	for (size_t i = 0; i < ix->n_pl061 && !c; i++)
+		if (ph && ph != UINT32_MAX && ix->pl061_phandle[i] == ph)
+			c = &ix->pl061[i];
+	if (!c)
 		return fail(e, "dtb", "%s: gpios phandle 0x%x is not an arm,pl061",
-			    node_name(fdt, node), fdt32_ld(g));
-	int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, ctl));
+			    node_name(fdt, node), ph);
+	int ctl = c->node;
+	int ac = c->depth ? fdt_address_cells(fdt, c->anc[c->depth - 1]) : -1;
 	const fdt32_t *reg = fdt_getprop(fdt, ctl, "reg", &len);
 	if (ac < 1 || ac > 2 || !reg || len < ac * 4)
 		return fail(e, "dtb", "%s: no reg to read", node_name(fdt, ctl));
@@ -677,4 +1198,19 @@ int dt_gpio_line(const void *fdt, const char *compat, uint64_t *pl061, uint32_t 
 	*pl061 = dt_read_cells(reg, ac);
 	*pin = fdt32_ld(g + 1);
 	return 0;
+}
+
+int dt_gpio_line(const void *fdt, const char *compat, uint64_t *pl061, uint32_t *pin,
+		 struct error *e)
+{
+	struct dt_index ix;
+	if (dt_scan(fdt, &ix, e))
+		return -1;
+	const struct dt_node *dn = !strcmp(compat, "gpio-poweroff") ? &ix.gpio_poweroff
+				   : !strcmp(compat, "gpio-restart") ? &ix.gpio_restart
+								     : NULL;
+	/* dt_scan looks for these two only. */
+	if (!dn)
+		return 1;
+	return dt_gpio_line_ix(fdt, &ix, dn, pl061, pin, e);
 }

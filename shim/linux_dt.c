@@ -13,6 +13,7 @@ static struct dt_chosen chosen(const struct platform *pf, const struct boot_plan
 		.bootargs = (const char *)bp->pl.cmdline.start,
 		.initrd_start = bp->item[ITEM_INITRD].dest,
 		.initrd_end = bp->item[ITEM_INITRD].dest + bp->pl.initrd.len,
+		.ix = pf->dt,
 	};
 	if (pf->efi.systab) {
 		c.uefi_systab = pf->efi.systab;
@@ -82,7 +83,7 @@ int linux_dt_plan(const struct platform *pf, struct boot_plan *bp,
 	struct dt_chosen c = chosen(pf, bp);
 	bp->item[ITEM_BOOTINFO] = (struct place_item){
 		.name = "dtb",
-		.size = dt_patched_size(pf->dtb_size, &c),
+		.size = dt_patched_size(dt_used_size(pf->dtb), &c),
 		.align = rules->dtb_align,
 		.max = UINT64_MAX,
 		.granule = rules->dtb_granule,

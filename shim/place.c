@@ -203,6 +203,12 @@ int place(struct place_req *r, struct error *e)
 	return 0;
 }
 
+/* The arch's copy where it has a faster one (shim/arch.h). */
+__attribute__((weak)) void arch_copy(void *dst, const void *src, size_t n)
+{
+	memmove(dst, src, n);
+}
+
 uint64_t place_copy(const struct place_item *item, size_t n)
 {
 	uint64_t copied = 0;
@@ -210,8 +216,8 @@ uint64_t place_copy(const struct place_item *item, size_t n)
 		const struct place_item *it = &item[i];
 		if (it->in_place || !it->src_len)
 			continue;
-		memmove((void *)(uintptr_t)it->dest, (const void *)(uintptr_t)it->src,
-			it->src_len);
+		arch_copy((void *)(uintptr_t)it->dest, (const void *)(uintptr_t)it->src,
+			  it->src_len);
 		copied += it->src_len;
 	}
 	return copied;

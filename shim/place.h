@@ -59,4 +59,10 @@ int place(struct place_req *r, struct error *e);
 /* Copy every item that is not in place; returns the bytes moved. */
 uint64_t place_copy(const struct place_item *item, size_t n);
 
+/* One item's copy, with memmove's semantics (the destination may overlap
+ * its own source): place.c's weak default is memmove; an arch provides a
+ * faster one that also leaves the bytes as its hand-off needs them
+ * (arch/aarch64/el.S: cleaned to the point of coherency). */
+void arch_copy(void *dst, const void *src, size_t n);
+
 #endif

@@ -10,6 +10,10 @@
 /* CTR_EL0.DminLine: log2 of the smallest D-cache line, in 4-byte words. */
 #define CTR_EL0_DMINLINE_SHIFT 16
 #define CTR_EL0_DMINLINE_MASK 0xf
+/* el.S's copy_clean cleans one 64-byte line per 64 bytes copied: only
+ * where the smallest line is that long (DminLine 4: 4 << 4 bytes). */
+#define COPY_LINE 64
+#define COPY_LINE_LOG2_WORDS 4
 
 #define SCTLR_M (1 << 0)
 #define SCTLR_C (1 << 2)

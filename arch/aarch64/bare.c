@@ -40,6 +40,20 @@ void arch_console_putc(char c)
 	uart[PL011_DR / 4] = (uint8_t)c;
 }
 
+/* SCTLR_ELx.C at the current EL: data accesses may be cached. */
+static bool dcache_on(void)
+{
+	uint64_t el, sctlr;
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+	if ((el >> 2) == 3)
+		__asm__ volatile("mrs %0, sctlr_el3" : "=r"(sctlr));
+	else if ((el >> 2) == 2)
+		__asm__ volatile("mrs %0, sctlr_el2" : "=r"(sctlr));
+	else
+		__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	return sctlr & SCTLR_C;
+}
+
 /* Carry out dc_plan_own for each range, then DSB. */
 static void dc_own_ranges(const struct range *r, size_t n)
 {
@@ -66,6 +80,12 @@ int arch_claim(const struct place_item *item, size_t n, struct error *e)
 	struct range r[ITEM_COUNT];
 	if (n > ITEM_COUNT)
 		return fail(e, "placement", "%zu items, more than %u", n, ITEM_COUNT);
+	/* With the D-cache on (shim.rom maps RAM write-back first), the shim
+	 * writes through the cache: an older dirty line is overwritten in the
+	 * cache, never written back over the new bytes. Only past the caches
+	 * (MMU off) must the lines go first. */
+	if (dcache_on())
+		return 0;
 	dc_own_ranges(r, dc_written_ranges(item, n, r));
 	return 0;
 }

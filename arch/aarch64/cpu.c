@@ -87,13 +87,36 @@ void dcache_clean_at_exit(uint64_t base, uint64_t size)
 		exit_clean[n_exit_clean++] = (struct range){ base, size, NULL };
 }
 
+/* The destinations place_copy filled through arch_copy: already cleaned to
+ * the point of coherency, and not written again before the jump (the
+ * generated items, the DTB, are not copies). */
+static uint64_t copied_dest[ITEM_COUNT];
+static size_t n_copied;
+
+void arch_copy(void *dst, const void *src, size_t n)
+{
+	copy_clean(dst, src, n);
+	if (n_copied < ITEM_COUNT)
+		copied_dest[n_copied++] = (uintptr_t)dst;
+}
+
+static bool cleaned_by_copy(uint64_t base)
+{
+	for (size_t i = 0; i < n_copied; i++)
+		if (copied_dest[i] == base)
+			return true;
+	return false;
+}
+
 void arch_enter_kernel(const struct handoff *h)
 {
-	/* booting.rst: everything written cleaned to the point of coherency,
-	 * then (jump_to_kernel) MMU and D-cache off, I-cache invalidated,
-	 * DAIF masked, x0 = DTB, x1-x3 = 0. */
+	/* booting.rst: everything written cleaned to the point of coherency
+	 * (the copies were, as they went: arch_copy), then (jump_to_kernel)
+	 * MMU and D-cache off, I-cache invalidated, DAIF masked, x0 = DTB,
+	 * x1-x3 = 0. */
 	for (size_t i = 0; i < h->n_written; i++)
-		dcache_clean_inval(h->written[i].base, h->written[i].size);
+		if (!cleaned_by_copy(h->written[i].base))
+			dcache_clean_inval(h->written[i].base, h->written[i].size);
 	for (size_t i = 0; i < n_exit_clean; i++)
 		dcache_clean_inval(exit_clean[i].base, exit_clean[i].size);
 	__asm__ volatile("dsb sy" : : : "memory");

@@ -6,6 +6,8 @@
 #include "payload.h"
 #include "el3.h"
 
+struct dt_index;
+
 struct platform;
 
 /* bare.c: the PL011 to print on (0: none yet) and the PSCI conduit from
@@ -28,6 +30,10 @@ __attribute__((noreturn)) void exception_fatal(uint64_t esr, uint64_t elr, uint6
 /* el.S: MMU and D-cache off, then the kernel with x0 = dtb (from EL3: by
  * ERET to non-secure EL2 or EL1). */
 __attribute__((noreturn)) void jump_to_kernel(uint64_t entry, uint64_t dtb);
+
+/* el.S: memmove, leaving [dst, dst+n) cleaned to the point of coherency
+ * (arch_copy in cpu.c, for place_copy). */
+void copy_clean(void *dst, const void *src, size_t n);
 
 /* mmu.c (shim.rom): RAM and flash mapped with caches on. */
 void mmu_enable(const struct memmap *m, uint64_t flash_size, unsigned el);
@@ -60,7 +66,7 @@ void aarch64_measure_init(struct platform *pf, const struct tpm_firmware *fw);
 /* gic.c (shim.rom at EL3): every interrupt to non-secure group 1, for
  * the distributor and the boot CPU; then for each CPU PSCI starts, its
  * own banked registers or redistributor (found by its MPIDR). */
-int gic_nonsecure_init(const void *fdt, struct error *e);
+int gic_nonsecure_init(const void *fdt, const struct dt_index *ix, struct error *e);
 int gic_cpu_init(uint64_t mpidr, struct error *e);
 
 /* rom.c: the EL3 set-up booting.rst asks for (el3.c's values), on the

@@ -99,3 +99,106 @@ jump_to_kernel:
 	mov	x2, xzr
 	mov	x3, xzr
 	eret
+
+/* void copy_clean(dst, src, n): cpu.c's arch_copy, place_copy's copy
+ * (shim/place.h), with memmove's semantics, leaving
+ * the destination cleaned to the point of coherency, as booting.rst asks
+ * of what the kernel reads ("must be cleaned to the PoC").
+ * With the D-cache on at this EL (shim.rom, shim.efi: Normal memory, where
+ * unaligned accesses are allowed), a forward copy of 128 bytes per loop
+ * iteration through four LDP/STP pairs of Q registers (32 bytes each, the
+ * widest move; FP/SIMD is enabled by cpu_setup, or by the firmware under
+ * UEFI), each 64-byte line cleaned right after it is written: the cleaning
+ * costs no pass of its own. Otherwise (the MMU off, shim.img: Device
+ * memory, aligned accesses only; an overlap where the destination is above
+ * the source; fewer than 128 bytes; D-cache lines under 64 bytes) memmove,
+ * then the destination cleaned line by line. */
+	.globl copy_clean
+	.type copy_clean, %function
+copy_clean:
+	cbz	x2, 9f
+	mrs	x9, CurrentEL
+	cmp	x9, #(2 << 2)
+	b.eq	1f
+	b.hi	2f
+	mrs	x10, sctlr_el1
+	b	3f
+1:	mrs	x10, sctlr_el2
+	b	3f
+2:	mrs	x10, sctlr_el3
+3:	tst	x10, #SCTLR_C
+	b.eq	10f
+	sub	x11, x0, x1		/* dst - src below n: a backward overlap */
+	cmp	x11, x2
+	b.lo	10f
+	cmp	x2, #128
+	b.lo	10f
+	mrs	x12, ctr_el0
+	ubfx	x12, x12, #CTR_EL0_DMINLINE_SHIFT, #4
+	cmp	x12, #COPY_LINE_LOG2_WORDS
+	b.lo	10f
+	mov	x13, x0			/* the destination's start */
+	add	x14, x0, x2		/* and end */
+	and	x15, x2, #~127
+	add	x15, x1, x15		/* the source's end of whole 128-byte blocks */
+4:	ldp	q0, q1, [x1], #32
+	ldp	q2, q3, [x1], #32
+	ldp	q4, q5, [x1], #32
+	ldp	q6, q7, [x1], #32
+	stp	q0, q1, [x0]
+	stp	q2, q3, [x0, #32]
+	stp	q4, q5, [x0, #64]
+	stp	q6, q7, [x0, #96]
+	/* The lines at x0 and x0 + 64 are complete now, except, for a
+	 * destination not line-aligned, the one at x0 + 127, which the next
+	 * iteration (or the tail below) finishes and cleans. */
+	dc	cvac, x0
+	add	x16, x0, #64
+	dc	cvac, x16
+	add	x0, x0, #128
+	cmp	x1, x15
+	b.ne	4b
+	/* The tail, under 128 bytes: words, then bytes. */
+	mov	x16, x0			/* where the tail starts */
+5:	sub	x17, x14, x0
+	cmp	x17, #8
+	b.lo	6f
+	ldr	x9, [x1], #8
+	str	x9, [x0], #8
+	b	5b
+6:	cmp	x0, x14
+	b.hs	7f
+	ldrb	w9, [x1], #1
+	strb	w9, [x0], #1
+	b	6b
+	/* Clean from the line the loop's last block ended in to the end. */
+7:	and	x16, x16, #~(COPY_LINE - 1)
+8:	cmp	x16, x14
+	b.hs	12f
+	dc	cvac, x16
+	add	x16, x16, #COPY_LINE
+	b	8b
+12:	dsb	sy
+	mov	x0, x13
+9:	ret
+
+10:	stp	x29, x30, [sp, #-32]!
+	mov	x29, sp
+	stp	x0, x2, [sp, #16]
+	bl	memmove
+	ldp	x0, x2, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	mrs	x12, ctr_el0
+	ubfx	x12, x12, #CTR_EL0_DMINLINE_SHIFT, #4
+	mov	x11, #4
+	lsl	x11, x11, x12		/* the smallest D-cache line in bytes */
+	add	x14, x0, x2
+	sub	x12, x11, #1
+	bic	x16, x0, x12
+11:	dc	cvac, x16
+	add	x16, x16, x11
+	cmp	x16, x14
+	b.lo	11b
+	dsb	sy
+	ret
+	.size copy_clean, . - copy_clean

@@ -120,15 +120,14 @@ int gic_cpu_init(uint64_t mpidr, struct error *e)
 	return 0;
 }
 
-int gic_nonsecure_init(const void *fdt, struct error *e)
+int gic_nonsecure_init(const void *fdt, const struct dt_index *ix, struct error *e)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
-	gic.v3 = node >= 0;
-	if (!gic.v3)
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic");
+	gic.v3 = ix->gic_v3.node >= 0;
+	const struct dt_node *n = gic.v3 ? &ix->gic_v3 : &ix->gic_v2;
+	int node = n->node;
 	if (node < 0)
 		return fail(e, "gic", "no arm,gic-v3 or arm,cortex-a15-gic node in the dtb");
-	if (fdt_address_cells(fdt, fdt_parent_offset(fdt, node)) != 2 ||
+	if (!n->depth || fdt_address_cells(fdt, n->anc[n->depth - 1]) != 2 ||
 	    reg_addr(fdt, node, 0, &gic.gicd) || reg_addr(fdt, node, 1, &gic.gicc) ||
 	    reg_size(fdt, node, 1, &gic.gicr_size))
 		return fail(e, "gic", "cannot read the interrupt controller's reg");

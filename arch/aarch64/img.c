@@ -9,6 +9,7 @@
 void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 {
 	static struct platform pf;
+	static struct dt_index dt;
 	struct error err;
 	uint64_t dtb_size = 0;
 
@@ -20,9 +21,10 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 		dtb = (uintptr_t)pl.dtb.start;
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	uint64_t pl011;
-	bool dt_ok = dtb && !(dtb & (DT_ALIGN - 1)) && !dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err);
-	if (dt_ok && dt_console_pl011(fdt, &pl011) == 0)
-		aarch64_console_init(pl011, dt_psci_conduit(fdt));
+	bool dt_ok = dtb && !(dtb & (DT_ALIGN - 1)) &&
+		     !dt_open(fdt, DT_MAX_SIZE, &dtb_size, &dt, &err);
+	if (dt_ok && dt_console_pl011_ix(fdt, &dt, &pl011) == 0)
+		aarch64_console_init(pl011, dt_psci_conduit_ix(fdt, &dt));
 	if (!dt_ok) {
 		if (!dtb || (dtb & (DT_ALIGN - 1)))
 			fail(&err, "dtb", "x0 = 0x%llx is not an 8-byte aligned DTB address",
@@ -39,7 +41,8 @@ void img_main(uint64_t dtb, uint64_t ticks, uint64_t el)
 	}
 	pf.dtb = fdt;
 	pf.dtb_size = dtb_size;
-	if (dt_memory(fdt, &pf.mem, &err))
+	pf.dt = &dt;
+	if (dt_memory_ix(fdt, &dt, &pf.mem, &err))
 		fatal(&err);
 	/* Only the header and structure have been read: a totalsize that
 	 * runs past the RAM the tree itself describes is refused before the

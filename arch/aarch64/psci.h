@@ -26,6 +26,8 @@
 #include "error.h"
 #include "lib.h"
 
+struct dt_index;
+
 /* DEN0022 5.1: function IDs (SMC32; the SMC64 form of a call that takes
  * an address has bit 30 set). */
 #define PSCI_FN_SMC64 0x40000000u
@@ -127,7 +129,8 @@ _Static_assert(sizeof(struct smc_frame) == 256, "psci_entry.S's SMC_FRAME");
 /* psci_rt.c: from rom.c, before the MMU is on: the CPUs, RAM and power
  * controls from the DTB (patched in place to describe the firmware:
  * dt_add_psci), the boot CPU's runtime stack and vectors. 0 or -1. */
-int psci_init(void *fdt, uint64_t *dtb_size, uint64_t room, struct error *e);
+int psci_init(void *fdt, struct dt_index *ix, uint64_t *dtb_size, uint64_t room,
+	      struct error *e);
 /* psci_entry.S -> psci_rt.c: an SMC from a lower EL; a released CPU. */
 void psci_smc(struct smc_frame *f);
 __attribute__((noreturn)) void psci_cpu_start(uint64_t slot);

@@ -21,7 +21,9 @@ _Static_assert(__builtin_offsetof(struct psci_state, cpu_state) == 0,
 
 /* In .bss, inside the no-map reservation [__ram_start, __fw_end). */
 struct psci_state psci_state_rt;
-uint8_t psci_stacks[PSCI_MAX_CPUS][PSCI_STACK_SIZE] __attribute__((aligned(16)));
+/* Outside the .bss rom_entry.S zeroes (a stack needs no zeroing): 128 KiB. */
+uint8_t psci_stacks[PSCI_MAX_CPUS][PSCI_STACK_SIZE]
+	__attribute__((aligned(16), section(".bss.stack")));
 
 /* A GPIO line of the secure PL061 (dt_gpio_line). */
 struct gpio_line {
@@ -186,16 +188,18 @@ void psci_cpu_start(uint64_t slot)
 	psci_enter_ns(entry, context, kernel_spsr());
 }
 
-static void find_gpio(const void *fdt, const char *compat, struct gpio_line *g)
+static void find_gpio(const void *fdt, const struct dt_index *ix, const struct dt_node *n,
+		      struct gpio_line *g)
 {
 	struct error e;
-	int r = dt_gpio_line(fdt, compat, &g->pl061, &g->pin, &e);
+	int r = dt_gpio_line_ix(fdt, ix, n, &g->pl061, &g->pin, &e);
 	if (r < 0)
 		con_printf("bootshim: warning: %s\n", e.msg);
 	g->present = r == 0;
 }
 
-int psci_init(void *fdt, uint64_t *dtb_size, uint64_t room, struct error *e)
+int psci_init(void *fdt, struct dt_index *ix, uint64_t *dtb_size, uint64_t room,
+	      struct error *e)
 {
 	struct psci_state *s = &psci_state_rt;
 	uint64_t boot = my_mpidr();
@@ -205,7 +209,7 @@ int psci_init(void *fdt, uint64_t *dtb_size, uint64_t room, struct error *e)
 			    (unsigned long long)boot);
 	static uint64_t dt_mpidr[PSCI_MAX_CPUS * 2], ours[PSCI_MAX_CPUS];
 	size_t n_dt, n = 0;
-	if (dt_cpus(fdt, dt_mpidr, ARRAY_SIZE(dt_mpidr), &n_dt, e))
+	if (dt_cpus_ix(fdt, ix, dt_mpidr, ARRAY_SIZE(dt_mpidr), &n_dt, e))
 		return -1;
 	ours[n++] = boot;
 	for (size_t i = 0; i < n_dt && i < ARRAY_SIZE(dt_mpidr); i++) {
@@ -225,17 +229,17 @@ int psci_init(void *fdt, uint64_t *dtb_size, uint64_t room, struct error *e)
 			   "looked at %zu\n", n_dt, ARRAY_SIZE(dt_mpidr));
 
 	static struct memmap ram;
-	if (dt_memory(fdt, &ram, e))
+	if (dt_memory_ix(fdt, ix, &ram, e))
 		return -1;
 	for (size_t i = 0; i < ram.n; i++)
 		if (ram.e[i].type == MEM_RAM && psci_add_ram(s, ram.e[i].base, ram.e[i].size))
 			return fail(e, "psci", "more than %d RAM ranges in the dtb", PSCI_MAX_RAM);
 	s->fw_base = (uintptr_t)__ram_start;
 	s->fw_end = (uintptr_t)__fw_end;
-	find_gpio(fdt, "gpio-poweroff", &gpio_off);
-	find_gpio(fdt, "gpio-restart", &gpio_reset);
+	find_gpio(fdt, ix, &ix->gpio_poweroff, &gpio_off);
+	find_gpio(fdt, ix, &ix->gpio_restart, &gpio_reset);
 
-	if (dt_add_psci(fdt, room, ours, n, s->fw_base, s->fw_end - s->fw_base, e))
+	if (dt_add_psci_ix(fdt, ix, room, ours, n, s->fw_base, s->fw_end - s->fw_base, e))
 		return -1;
 	*dtb_size = fdt_totalsize(fdt);
 

@@ -129,6 +129,7 @@ static const char *entry_names[] = {
 void rom_main(uint64_t ticks, uint64_t el)
 {
 	static struct platform pf;
+	static struct dt_index dt;
 	struct error err;
 	struct payload pl;
 	struct el3_state el3 = { 0 };
@@ -139,7 +140,7 @@ void rom_main(uint64_t ticks, uint64_t el)
 	const void *fdt = (const void *)(uintptr_t)VIRT_RAM_BASE;
 	uint64_t dtb_size;
 	const char *dtb_name = "QEMU's dtb";
-	if (dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err)) {
+	if (dt_open(fdt, DT_MAX_SIZE, &dtb_size, &dt, &err)) {
 		if (!pl.dtb.len) {
 			aarch64_console_init(VIRT_PL011, 0);
 			fail(&err, "dtb", "no device tree at 0x%llx and none embedded (build with DTB=)",
@@ -148,14 +149,14 @@ void rom_main(uint64_t ticks, uint64_t el)
 		}
 		fdt = pl.dtb.start;
 		dtb_name = "embedded dtb";
-		if (dt_check(fdt, pl.dtb.len, &dtb_size, &err)) {
+		if (dt_open(fdt, pl.dtb.len, &dtb_size, &dt, &err)) {
 			aarch64_console_init(VIRT_PL011, 0);
 			fatal(&err);
 		}
 	}
 	uint64_t pl011;
-	aarch64_console_init(dt_console_pl011(fdt, &pl011) == 0 ? pl011 : VIRT_PL011,
-			     dt_psci_conduit(fdt));
+	aarch64_console_init(dt_console_pl011_ix(fdt, &dt, &pl011) == 0 ? pl011 : VIRT_PL011,
+			     dt_psci_conduit_ix(fdt, &dt));
 
 	pf.entry_name = entry_names[el];
 	pf.t_entry = ticks;
@@ -166,7 +167,7 @@ void rom_main(uint64_t ticks, uint64_t el)
 	}
 	/* At EL3 the shim is the secure firmware: hand the interrupt
 	 * controller to the non-secure world the kernel will run in. */
-	if (el == 3 && gic_nonsecure_init(fdt, &err))
+	if (el == 3 && gic_nonsecure_init(fdt, &dt, &err))
 		fatal(&err);
 	if (el == 3) {
 		/* The shim stays as the EL3 firmware: PSCI for the kernel,
@@ -176,12 +177,13 @@ void rom_main(uint64_t ticks, uint64_t el)
 		if (fdt != rw)
 			memmove(rw, fdt, dtb_size);
 		fdt = rw;
-		if (psci_init(rw, &dtb_size, DT_MAX_SIZE, &err))
+		if (psci_init(rw, &dt, &dtb_size, DT_MAX_SIZE, &err))
 			fatal(&err);
 	}
 	pf.dtb = fdt;
 	pf.dtb_size = dtb_size;
-	if (dt_memory(fdt, &pf.mem, &err))
+	pf.dt = &dt;
+	if (dt_memory_ix(fdt, &dt, &pf.mem, &err))
 		fatal(&err);
 	/* Caches on for the copies out of flash; jump_to_kernel turns the
 	 * MMU off again after everything written is cleaned. */

@@ -33,7 +33,8 @@ _start:
 	ldr	x0, =stack_top
 	mov	sp, x0
 
-	/* .data from flash to RAM, .bss zeroed. */
+	/* .data from flash to RAM, .bss zeroed 16 bytes a store (the stack
+	 * and the TPM event log, which tcg_log_init clears, are outside). */
 	ldr	x0, =__data_load
 	ldr	x1, =__data_start
 	ldr	x2, =__data_end
@@ -46,7 +47,7 @@ _start:
 	ldr	x2, =__bss_end
 6:	cmp	x1, x2
 	b.hs	7f
-	str	xzr, [x1], #8
+	stp	xzr, xzr, [x1], #16
 	b	6b
 
 7:	mov	x0, x20
@@ -54,7 +55,7 @@ _start:
 	bl	rom_main
 	b	.
 
-	.bss
+	.section .stack, "aw", %nobits
 	.balign 16
 	.skip	STACK_SIZE
 	.globl stack_top

@@ -51,7 +51,7 @@ static struct error tpm_err;
  * used (e says why). */
 static int setup(struct platform *pf, const struct tpm_firmware *fw, struct error *e)
 {
-	int r = dt_find_tpm(pf->dtb, &dt, e);
+	int r = pf->dt ? dt_find_tpm_ix(pf->dtb, pf->dt, &dt, e) : dt_find_tpm(pf->dtb, &dt, e);
 	if (r > 0) {
 		pf->measure_off = "no TPM in the device tree";
 		return 1;

@@ -21,18 +21,25 @@ static int read_number(const void *fdt, int node, const char *name, uint64_t *v)
 
 /* Documentation/devicetree/bindings/riscv/cpus.yaml: "timebase-frequency"
  * in /cpus (the kernel's riscv_timer reads it there); 0 is no rate. */
-int riscv64_dt_timebase(const void *fdt, uint64_t *hz)
+int riscv64_dt_timebase_ix(const void *fdt, const struct dt_index *ix, uint64_t *hz)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpus = ix->cpus;
 	if (cpus < 0 || read_number(fdt, cpus, "timebase-frequency", hz) || !*hz)
 		return -1;
 	return 0;
 }
 
-/* The /cpus child whose device_type is "cpu" and whose reg is the hart id. */
-static int hart_node(const void *fdt, uint64_t hartid)
+int riscv64_dt_timebase(const void *fdt, uint64_t *hz)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	struct dt_index ix;
+	struct error e;
+	return dt_scan(fdt, &ix, &e) ? -1 : riscv64_dt_timebase_ix(fdt, &ix, hz);
+}
+
+/* The /cpus child whose device_type is "cpu" and whose reg is the hart id. */
+static int hart_node(const void *fdt, const struct dt_index *ix, uint64_t hartid)
+{
+	int cpus = ix->cpus, node;
 	if (cpus < 0)
 		return -1;
 	fdt_for_each_subnode(node, fdt, cpus) {
@@ -62,7 +69,15 @@ static bool same_ext(const char *s, size_t n, const char *ext)
 
 bool riscv64_dt_hart_has_ext(const void *fdt, uint64_t hartid, const char *ext)
 {
-	int node = hart_node(fdt, hartid), len;
+	struct dt_index ix;
+	struct error e;
+	return !dt_scan(fdt, &ix, &e) && riscv64_dt_hart_has_ext_ix(fdt, &ix, hartid, ext);
+}
+
+bool riscv64_dt_hart_has_ext_ix(const void *fdt, const struct dt_index *ix, uint64_t hartid,
+				const char *ext)
+{
+	int node = hart_node(fdt, ix, hartid), len;
 	if (node < 0)
 		return false;
 	/* riscv,isa-extensions: a string list, one extension per string. */
@@ -99,26 +114,28 @@ bool riscv64_dt_hart_has_ext(const void *fdt, uint64_t hartid, const char *ext)
 /* QEMU's virt machine: "sifive,test1", "sifive,test0", "syscon" at
  * 0x100000 under /soc, whose "ranges" is empty (identity). A parent that
  * translates addresses is not followed: no device then. */
-int riscv64_dt_test_device(const void *fdt, uint64_t *base)
+int riscv64_dt_test_device_ix(const void *fdt, const struct dt_index *ix, uint64_t *base)
 {
-	static const char *const compat[] = { "sifive,test1", "sifive,test0" };
-	int node = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(compat) && node < 0; i++)
-		node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
-	if (node < 0)
+	const struct dt_node *n = ix->test1.node >= 0 ? &ix->test1 : &ix->test0;
+	if (n->node < 0 || n->depth == 0)
 		return -1;
-	int parent = fdt_parent_offset(fdt, node);
-	if (parent < 0)
-		return -1;
-	for (int p = parent; p > 0; p = fdt_parent_offset(fdt, p)) {
+	for (int level = n->depth - 1; level > 0; level--) {
 		int len;
-		if (!fdt_getprop(fdt, p, "ranges", &len) || len != 0)
+		if (!fdt_getprop(fdt, n->anc[level], "ranges", &len) || len != 0)
 			return -1;
 	}
+	int parent = n->anc[n->depth - 1];
 	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent), len;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	const fdt32_t *reg = fdt_getprop(fdt, n->node, "reg", &len);
 	if (ac < 1 || ac > 2 || sc < 0 || !reg || len < ac * 4)
 		return -1;
 	*base = ac == 1 ? fdt32_ld(reg) : (uint64_t)fdt32_ld(reg) << 32 | fdt32_ld(reg + 1);
 	return 0;
+}
+
+int riscv64_dt_test_device(const void *fdt, uint64_t *base)
+{
+	struct dt_index ix;
+	struct error e;
+	return dt_scan(fdt, &ix, &e) ? -1 : riscv64_dt_test_device_ix(fdt, &ix, base);
 }

@@ -5,6 +5,7 @@
 #include "fdt.h"
 #include "layout.h"
 #include "riscv64.h"
+#include "rom.h"
 
 /* rng-seed: as many bytes as the kernel's pool takes in one go. */
 #define SEED_BYTES 64
@@ -21,10 +22,11 @@ _Static_assert(SEED_BYTES <= sizeof(((struct platform *)0)->seed), "platform see
 static void check_embedded_dtb(const void *loader, const struct memmap *embedded)
 {
 	static struct memmap lm;
+	static struct dt_index lix;
 	struct error err;
 	uint64_t size;
 	if (!loader || ((uintptr_t)loader & (DT_ALIGN - 1)) ||
-	    dt_check(loader, DT_MAX_SIZE, &size, &err) || dt_memory(loader, &lm, &err))
+	    dt_open(loader, DT_MAX_SIZE, &size, &lix, &err) || dt_memory_ix(loader, &lix, &lm, &err))
 		return;
 	for (size_t i = 0; i < lm.n; i++) {
 		const struct mem_range *r = &lm.e[i];
@@ -48,6 +50,7 @@ static void check_embedded_dtb(const void *loader, const struct memmap *embedded
 void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 {
 	static struct platform pf;
+	static struct dt_index dt;
 	struct error err;
 	uint64_t dtb_size = 0;
 
@@ -64,19 +67,23 @@ void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 		     (unsigned long long)dtb);
 		fatal(&err);
 	}
-	if (dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err))
+	if (dt_open(fdt, DT_MAX_SIZE, &dtb_size, &dt, &err))
 		fatal(&err);
 	uint64_t test = 0, hz = 0;
-	riscv64_dt_test_device(fdt, &test);
+	riscv64_dt_test_device_ix(fdt, &dt, &test);
 	riscv64_sbi_init(test);
-	riscv64_dt_timebase(fdt, &hz);
+	struct rom_uart u;
+	if (!rom_dt_uart(fdt, &dt, &u, &err))
+		riscv64_console_uart(&u);
+	riscv64_dt_timebase_ix(fdt, &dt, &hz);
 	riscv64_cpu_init(hartid, hz);
 
 	pf.entry_name = "RISC-V Linux Image boot in S-mode";
 	pf.t_entry = ticks;
 	pf.dtb = fdt;
 	pf.dtb_size = dtb_size;
-	if (dt_memory(fdt, &pf.mem, &err))
+	pf.dt = &dt;
+	if (dt_memory_ix(fdt, &dt, &pf.mem, &err))
 		fatal(&err);
 	if (pl.dtb.len)
 		check_embedded_dtb((const void *)(uintptr_t)loader_dtb, &pf.mem);
@@ -90,7 +97,7 @@ void img_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	}
 	/* rng-seed from the seed CSR only where the boot hart says it has
 	 * Zkr: elsewhere the CSR number may mean nothing, or trap. */
-	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr")) {
+	if (riscv64_dt_hart_has_ext_ix(fdt, &dt, hartid, "zkr")) {
 		pf.seed_len = riscv64_seed(pf.seed, SEED_BYTES);
 		if (pf.seed_len)
 			con_printf("bootshim: %zu bytes of entropy from the seed CSR (Zkr)\n",

@@ -56,12 +56,14 @@ img_start:
 	lla	t0, trap_vector
 	csrw	stvec, t0
 
-	/* Zero .bss (8-byte aligned by the linker script). */
+	/* Zero .bss, 16 bytes an iteration (both ends 16-byte aligned by
+	 * the linker script; the stack is outside it). */
 	lla	t0, __bss_start
 	lla	t1, __bss_end
 1:	bgeu	t0, t1, 2f
 	sd	zero, 0(t0)
-	addi	t0, t0, 8
+	sd	zero, 8(t0)
+	addi	t0, t0, 16
 	j	1b
 
 	/* Apply R_RISCV_RELATIVE relocations ("B + A") for the load address
@@ -101,7 +103,7 @@ trap_vector:
 	lla	sp, stack_top
 	call	riscv64_trap_fatal
 
-	.bss
+	.section .stack, "aw", @nobits
 	.balign 16
 stack_bottom:
 	.skip	STACK_SIZE

@@ -97,6 +97,13 @@ size_t riscv64_seed(uint8_t *out, size_t len);
 
 /* sbi.c: the SBI console, and where QEMU's test device is (0: none). */
 void riscv64_sbi_init(uint64_t test_device);
+/* The console from here on on the DTB's ns16550 (rom_uart.c), written
+ * directly: each SBI console call is a trap into the firmware (OpenSBI
+ * 1.1, Debian 12's and QEMU 7.2's, has no DBCN to write a line at once),
+ * about 190 guest instructions a character. S-mode may write the UART
+ * (OpenSBI's PMP guards only its own memory), as Linux's earlycon does. */
+struct rom_uart;
+void riscv64_console_uart(const struct rom_uart *u);
 
 /* dt.c: what the riscv64 entries read from the DTB (pure functions over
  * a checked DTB; the unit tests run them on DTBs dumped from QEMU). */
@@ -109,6 +116,12 @@ bool riscv64_dt_hart_has_ext(const void *fdt, uint64_t hartid, const char *ext);
  * syscon-poweroff writes): its register address, when it sits at a CPU
  * address (no translating parent); -1 if there is none. */
 int riscv64_dt_test_device(const void *fdt, uint64_t *base);
+/* The same with what dt_open found (shim/fdt.h): no walk of the tree. */
+struct dt_index;
+int riscv64_dt_timebase_ix(const void *fdt, const struct dt_index *ix, uint64_t *hz);
+bool riscv64_dt_hart_has_ext_ix(const void *fdt, const struct dt_index *ix, uint64_t hartid,
+				const char *ext);
+int riscv64_dt_test_device_ix(const void *fdt, const struct dt_index *ix, uint64_t *base);
 
 /* OpenSSL's symbols that sha_riscv.o leaves undefined (sha256_cpu.c).
  * OpenSSL 3.5 include/crypto/riscv_arch.h sizes the capability words as

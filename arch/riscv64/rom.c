@@ -88,6 +88,7 @@ void rom_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
 void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 {
 	static struct platform pf;
+	static struct dt_index dt;
 	struct error err;
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	uint64_t dtb_size;
@@ -96,21 +97,21 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 		     (unsigned long long)dtb);
 		early_fatal(&err);
 	}
-	if (dt_check(fdt, DT_MAX_SIZE, &dtb_size, &err))
+	if (dt_open(fdt, DT_MAX_SIZE, &dtb_size, &dt, &err))
 		early_fatal(&err);
 	struct rom_uart u;
-	if (rom_dt_uart(fdt, &u, &err))
+	if (rom_dt_uart(fdt, &dt, &u, &err))
 		early_fatal(&err);
 	rom_uart_init(&u);
 	console_ready = true;
 	uint64_t test;
-	if (riscv64_dt_test_device(fdt, &test) == 0)
+	if (riscv64_dt_test_device_ix(fdt, &dt, &test) == 0)
 		test_device = (volatile uint32_t *)(uintptr_t)test;
 
 	/* The time CSR's rate, which the kernel needs as much as the shim
 	 * (riscv's timer_probe panics without it). */
 	uint64_t hz, opensbi_harts;
-	if (riscv64_dt_timebase(fdt, &hz) || !hz) {
+	if (riscv64_dt_timebase_ix(fdt, &dt, &hz) || !hz) {
 		fail(&err, "dtb", "/cpus has no timebase-frequency");
 		fatal(&err);
 	}
@@ -123,9 +124,9 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	uint64_t window = (uintptr_t)__fw_window_start;
 	uint64_t window_size = (uintptr_t)(__fw_window_end - __fw_window_start);
 	uint64_t fw_part = (uintptr_t)(__fw_dtb_slot - __fw_window_start);
-	if (rom_dt_harts(fdt, &harts, &opensbi_harts, &err) ||
+	if (rom_dt_harts(fdt, &dt, &harts, &opensbi_harts, &err) ||
 	    opensbi_check(&opensbi, window, fw_part, opensbi_harts, &err) ||
-	    rom_dt_msips(fdt, msips, ROM_MAX_HARTS, &n_msips, &err))
+	    rom_dt_msips(fdt, &dt, msips, ROM_MAX_HARTS, &n_msips, &err))
 		fatal(&err);
 	/* The others sleep in the hold pen until their MSIP wakes them (as
 	 * OpenSBI itself starts harts later, through the same device). */
@@ -139,7 +140,8 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	pf.t_entry = ticks;
 	pf.dtb = fdt;
 	pf.dtb_size = dtb_size;
-	if (dt_memory(fdt, &pf.mem, &err) ||
+	pf.dt = &dt;
+	if (dt_memory_ix(fdt, &dt, &pf.mem, &err) ||
 	    memmap_add(&pf.mem, window, window_size, MEM_RESERVED, &err))
 		fatal(&err);
 	platform_keep(&pf, (uintptr_t)__shim_start, (uintptr_t)(__shim_end - __shim_start),
@@ -148,7 +150,7 @@ void rom_main(uint64_t hartid, uint64_t dtb, uint64_t ticks)
 	/* rng-seed from the seed CSR where the boot hart says it has Zkr:
 	 * in M-mode nothing gates it (mseccfg.SSEED and USEED concern the
 	 * lower modes). Without it, QEMU's own /chosen rng-seed stays. */
-	if (riscv64_dt_hart_has_ext(fdt, hartid, "zkr")) {
+	if (riscv64_dt_hart_has_ext_ix(fdt, &dt, hartid, "zkr")) {
 		pf.seed_len = riscv64_seed(pf.seed, sizeof(pf.seed));
 		if (pf.seed_len)
 			con_printf("bootshim: %zu bytes of entropy from the seed CSR (Zkr)\n",

@@ -103,16 +103,20 @@ struct rom_uart {
 /* rom_uart.c: set the UART up (8N1, 115200 baud, FIFOs) and send it the
  * console from then on. */
 void rom_uart_init(const struct rom_uart *u);
-/* One byte out, once a UART is set up. */
+/* shim.img: send the console to a UART the firmware before it set up,
+ * as it is (no register written until the first byte). */
+void rom_uart_attach(const struct rom_uart *u);
+/* One byte out, once a UART is set up or attached. */
 void rom_uart_putc(char c);
 
 /* rom_dt.c: the UART the DTB's stdout-path names, else the first enabled
  * "ns16550a"; -1 if none (e says why). */
-int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e);
+int rom_dt_uart(const void *fdt, const struct dt_index *ix, struct rom_uart *u, struct error *e);
 /* rom_dt.c: the harts the DTB lists (enabled /cpus children whose
  * device_type is "cpu"): how many, and how many OpenSBI 1.1's generic
  * platform counts (hart ids below its SBI_HARTMASK_MAX_BITS). */
-int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, struct error *e);
+int rom_dt_harts(const void *fdt, const struct dt_index *ix, uint64_t *harts,
+		 uint64_t *opensbi_harts, struct error *e);
 
 /* A hart's machine software interrupt: its MSIP register, which wakes it
  * from wfi in the hold pen. */
@@ -123,7 +127,8 @@ struct rom_msip {
 /* rom_dt.c: every hart's MSIP, from the enabled "riscv,clint0",
  * "sifive,clint0" and "riscv,aclint-mswi" nodes; at most max (more is an
  * error). */
-int rom_dt_msips(const void *fdt, struct rom_msip *m, size_t max, size_t *n, struct error *e);
+int rom_dt_msips(const void *fdt, const struct dt_index *ix, struct rom_msip *m, size_t max,
+		 size_t *n, struct error *e);
 
 /* rom_entry.S: the hold pen, in .data (not .bss, which the boot hart
  * zeroes while the others may still be arriving). The first hart to add

@@ -7,9 +7,10 @@
 #include "fdt.h"
 #include "rom.h"
 
-int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, struct error *e)
+int rom_dt_harts(const void *fdt, const struct dt_index *ix, uint64_t *harts,
+		 uint64_t *opensbi_harts, struct error *e)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	int cpus = ix->cpus, node, len;
 	if (cpus < 0)
 		return fail(e, "dtb", "no /cpus node");
 	/* The riscv cpus binding: "#address-cells" 1 and reg the hart id. */
@@ -37,12 +38,14 @@ int rom_dt_harts(const void *fdt, uint64_t *harts, uint64_t *opensbi_harts, stru
  * root must map its children's addresses one to one (an empty "ranges",
  * as QEMU virt's /soc has); translation through a non-empty one is not
  * done. */
-static int node_address(const void *fdt, int node, uint64_t *addr, struct error *e)
+static int node_address(const void *fdt, const struct dt_node *n, uint64_t *addr,
+			struct error *e)
 {
+	int node = n->node, len;
 	const char *name = fdt_get_name(fdt, node, NULL);
-	int parent = fdt_parent_offset(fdt, node), len;
-	if (parent < 0)
+	if (n->depth == 0)
 		return fail(e, "dtb", "%s: no parent", name);
+	int parent = n->anc[n->depth - 1];
 	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return fail(e, "dtb", "%s: parent #address-cells %d, #size-cells %d", name, ac, sc);
@@ -50,7 +53,8 @@ static int node_address(const void *fdt, int node, uint64_t *addr, struct error 
 	if (!reg || len < (ac + sc) * (int)sizeof(*reg))
 		return fail(e, "dtb", "%s: reg is %d bytes, less than one (%d+%d)-cell entry", name,
 			    reg ? len : 0, ac, sc);
-	for (int p = parent; p > 0; p = fdt_parent_offset(fdt, p)) {
+	for (int level = n->depth - 1; level > 0; level--) {
+		int p = n->anc[level];
 		const void *ranges = fdt_getprop(fdt, p, "ranges", &len);
 		if (!ranges || len)
 			return fail(e, "dtb", "%s: parent %s %s", name, fdt_get_name(fdt, p, NULL),
@@ -75,50 +79,17 @@ static int u32_prop(const void *fdt, int node, const char *prop, uint32_t dflt, 
 	return 0;
 }
 
-static bool is_ns16550(const void *fdt, int node)
-{
-	return !fdt_node_check_compatible(fdt, node, "ns16550a") ||
-	       !fdt_node_check_compatible(fdt, node, "ns16550");
-}
-
 /* The 8250 binding: "reg-shift" (default 0), "reg-io-width" (1 or 4,
- * default 1), "clock-frequency". */
-int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e)
+ * default 1), "clock-frequency". The UART: the enabled ns16550a (or
+ * ns16550) that /chosen/stdout-path names, else the first. */
+int rom_dt_uart(const void *fdt, const struct dt_index *ix, struct rom_uart *u, struct error *e)
 {
-	int node = -1, len;
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
-	if (path && len > 0) {
-		/* "stdout-path": a path or an alias, options after a ':'. */
-		const char *end = memchr(path, ':', (size_t)len);
-		if (!end)
-			end = memchr(path, '\0', (size_t)len);
-		int n = end ? (int)(end - path) : len;
-		if (path[0] != '/') {
-			/* An alias: its value, NUL-terminated within the
-			 * property, is the path. */
-			int aliases = fdt_path_offset(fdt, "/aliases"), alen;
-			path = aliases >= 0 ? fdt_getprop_namelen(fdt, aliases, path, n, &alen) : NULL;
-			end = path && alen > 0 ? memchr(path, '\0', (size_t)alen) : NULL;
-			n = end ? (int)(end - path) : 0;
-			if (!end)
-				path = NULL;
-		}
-		if (path)
-			node = fdt_path_offset_namelen(fdt, path, n);
-		if (node >= 0 && (!is_ns16550(fdt, node) || !dt_node_enabled(fdt, node)))
-			node = -1;
-	}
-	if (node < 0) {
-		for (node = fdt_node_offset_by_compatible(fdt, -1, "ns16550a"); node >= 0;
-		     node = fdt_node_offset_by_compatible(fdt, node, "ns16550a"))
-			if (dt_node_enabled(fdt, node))
-				break;
-	}
-	if (node < 0)
+	const struct dt_node *n = dt_stdout_uart(fdt, ix, &ix->ns16550);
+	if (!n)
 		return fail(e, "dtb", "no ns16550a UART (stdout-path or compatible)");
+	int node = n->node;
 	const char *name = fdt_get_name(fdt, node, NULL);
-	if (node_address(fdt, node, &u->base, e))
+	if (node_address(fdt, n, &u->base, e))
 		return -1;
 	if (u32_prop(fdt, node, "reg-shift", 0, &u->reg_shift) || u->reg_shift > 2)
 		return fail(e, "dtb", "%s: reg-shift is not 0, 1 or 2", name);
@@ -139,17 +110,10 @@ int rom_dt_uart(const void *fdt, struct rom_uart *u, struct error *e)
  * machine software interrupts; bit 0 raises it. */
 #define MSIP_BYTES 4
 
-static bool is_mswi(const void *fdt, int node)
-{
-	return !fdt_node_check_compatible(fdt, node, "riscv,clint0") ||
-	       !fdt_node_check_compatible(fdt, node, "sifive,clint0") ||
-	       !fdt_node_check_compatible(fdt, node, "riscv,aclint-mswi");
-}
-
 /* One MSWI's harts: the hart behind each machine software interrupt of
  * its interrupts-extended (the cpu-intc's parent /cpus child). */
-static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip *m, size_t max,
-		      size_t *n, struct error *e)
+static int mswi_harts(const void *fdt, const struct dt_index *ix, int node, uint64_t base,
+		      struct rom_msip *m, size_t max, size_t *n, struct error *e)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
 	int len;
@@ -159,15 +123,20 @@ static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip 
 	int cells = len / (int)sizeof(*p);
 	uint64_t index = 0;
 	for (int i = 0; i + 1 + CPU_INTC_CELLS <= cells; i += 1 + CPU_INTC_CELLS) {
-		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[i]));
-		int ic;
+		/* The riscv,cpu-intc dt_open found with that phandle. */
+		uint32_t ph = fdt32_to_cpu(p[i]);
+		const struct dt_intc *ci = NULL;
+		for (size_t k = 0; k < ix->n_intc && k < DT_MAX_INTC && !ci; k++)
+			if (ph && ph != UINT32_MAX && ix->intc[k].phandle == ph)
+				ci = &ix->intc[k];
+		int intc = ci ? ci->node : -1, ic;
 		const fdt32_t *icp = intc >= 0 ? fdt_getprop(fdt, intc, "#interrupt-cells", &ic) : NULL;
 		if (!icp || ic != (int)sizeof(*icp) || fdt32_to_cpu(*icp) != CPU_INTC_CELLS)
 			return fail(e, "dtb", "%s: interrupts-extended entry %d is not a riscv,cpu-intc "
 				    "of %d cell", name, i, CPU_INTC_CELLS);
 		if (fdt32_to_cpu(p[i + 1]) != IRQ_M_SOFT)
 			continue;
-		int cpu = fdt_parent_offset(fdt, intc), rl;
+		int cpu = ci->parent, rl;
 		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rl) : NULL;
 		if (!reg || (rl != (int)sizeof(*reg) && rl != 2 * (int)sizeof(*reg)))
 			return fail(e, "dtb", "%s: interrupt %d's cpu has no hart id", name, i);
@@ -180,14 +149,20 @@ static int mswi_harts(const void *fdt, int node, uint64_t base, struct rom_msip 
 	return 0;
 }
 
-int rom_dt_msips(const void *fdt, struct rom_msip *m, size_t max, size_t *n, struct error *e)
+int rom_dt_msips(const void *fdt, const struct dt_index *ix, struct rom_msip *m, size_t max,
+		 size_t *n, struct error *e)
 {
 	*n = 0;
-	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+	if (ix->n_mswi > DT_MAX_MSWI)
+		return fail(e, "dtb", "%zu riscv,clint0 or riscv,aclint-mswi devices: the shim reads "
+			    "%d", ix->n_mswi, DT_MAX_MSWI);
+	if (ix->n_intc > DT_MAX_INTC)
+		return fail(e, "dtb", "%zu riscv,cpu-intc nodes: the shim reads %d", ix->n_intc,
+			    DT_MAX_INTC);
+	for (size_t i = 0; i < ix->n_mswi; i++) {
 		uint64_t base;
-		if (!is_mswi(fdt, node) || !dt_node_enabled(fdt, node))
-			continue;
-		if (node_address(fdt, node, &base, e) || mswi_harts(fdt, node, base, m, max, n, e))
+		if (node_address(fdt, &ix->mswi[i], &base, e) ||
+		    mswi_harts(fdt, ix, ix->mswi[i].node, base, m, max, n, e))
 			return -1;
 	}
 	return 0;

@@ -48,7 +48,8 @@ _start:
 	lla	t1, __bss_end
 1:	bgeu	t0, t1, 2f
 	sd	zero, 0(t0)
-	addi	t0, t0, 8
+	sd	zero, 8(t0)
+	addi	t0, t0, 16
 	j	1b
 2:	mv	a0, s0
 	mv	a1, s1
@@ -139,7 +140,7 @@ rom_trap_vector:
 rom_pen:
 	.skip	PEN_BYTES
 
-	.bss
+	.section .stack, "aw", @nobits
 	.balign 16
 	.skip	STACK_SIZE
 stack_top:

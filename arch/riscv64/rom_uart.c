@@ -61,6 +61,11 @@ void rom_uart_init(const struct rom_uart *u)
 	wr(UART_MCR, MCR_DTR | MCR_RTS);
 }
 
+void rom_uart_attach(const struct rom_uart *u)
+{
+	uart = *u;
+}
+
 void rom_uart_putc(char c)
 {
 	if (!uart.base)

@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "console.h"
 #include "riscv64.h"
+#include "rom.h"
 
 struct sbiret {
 	long error;
@@ -32,6 +33,7 @@ static bool sbi_has(long ext)
 }
 
 static bool dbcn;			/* the Debug Console extension (SBI 2.0) */
+static bool uart_direct;		/* the console on the DTB's UART */
 static volatile uint32_t *test_device;	/* QEMU's sifive,test; NULL: none */
 
 void riscv64_sbi_init(uint64_t test_base)
@@ -40,8 +42,18 @@ void riscv64_sbi_init(uint64_t test_base)
 	test_device = (volatile uint32_t *)(uintptr_t)test_base;
 }
 
+void riscv64_console_uart(const struct rom_uart *u)
+{
+	rom_uart_attach(u);
+	uart_direct = true;
+}
+
 void arch_console_putc(char c)
 {
+	if (uart_direct) {
+		rom_uart_putc(c);
+		return;
+	}
 	/* DBCN where the SBI has it (OpenSBI 1.3 on); else the legacy
 	 * console_putchar, which every SBI so far still provides (OpenSBI
 	 * 1.1, Debian 12's and QEMU 7.2's). Before riscv64_sbi_init, the

@@ -62,6 +62,40 @@ struct seen {
 	struct dt_tpm tpm;
 };
 
+/* Whether node's compatible lists compat: as fdt_node_check_compatible,
+ * but a last string must end within the property (libfdt's
+ * fdt_stringlist_contains compares one byte past the property's end, and
+ * so takes an unterminated last string when the next tag's first byte is
+ * 0; dt_scan does not). */
+static bool compatible(const void *fdt, int node, const char *compat)
+{
+	int len;
+	const char *p = fdt_getprop(fdt, node, "compatible", &len);
+	size_t n = strlen(compat) + 1;
+	while (p && len > 0) {
+		const char *end = memchr(p, '\0', (size_t)len);
+		if (!end)
+			return false;
+		if ((size_t)(end - p) + 1 == n && !memcmp(p, compat, n))
+			return true;
+		len -= (int)(end - p) + 1;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* The first node (after `after`) compatible with compat and enabled if
+ * asked: what libfdt's lookups from the root find, which dt_scan
+ * replaces. */
+static int next_compat(const void *fdt, int after, const char *compat, bool enabled)
+{
+	for (int node = fdt_next_node(fdt, after, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL))
+		if (compatible(fdt, node, compat) && (!enabled || dt_node_enabled(fdt, node)))
+			return node;
+	return -1;
+}
+
 /* dt_find_tpm: found, an enabled "tcg,tpm-tis-mmio" node at the path it
  * gives, with registers that do not wrap; none, no enabled such node;
  * refused, a "tpm: " message. */
@@ -76,22 +110,73 @@ static void find_tpm(const void *fdt, struct seen *s)
 		CHECK(memchr(e.msg, '\0', sizeof(e.msg)) && !strncmp(e.msg, "tpm: ", 5));
 		return;
 	}
-	int node = fdt_node_offset_by_compatible(fdt, -1, "tcg,tpm-tis-mmio");
-	while (node >= 0) {
-		int len;
-		const char *st = fdt_getprop(fdt, node, "status", &len);
-		if (!st || (len == 5 && !memcmp(st, "okay", 5)) || (len == 3 && !memcmp(st, "ok", 3)))
-			break;
-		node = fdt_node_offset_by_compatible(fdt, node, "tcg,tpm-tis-mmio");
-	}
+	int node = next_compat(fdt, -1, "tcg,tpm-tis-mmio", true);
 	if (s->tpm_rc == 1) {
-		CHECK(node == -FDT_ERR_NOTFOUND);
+		CHECK(node == -1);
 		return;
 	}
 	CHECK(s->tpm_rc == 0 && node >= 0);
 	CHECK(memchr(s->tpm.path, '\0', sizeof(s->tpm.path)));
-	CHECK(fdt_path_offset(fdt, s->tpm.path) == node);
+	CHECK(s->tpm.node == node);
 	CHECK(s->tpm.size && s->tpm.base + s->tpm.size - 1 >= s->tpm.base);
+}
+
+/* A node dt_scan recorded: its ancestors are fdt_parent_offset's. */
+static void check_node(const void *fdt, const struct dt_node *n)
+{
+	CHECK(n->depth >= 0 && n->depth < DT_MAX_DEPTH);
+	int node = n->node;
+	for (int level = n->depth; level-- > 0;) {
+		node = fdt_parent_offset(fdt, node);
+		CHECK(node == n->anc[level]);
+	}
+	CHECK(n->depth == 0 ? n->node == 0 : n->anc[0] == 0);
+}
+
+static void check_first(const void *fdt, const struct dt_node *n, const char *compat,
+			bool enabled)
+{
+	CHECK(n->node == next_compat(fdt, -1, compat, enabled));
+	if (n->node >= 0)
+		check_node(fdt, n);
+}
+
+/* What dt_open recorded is what libfdt's lookups from the root find. */
+static void check_index(const void *fdt, const struct dt_index *ix)
+{
+	static const struct {
+		const char *path;
+		size_t field;
+	} kids[] = { { "/chosen", offsetof(struct dt_index, chosen) },
+		     { "/cpus", offsetof(struct dt_index, cpus) },
+		     { "/psci", offsetof(struct dt_index, psci) },
+		     { "/aliases", offsetof(struct dt_index, aliases) },
+		     { "/reserved-memory", offsetof(struct dt_index, reserved_memory) } };
+	for (size_t i = 0; i < sizeof(kids) / sizeof(kids[0]); i++) {
+		int want = fdt_path_offset(fdt, kids[i].path);
+		CHECK(*(const int *)((const char *)ix + kids[i].field) == (want < 0 ? -1 : want));
+	}
+	size_t k = 0;
+	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+	     node >= 0; node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7))
+		if (dt_node_enabled(fdt, node))
+			CHECK(k < ix->n_memory && ix->memory[k++] == node);
+	CHECK(k == ix->n_memory);
+	int u = -1;
+	for (size_t i = 0; i < ix->pl011.n; i++) {
+		u = next_compat(fdt, u, "arm,pl011", true);
+		CHECK(ix->pl011.u[i].node == u);
+		check_node(fdt, &ix->pl011.u[i]);
+	}
+	if (ix->pl011.n < DT_MAX_UARTS)
+		CHECK(next_compat(fdt, u, "arm,pl011", true) == -1);
+	check_first(fdt, &ix->tpm, "tcg,tpm-tis-mmio", true);
+	check_first(fdt, &ix->gic_v3, "arm,gic-v3", false);
+	check_first(fdt, &ix->gic_v2, "arm,cortex-a15-gic", false);
+	check_first(fdt, &ix->gpio_poweroff, "gpio-poweroff", false);
+	check_first(fdt, &ix->gpio_restart, "gpio-restart", false);
+	check_first(fdt, &ix->test1, "sifive,test1", false);
+	check_first(fdt, &ix->test0, "sifive,test0", false);
 }
 
 /* What the shim reads from a checked DTB. */
@@ -273,6 +358,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(total == fdt_totalsize(dtb) && total <= len && total <= DT_MAX_SIZE);
 	CHECK(fdt_check_full(dtb, total) == 0);
+	/* The bare flavours' one walk: it may refuse more than
+	 * fdt_check_full (nesting deeper than DT_MAX_DEPTH, a property after
+	 * a subnode, ...), saying so; what it accepts, fdt_check_full did. */
+	static struct dt_index ix;
+	uint64_t ototal = 0;
+	memset(e.msg, 0xff, sizeof(e.msg));
+	if (dt_open(dtb, len, &ototal, &ix, &e)) {
+		check_msg(&e, false);
+		free(dtb);
+		return 0;
+	}
+	CHECK(ototal == total);
+	check_index(dtb, &ix);
+	/* dt_patch by the index (the bare flavours) or by path (UEFI). */
+	if (!(n & 1))
+		c.ix = &ix;
 
 	static struct seen before, after;
 	read_dtb(dtb, &before);

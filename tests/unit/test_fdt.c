@@ -1383,7 +1383,135 @@ static void test_fdt_hostile_v16_strings(void **state)
 	release(dtb);
 }
 
+/* dt_open's one walk finds what libfdt's lookups from the root find, on
+ * QEMU's trees and the hand-made ones. */
+static void test_fdt_open_index(void **state)
+{
+	(void)state;
+	static struct dt_index ix;
+	struct error e;
+	for (size_t i = 0; i < ARRAY_SIZE(qemu) + ARRAY_SIZE(hand_made); i++) {
+		const char *name = i < ARRAY_SIZE(qemu) ? qemu[i].file : hand_made[i - ARRAY_SIZE(qemu)];
+		size_t size;
+		void *dtb = load_dtb(name, &size);
+		uint64_t total = 0;
+		if (!strcmp(name, "cells32-v16.dtb")) {
+			/* Refused as dt_check refuses it (version 16). */
+			assert_int_equal(dt_open(dtb, size, &total, &ix, &e), -1);
+			assert_msg_starts(&e, "dtb: version 16");
+			release(dtb);
+			continue;
+		}
+		assert_ok(dt_open(dtb, size, &total, &ix, &e), &e);
+		assert_int_equal(total, fdt_totalsize(dtb));
+		static const char *const kids[] = { "/chosen", "/cpus", "/psci", "/aliases",
+						    "/reserved-memory" };
+		const int got[] = { ix.chosen, ix.cpus, ix.psci, ix.aliases, ix.reserved_memory };
+		for (size_t k = 0; k < ARRAY_SIZE(kids); k++) {
+			int want = fdt_path_offset(dtb, kids[k]);
+			if (got[k] != (want < 0 ? -1 : want))
+				fail_msg("%s: %s at %d, libfdt %d", name, kids[k], got[k], want);
+		}
+		size_t n = 0;
+		for (int nd = fdt_node_offset_by_prop_value(dtb, -1, "device_type", "memory", 7);
+		     nd >= 0; nd = fdt_node_offset_by_prop_value(dtb, nd, "device_type", "memory", 7))
+			if (dt_node_enabled(dtb, nd)) {
+				assert_true(n < ix.n_memory);
+				assert_int_equal(ix.memory[n++], nd);
+			}
+		assert_int_equal(n, ix.n_memory);
+		int u = fdt_node_offset_by_compatible(dtb, -1, "arm,pl011");
+		while (u >= 0 && !dt_node_enabled(dtb, u))
+			u = fdt_node_offset_by_compatible(dtb, u, "arm,pl011");
+		assert_int_equal(ix.pl011.n ? ix.pl011.u[0].node : -FDT_ERR_NOTFOUND, u);
+		for (size_t k = 0; k < ix.pl011.n; k++) {
+			const struct dt_node *dn = &ix.pl011.u[k];
+			int up = dn->node;
+			for (int level = dn->depth; level-- > 0;)
+				assert_int_equal(dn->anc[level], up = fdt_parent_offset(dtb, up));
+			assert_int_equal(up, 0);
+		}
+		int gic = fdt_node_offset_by_compatible(dtb, -1, "arm,gic-v3");
+		assert_int_equal(ix.gic_v3.node, gic < 0 ? -1 : gic);
+		gic = fdt_node_offset_by_compatible(dtb, -1, "arm,cortex-a15-gic");
+		assert_int_equal(ix.gic_v2.node, gic < 0 ? -1 : gic);
+		release(dtb);
+	}
+	/* The secure tree's power-off and restart lines lead to the secure
+	 * PL061, by phandle, without a walk. */
+	size_t size;
+	void *dtb = load_dtb("qemu-virt-secure-1g.dtb", &size);
+	uint64_t total;
+	assert_ok(dt_open(dtb, size, &total, &ix, &e), &e);
+	assert_int_equal(ix.gpio_poweroff.node, fdt_node_offset_by_compatible(dtb, -1, "gpio-poweroff"));
+	assert_true(ix.n_pl061 >= 1);
+	release(dtb);
+}
+
+/* What the walk refuses that libfdt's own checks let through, each named
+ * with the offset where it is. */
+static void test_fdt_open_refused(void **state)
+{
+	(void)state;
+	enum { ROOM = 4096 };
+	static struct dt_index ix;
+	struct error e;
+	uint64_t total;
+	/* DT_MAX_DEPTH + 1 nodes nested in the root... */
+	void *fdt = own_calloc(1, ROOM);
+	assert_fdt(fdt_create(fdt, ROOM));
+	assert_fdt(fdt_finish_reservemap(fdt));
+	for (int i = 0; i <= DT_MAX_DEPTH; i++)
+		assert_fdt(fdt_begin_node(fdt, i ? "n" : ""));
+	for (int i = 0; i <= DT_MAX_DEPTH; i++)
+		assert_fdt(fdt_end_node(fdt));
+	assert_fdt(fdt_finish(fdt));
+	assert_int_equal(fdt_check_full(fdt, fdt_totalsize(fdt)), 0);
+	assert_int_equal(dt_open(fdt, ROOM, &total, &ix, &e), -1);
+	assert_msg_starts(&e, "dtb: structure at offset ");
+	assert_non_null(strstr(e.msg, "nested deeper than 16"));
+	release(fdt);
+	/* ... one less is fine. */
+	fdt = own_calloc(1, ROOM);
+	assert_fdt(fdt_create(fdt, ROOM));
+	assert_fdt(fdt_finish_reservemap(fdt));
+	for (int i = 0; i < DT_MAX_DEPTH; i++)
+		assert_fdt(fdt_begin_node(fdt, i ? "n" : ""));
+	for (int i = 0; i < DT_MAX_DEPTH; i++)
+		assert_fdt(fdt_end_node(fdt));
+	assert_fdt(fdt_finish(fdt));
+	assert_ok(dt_open(fdt, ROOM, &total, &ix, &e), &e);
+	release(fdt);
+	/* A property after a subnode: libfdt's lookups never see it. */
+	fdt = own_calloc(1, ROOM);
+	assert_fdt(fdt_create(fdt, ROOM));
+	assert_fdt(fdt_finish_reservemap(fdt));
+	assert_fdt(fdt_begin_node(fdt, ""));
+	assert_fdt(fdt_begin_node(fdt, "chosen"));
+	assert_fdt(fdt_end_node(fdt));
+	assert_fdt(fdt_property_string(fdt, "model", "late"));
+	assert_fdt(fdt_end_node(fdt));
+	assert_fdt(fdt_finish(fdt));
+	assert_int_equal(dt_open(fdt, ROOM, &total, &ix, &e), -1);
+	assert_non_null(strstr(e.msg, "a property after a subnode"));
+	release(fdt);
+	/* A second root. */
+	fdt = own_calloc(1, ROOM);
+	assert_fdt(fdt_create(fdt, ROOM));
+	assert_fdt(fdt_finish_reservemap(fdt));
+	for (int i = 0; i < 2; i++) {
+		assert_fdt(fdt_begin_node(fdt, ""));
+		assert_fdt(fdt_end_node(fdt));
+	}
+	assert_fdt(fdt_finish(fdt));
+	assert_int_equal(dt_open(fdt, ROOM, &total, &ix, &e), -1);
+	assert_non_null(strstr(e.msg, "a node outside the root node"));
+	release(fdt);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_fdt_open_index, teardown),
+	cmocka_unit_test_teardown(test_fdt_open_refused, teardown),
 	cmocka_unit_test_teardown(test_fdt_qemu_check, teardown),
 	cmocka_unit_test_teardown(test_fdt_qemu_memory, teardown),
 	cmocka_unit_test_teardown(test_fdt_qemu_console_psci, teardown),
