@@ -29,7 +29,7 @@ int main(void)
 		&linux_arm64_suite, &aarch64_cpu_suite, &fdt_uefi_suite,
 		&sha256_suite, &measure_suite, &tpm2_suite, &tpm_tis_suite,
 		&tcg_log_suite, &tpm_measure_suite, &shim_image_suite, &psci_suite,
-		&firmware_x86_suite, &riscv64_suite, &pack_suite,
+		&firmware_x86_suite, &riscv64_suite, &pack_suite, &lib_suite,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

@@ -410,38 +410,11 @@ static void test_x86_64_parse_real_kernel(void **state)
 
 #define CORRUPT_TEST(fn) { "x86_64_parse_rejects_" #fn, run_corruption, NULL, NULL, (void *)&c_##fn }
 
-/* The shim's copies against libc's: every length to 100 bytes (the
- * quadword part and the byte tail), at every alignment, and memmove at
- * every overlap up to 20 bytes either way (the backward copy: destination
- * above the source), within guard bytes that must stay as they were. */
+/* arch/x86_64/string.c's rep movs/stos copies against libc's. */
 static void test_x86_64_string_copies(void **state)
 {
 	(void)state;
-	enum { GUARD = 64, SPAN = 300 };
-	static uint8_t a[SPAN], b[SPAN];
-	uint32_t x = 1;
-	for (size_t n = 0; n <= 100; n++)
-		for (size_t so = 0; so < 8; so++)
-			for (int shift = -20; shift <= 20; shift++) {
-				size_t src = GUARD + so + 20, dst = (size_t)((ptrdiff_t)src + shift);
-				for (size_t i = 0; i < SPAN; i++)
-					a[i] = b[i] = (uint8_t)((x = x * 1103515245 + 12345) >> 16);
-				x86_64_memmove(a + dst, a + src, n);
-				memmove(b + dst, b + src, n);
-				if (memcmp(a, b, SPAN))
-					fail_msg("memmove %zu bytes from +%zu to +%zu", n, src, dst);
-				if ((size_t)abs(shift) >= n) { /* memcpy: no overlap */
-					memcpy(a, b, SPAN);
-					x86_64_memcpy(a + dst, a + src, n);
-					memcpy(b + dst, b + src, n);
-					if (memcmp(a, b, SPAN))
-						fail_msg("memcpy %zu bytes from +%zu to +%zu", n, src, dst);
-				}
-				x86_64_memset(a + dst, shift & 0xff, n);
-				memset(b + dst, shift & 0xff, n);
-				if (memcmp(a, b, SPAN))
-					fail_msg("memset %zu bytes at +%zu", n, dst);
-			}
+	check_copies("arch/x86_64/string.c", x86_64_memcpy, x86_64_memmove, x86_64_memset);
 }
 
 static const struct CMUnitTest tests[] = {

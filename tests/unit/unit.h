@@ -117,6 +117,12 @@ void synth_bzimage(uint8_t *buf);
  * order with the failure it explains. */
 int eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The shim's copy functions against libc's (tests/unit/test_lib.c). */
+typedef void *copy_fn(void *dst, const void *src, size_t n);
+typedef void *set_fn(void *dst, int c, size_t n);
+extern const struct unit_suite lib_suite;
+void check_copies(const char *who, copy_fn *cpy, copy_fn *move, set_fn *set);
+
 /* A sanitised-map builder for tests: add ranges then sanitise, asserting. */
 void map_build(struct memmap *m, const struct mem_range *r, size_t n);
 

@@ -37,8 +37,9 @@ UNIT_SRCS := $(filter-out $(EFI_UNIT_TESTS),$(wildcard tests/unit/*.c)) $(HOST_P
 	shim/tpm_measure.c shim/measure_boot.c tools/shim_image.c tools/pack.c tools/pack_elf.c \
 	tools/pack_pe.c tools/payload_check.c
 # (test_linux_aarch64.c includes shim/linux_aarch64.c itself, renamed beside
-# linux_x86_64.c's linux_plan; test_x86_64.c includes arch/x86_64/string.c.)
-$(HOST)/unit-tests: shim/linux_aarch64.c $(wildcard arch/aarch64/*.h) arch/x86_64/string.c
+# linux_x86_64.c's linux_plan; test_x86_64.c includes arch/x86_64/string.c,
+# test_lib.c shim/lib.c.)
+$(HOST)/unit-tests: shim/linux_aarch64.c $(wildcard arch/aarch64/*.h) arch/x86_64/string.c shim/lib.c
 BOOTSHIM_TEST_KERNEL ?= $(DOWNLOADS)/debian/amd64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_ARM64 ?= $(DOWNLOADS)/debian/arm64/vmlinuz-cloud
 BOOTSHIM_TEST_KERNEL_RISCV64 ?= $(DOWNLOADS)/debian13/riscv64/vmlinuz-generic
