@@ -34,21 +34,22 @@ static uint32_t e820_type(uint32_t t, enum efi_map_use use)
 
 /* Append one range. Firmware maps can hold more descriptors than the
  * core's table (real ones run to several hundred), mostly neighbours that
- * become the same e820 type: when the table is full, extend the last range
- * if the new one continues it, else sanitise what the table holds (sort,
- * merge; sanitising that and the rest later gives the same map as
- * sanitising everything once) and go on. Only a map with more distinct
- * ranges than the table holds is refused. */
+ * become the same e820 type: a range that continues the last one with the
+ * same type extends it (OVMF's map of some 100 descriptors becomes a few
+ * dozen ranges, and each sanitising of it costs a fifth); when the table
+ * is full, sanitise what it holds (sort, merge; sanitising that and the
+ * rest later gives the same map as sanitising everything once) and go on.
+ * Only a map with more distinct ranges than the table holds is refused. */
 static int add(struct memmap *m, uint64_t base, uint64_t size, uint32_t type, struct error *e)
 {
-	if (m->n < MEMMAP_INPUT_MAX)
-		return memmap_add(m, base, size, type, e);
-	struct mem_range *last = &m->e[m->n - 1];
-	if (last->type == type && last->base + last->size == base &&
+	struct mem_range *last = m->n ? &m->e[m->n - 1] : NULL;
+	if (last && last->type == type && last->base + last->size == base &&
 	    size <= UINT64_MAX - base) {
 		last->size += size;
 		return 0;
 	}
+	if (m->n < MEMMAP_INPUT_MAX)
+		return memmap_add(m, base, size, type, e);
 	if (memmap_sanitise(m, e))
 		return -1;
 	return memmap_add(m, base, size, type, e);

@@ -45,19 +45,21 @@ static uint8_t *efi_map(const struct desc *d, size_t n, size_t desc_size, size_t
 	return m;
 }
 
-/* One descriptor of each type, in an order no sorting would give. */
+/* One descriptor of each type, in an order no sorting would give, a page
+ * apart where neighbours would become the same e820 type (the conversion
+ * merges those: test_efi_neighbours_merged). */
 static const struct desc every_type[] = {
 	{ EfiConventionalMemory, 0x0, 0x9f },
 	{ EfiReservedMemoryType, 0x9f000, 0x1 },
-	{ EfiLoaderCode, 0x100000, 0x200 },
-	{ EfiLoaderData, 0x300000, 0x100 },
-	{ EfiBootServicesCode, 0x400000, 0x80 },
-	{ EfiBootServicesData, 0x480000, 0x80 },
-	{ EfiRuntimeServicesCode, 0x500000, 0x10 },
-	{ EfiRuntimeServicesData, 0x510000, 0x10 },
-	{ EfiUnusableMemory, 0x520000, 0x20 },
-	{ EfiACPIReclaimMemory, 0x540000, 0x8 },
-	{ EfiACPIMemoryNVS, 0x548000, 0x8 },
+	{ EfiLoaderCode, 0x100000, 0x1ff },
+	{ EfiLoaderData, 0x300000, 0xff },
+	{ EfiBootServicesCode, 0x400000, 0x7f },
+	{ EfiBootServicesData, 0x480000, 0x7f },
+	{ EfiRuntimeServicesCode, 0x500000, 0xf },
+	{ EfiRuntimeServicesData, 0x510000, 0xf },
+	{ EfiUnusableMemory, 0x520000, 0x1f },
+	{ EfiACPIReclaimMemory, 0x540000, 0x7 },
+	{ EfiACPIMemoryNVS, 0x548000, 0x7 },
 	{ EfiMemoryMappedIO, 0xfec00000, 0x1 },
 	{ EfiMemoryMappedIOPortSpace, 0xfed00000, 0x1 },
 	{ EfiPalCode, 0x550000, 0x1 },
@@ -128,6 +130,42 @@ static void check_every_type(size_t desc_size, enum efi_map_use use)
 		ram += x->type == MEM_RAM;
 	}
 	assert_int_equal(ram, use == EFI_MAP_FOR_KERNEL ? 6 : 2);
+}
+
+/* Neighbours that become the same e820 type are one range already after
+ * the conversion (a firmware's map is mostly such runs); a neighbour of
+ * another type, or one a page apart, is not merged. */
+static void test_efi_neighbours_merged(void **state)
+{
+	(void)state;
+	static const struct desc run[] = {
+		{ EfiLoaderCode, 0x100000, 0x10 },
+		{ EfiLoaderData, 0x110000, 0x10 },
+		{ EfiBootServicesData, 0x120000, 0x10 },
+		{ EfiConventionalMemory, 0x130000, 0x10 },
+		{ EfiBootServicesCode, 0x141000, 0x10 },
+		{ EfiACPIReclaimMemory, 0x151000, 0x1 },
+	};
+	size_t size;
+	uint8_t *map = efi_map(run, ARRAY_SIZE(run), DESC, 0, &size);
+	struct memmap *m = &M;
+	struct error e;
+	assert_int_equal(efi_memmap_convert(map, size, DESC, EFI_MAP_FOR_KERNEL, m, &e), 0);
+	/* [0x100000, 0x140000) RAM, [0x141000, 0x151000) RAM, the ACPI page. */
+	assert_int_equal(m->n, 3);
+	assert_true(m->e[0].base == 0x100000 && m->e[0].size == 0x40000 &&
+		    m->e[0].type == MEM_RAM);
+	assert_true(m->e[1].base == 0x141000 && m->e[1].size == 0x10000 &&
+		    m->e[1].type == MEM_RAM);
+	assert_true(m->e[2].base == 0x151000 && m->e[2].type == MEM_ACPI);
+	/* Before ExitBootServices the loader and boot services runs are
+	 * reserved, the conventional range apart. */
+	assert_int_equal(efi_memmap_convert(map, size, DESC, EFI_MAP_FREE_NOW, m, &e), 0);
+	free(map);
+	assert_int_equal(m->n, 4);
+	assert_true(m->e[0].base == 0x100000 && m->e[0].size == 0x30000 &&
+		    m->e[0].type == MEM_RESERVED);
+	assert_true(m->e[1].base == 0x130000 && m->e[1].type == MEM_RAM);
 }
 
 static void test_efi_types_free_now(void **state)
@@ -341,17 +379,18 @@ static void test_efi_sanitise(void **state)
 	if (!r)
 		r = memmap_sanitise(m, &e);
 	free(map);
-	bool ram_1m = !r && memmap_is_ram(m, 0x100000, 0x400000);
+	bool ram_1m = !r && memmap_is_ram(m, 0x100000, 0x1ff000);
 	bool ram_rt = !r && memmap_is_ram(m, 0x500000, 0x1000);
 	uint64_t bytes = r ? 0 : memmap_ram_bytes(m);
 	if (r)
 		fail_msg("%s", e.msg);
 	assert_true(ram_1m);
 	assert_false(ram_rt);
-	assert_int_equal(bytes, (0x9full + 0x200 + 0x100 + 0x80 + 0x80 + 0x3f000) << 12);
+	assert_int_equal(bytes, (0x9full + 0x1ff + 0xff + 0x7f + 0x7f + 0x3f000) << 12);
 }
 
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_efi_neighbours_merged),
 	cmocka_unit_test(test_efi_types_free_now),
 	cmocka_unit_test(test_efi_types_for_kernel),
 	cmocka_unit_test(test_efi_desc_sizes),
