@@ -249,7 +249,7 @@ FORCE:
 $(B)/:
 	@mkdir -p $@
 
-# CMDLINE goes to the payload tool through a remembered file: no shell
+# CMDLINE goes to bootshim pack through a remembered file: no shell
 # quoting, and $(value) keeps '$' as typed.
 CMDLINE_TXT := $(B)/cmdline.txt
 $(eval $(call remember,$(CMDLINE_TXT),CMDLINE))
