@@ -346,7 +346,9 @@ def efi_paths(a, firmware, slow_count):
     shim_q = lambda p: q + disk(shim_esp(p))
     uki_q = lambda p: q + disk(uki_esp(p))
     builds = (("", "shim.efi"),)
-    count = lambda p: {"shim": p.file("", "shim.efi.so")}
+    # The code's ELF: the stub's, which bootshim pack changes only by the
+    # payload it adds.
+    count = lambda p: {"shim": p.file("", f"stubs/{a.arch}/efi.so")}
     shim = shim_path(f"shim.efi, {firmware}", "uefi", shim_q, builds, count,
                      extra=lambda p: UEFI, slow_count=slow_count)
     shim_tpm = measured(a, shim, shim_q, builds, count, lambda p: UEFI)

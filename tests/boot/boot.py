@@ -73,6 +73,13 @@ class Arch:
     # The removable-media file name (\EFI\BOOT\...) U-Boot's bootefi
     # starts shim.efi from; None: U-Boot has no UEFI flavour row here.
     uboot_efi_name: Optional[str] = None
+    # The U-Boot variable naming where bootefi's shim.efi is loaded. U-Boot
+    # does not reserve the load buffer: bootefi's own allocations before it
+    # reads the image from there may land in it. Seen on riscv64: a 64.5 MB
+    # shim.efi (a 32 MiB initrd) loaded at kernel_addr_r, 0x84000000, lost
+    # the end of its initrd past 0x88000000, under U-Boot's DTB copy; loaded
+    # at ramdisk_addr_r it boots intact.
+    uboot_efi_load: str = "kernel_addr_r"
 
 
 def aarch64_levels(machine, firmware):
@@ -124,7 +131,8 @@ ARCHES = {a.name: a for a in (
          # U-Boot in S-mode, started by QEMU's OpenSBI as its -kernel.
          uboot="/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", uboot_arg="-kernel",
          kernel_addr=0x84000000,  # U-Boot's kernel_addr_r on qemu-riscv64
-         ram_base=0x80000000, cross="riscv64-linux-gnu-", uboot_efi_name="BOOTRISCV64.EFI"),
+         ram_base=0x80000000, cross="riscv64-linux-gnu-", uboot_efi_name="BOOTRISCV64.EFI",
+         uboot_efi_load="ramdisk_addr_r"),  # 0x8c300000
 )}
 
 
@@ -806,7 +814,7 @@ def handover_uboot_booti(case):
 def handover_uboot_bootefi(case):
     """U-Boot's own UEFI, as boards chainload UEFI applications: shim.efi
     at the removable-media path of an ESP on a virtio disk, loaded to
-    kernel_addr_r and started by bootefi typed at U-Boot's prompt, with
+    arch.uboot_efi_load and started by bootefi typed at U-Boot's prompt, with
     U-Boot's DTB (installed in the configuration table)."""
     a, arch = case.a, case.arch
     if a.patch_efi:
@@ -815,9 +823,10 @@ def handover_uboot_bootefi(case):
     esp = case.path("esp.img")
     case.run([os.path.join(REPO, "scripts", "mkesp.sh"), case.shim, arch.uboot_efi_name, esp])
     case.sends.append(("Hit any key to stop autoboot", "\\n"))
-    case.sends.append(("=> ", f"virtio scan; load virtio 0:1 ${{kernel_addr_r}} "
+    load = "${" + arch.uboot_efi_load + "}"
+    case.sends.append(("=> ", f"virtio scan; load virtio 0:1 {load} "
                               f"EFI/BOOT/{arch.uboot_efi_name}; "
-                              f"bootefi ${{kernel_addr_r}} ${{fdtcontroladdr}}\\n"))
+                              f"bootefi {load} ${{fdtcontroladdr}}\\n"))
     # -nic none: no network boot to try first.
     return case.base() + [arch.uboot_arg, arch.uboot, "-nic", "none",
                           "-drive", f"file={esp},format=raw,if=virtio"]
