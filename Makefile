@@ -844,12 +844,12 @@ RUNS ?= 7
 # firmware, which take minutes), --paths REGEX, --counts-only
 BENCH_FLAGS ?=
 SDBOOT_ARM64 := $(call debroot_of,aarch64,systemd-boot-efi)
-bench: $(SHIMS) $(CMDLINE_TXT) $(HOST)/insn_count.so \
+bench: $(SHIMS) $(CMDLINE_TXT) $(HOST)/insn_count.so $(HOST)/bootshim \
 		$(foreach p,$(BENCH_DEBS_$(ARCH)),$(call debstamp,$(p))) | \
 		$(O)/.deps-run $(O)/.deps-check
 	python3 tests/bench/bench.py --arch $(ARCH) --runs $(RUNS) $(BENCH_FLAGS) \
 		--kernel $(KERNEL_PAYLOAD) --initrd $(INITRD) --cmdline-file $(CMDLINE_TXT) \
-		--plugin $(HOST)/insn_count.so \
+		--plugin $(HOST)/insn_count.so --bootshim $(HOST)/bootshim \
 		--make-arg HOST=$(abspath $(HOST)) --make-arg DOWNLOADS=$(abspath $(DOWNLOADS)) \
 		--arm64-stub $(SDBOOT_ARM64)/usr/lib/systemd/boot/efi/linuxaa64.efi.stub \
 		--out $(O)/bench/$(ARCH)

@@ -45,6 +45,7 @@ import argparse
 import dataclasses
 import datetime
 import functools
+import glob
 import hashlib
 import json
 import os
@@ -563,6 +564,29 @@ def insn_ratio(x, y):
     return diff if y < TINY else f"{ratio(x, y)} ({diff})"
 
 
+PACK_RUNS = 5
+
+
+def pack_times(a, pl):
+    """{flavour: median seconds} of `bootshim pack` writing this payload
+    into each of the default build's stubs, as a user of the installed
+    command would (issue 14)."""
+    stubs = os.path.join(pl.build_dir(), a.arch, "stubs")
+    out, times = os.path.join(pl.dir, "packed"), {}
+    for stub in sorted(glob.glob(os.path.join(stubs, a.arch, "*.stub"))):
+        flavour = os.path.basename(stub)[:-len(".stub")]
+        cmd = [a.bootshim, "pack", "--stubs", stubs, "--arch", a.arch, "--flavour", flavour,
+               "--kernel", a.kernel, "--initrd", pl.initrd,
+               "--cmdline-file", pl.cmdline_file(), "-o", out]
+        runs = []
+        for _ in range(PACK_RUNS):
+            t = time.monotonic()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            runs.append(time.monotonic() - t)
+        times[flavour] = statistics.median(runs)
+    return times
+
+
 def main():
     p = argparse.ArgumentParser()
     for opt in ("--arch", "--kernel", "--initrd", "--cmdline-file", "--out", "--plugin"):
@@ -575,6 +599,7 @@ def main():
                    help="only the paths whose label matches (and their twins' plain rows)")
     p.add_argument("--counts-only", action="store_true",
                    help="only the instruction counts: no boots")
+    p.add_argument("--bootshim", help="the host's bootshim command, to time its pack")
     p.add_argument("--check", action="store_true",
                    help="make check's run: no count of the paths under UEFI firmware "
                         "(minutes each)")
@@ -659,11 +684,19 @@ def main():
             "measure_us": med("default", path.label, "measure_us"),
         }
     date = datetime.date.today().isoformat()
+    packs = pack_times(a, default) if a.bootshim else {}
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump({"arch": a.arch, "runs": a.runs, "date": date, "machine": machine_line(),
-                   "cmdline": default.base_cmdline, "rows": rows}, f, indent=2)
+                   "cmdline": default.base_cmdline, "rows": rows, "pack_seconds": packs},
+                  f, indent=2)
     if not a.counts_only:
         print_table(a, rows, default.base_cmdline, date)
+    if packs:
+        size = os.path.getsize(a.kernel) + default.initrd_size
+        print(f"\n`bootshim pack` of the default payload ({size / 1e6:.1f} MB), wall time, "
+              f"median of {PACK_RUNS}: " +
+              ", ".join(f"{fl} {t * 1000:.0f} ms" for fl, t in sorted(packs.items())) +
+              " (no compiler: the stub is copied and the payload written into it)")
     print(f"bench: {a.arch}: builds {built - started:.0f} s, counts {counted - built:.0f} s, "
           f"boots {booted - counted:.0f} s", file=sys.stderr)
 
