@@ -965,6 +965,21 @@ def patch_bytes(path, offset, data):
         f.write(data)
 
 
+# A passed case keeps its logs and results, not its build and images: ~200
+# cases each with a shim build, an initrd and a disk would take tens of GB.
+# (A failed one keeps everything; BOOTSHIM_TEST_KEEP=1 keeps passed ones too.)
+TIDY_MIN_BYTES = 1 << 20
+
+
+def tidy(out):
+    shutil.rmtree(os.path.join(out, "o"), ignore_errors=True)
+    for name in os.listdir(out):
+        path = os.path.join(out, name)
+        if os.path.isfile(path) and os.path.getsize(path) >= TIDY_MIN_BYTES and \
+                not name.endswith((".log", ".json")):
+            os.unlink(path)
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
@@ -976,7 +991,10 @@ def main(argv=None):
     case = None
     try:
         case = Case(args)
-        return case.main()
+        rc = case.main()
+        if rc == 0 and not os.environ.get("BOOTSHIM_TEST_KEEP"):
+            tidy(args.out)
+        return rc
     except Fail as e:
         print(f"FAIL {args.name}: {e}", flush=True)
         return 1
