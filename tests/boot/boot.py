@@ -318,6 +318,8 @@ def parse_args(argv):
     o("--reserve", metavar="'ADDR SIZE [no-map]'",
       help="aarch64, riscv64: a DTB with this range in /reserved-memory (QEMU rewrites "
            "/memory in a -dtb, but not that), with the no-map property if asked")
+    o("--keep", action="store_true",
+      help="keep the case's build and images after it passed (a later check reads them)")
     o("--blob", type=int, default=4096, metavar="BYTES",
       help="random data file /data/blob in the initrd (default 4096)")
     o("--initrd", default="gz", choices=("gz", "raw"), help="initrd compression (default gz)")
@@ -967,7 +969,8 @@ def patch_bytes(path, offset, data):
 
 # A passed case keeps its logs and results, not its build and images: ~200
 # cases each with a shim build, an initrd and a disk would take tens of GB.
-# (A failed one keeps everything; BOOTSHIM_TEST_KEEP=1 keeps passed ones too.)
+# (A failed one keeps everything; --keep keeps a case's, BOOTSHIM_TEST_KEEP=1
+# every passed one's.)
 TIDY_MIN_BYTES = 1 << 20
 
 
@@ -992,7 +995,7 @@ def main(argv=None):
     try:
         case = Case(args)
         rc = case.main()
-        if rc == 0 and not os.environ.get("BOOTSHIM_TEST_KEEP"):
+        if rc == 0 and not args.keep and not os.environ.get("BOOTSHIM_TEST_KEEP"):
             tidy(args.out)
         return rc
     except Fail as e:

@@ -9,14 +9,14 @@
 XTPM := --tpm --expect-pcr 11=@pcr11 --expect-eventlog
 TPM_VIA := '^bootshim: measured boot: PCR 11 via TPM 2.0 TIS at 0xfed40000$$$$'
 TPM_LOG := '^bootshim: measured boot: event log at 0x[0-9a-f]+, 65536 bytes \(ACPI TPM2 LASA/LAML\)$$$$'
-$(eval $(call boot_case,xrom-pc-tpm,$(XROM) --kernel $(CLOUD) $(XTPM) \
+$(eval $(call boot_case,xrom-pc-tpm,$(XROM) --kernel $(CLOUD) $(XTPM) --keep \
 	--expect-console $(TPM_VIA) --expect-console $(TPM_LOG) \
 	--expect-console '^bootshim: measured boot: platform hierarchy disabled$$$$'))
 $(eval $(call boot_case,xrom-q35-tpm,$(XROM) --kernel $(GENERIC) --machine q35 $(XTPM) \
 	--expect-console $(TPM_VIA)))
 # Another command line: another prediction, which the guest's PCR 11 must
 # hold too (boot-xrom-tpm-cmdline-differs checks the two predictions differ).
-$(eval $(call boot_case,xrom-pc-tpm-cmdline,--rom --kernel $(CLOUD) $(XTPM) \
+$(eval $(call boot_case,xrom-pc-tpm-cmdline,--rom --kernel $(CLOUD) $(XTPM) --keep \
 	--cmdline '$(QUOTED)'))
 # A TPM with a SHA-1 bank beside SHA-256: only SHA-256 is extended, and the
 # console names the bank left alone.
