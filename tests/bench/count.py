@@ -37,7 +37,9 @@ import tempfile
 
 SIG_BYTES = 32
 PAGE = 0x1000
-DEFAULT_COPY_SYMS = ("memmove", "memcpy")
+# The payload copy: arch/aarch64/el.S copy_clean (the Q-register copy that
+# cleans as it goes), else the C library routines.
+DEFAULT_COPY_SYMS = ("copy_clean", "memmove", "memcpy")
 
 
 def pe_rva_to_offset(data, rva):
