@@ -33,6 +33,21 @@
  * services memory is free only once boot services have exited; runtime
  * services, MMIO, PAL code, unaccepted memory (the stub's choice without
  * CONFIG_UNACCEPTED_MEMORY) and every other value stay reserved. */
+
+/* Merged or not, a converted map describes the same memory as its
+ * descriptors: the model of what it holds is the model of every one. */
+static void same_memory(const struct mem_range *all, size_t nall, const struct memmap *m)
+{
+	static struct mem_range want[MM_MODEL_MAX], got[MM_MODEL_MAX];
+	CHECK(m->n <= MEMMAP_MAX);
+	size_t nw = mm_model(all, nall, want, MM_MODEL_MAX);
+	size_t ng = mm_model(m->e, m->n, got, MM_MODEL_MAX);
+	CHECK(nw <= MM_MODEL_MAX && ng == nw);
+	for (size_t i = 0; i < nw; i++)
+		CHECK(want[i].base == got[i].base && want[i].size == got[i].size &&
+		      want[i].type == got[i].type);
+}
+
 static const uint32_t want_type[2][16] = {
 	/* Reserved, LoaderCode, LoaderData, BSCode, BSData, RTCode, RTData,
 	 * Conventional, Unusable, ACPIReclaim, ACPINVS, MMIO, MMIOPort, PalCode,
@@ -99,52 +114,32 @@ NOCOV static void check(const uint8_t *map, size_t size, uint64_t desc_size,
 			check_msg(e, "memory map: ", "");
 			return;
 		}
-		/* Merged or not, it describes the same memory: the model of
-		 * what it holds is the model of every descriptor. */
-		static struct mem_range want[MM_MODEL_MAX], got[MM_MODEL_MAX];
-		CHECK(m->n <= MEMMAP_MAX);
-		size_t nw = mm_model(all, nall, want, MM_MODEL_MAX);
-		size_t ng = mm_model(m->e, m->n, got, MM_MODEL_MAX);
-		CHECK(nw <= MM_MODEL_MAX && ng == nw);
-		for (size_t i = 0; i < nw; i++)
-			CHECK(want[i].base == got[i].base && want[i].size == got[i].size &&
-			      want[i].type == got[i].type);
+		same_memory(all, nall, m);
 		return;
 	}
 
-	size_t n = 0;
+	/* Descriptor by descriptor, for the error and where it stops: one that
+	 * continues the previous range with the same e820 type extends it
+	 * (efi_memmap.c's add), so there are at most as many ranges as
+	 * descriptors with bytes. */
+	size_t seen = 0;
 	for (size_t off = 0; size >= desc_size && off <= size - desc_size; off += desc_size) {
 		const uint8_t *d = map + off;
-		uint32_t type = (uint32_t)ld(d, 4);
 		uint64_t phys = ld(d + 8, 8), pages = ld(d + 24, 8);
 		if (pages >> (64 - PAGE_SHIFT)) {
-			CHECK(rc == -1 && m->n == n);
+			CHECK(rc == -1 && m->n <= seen);
 			check_msg(e, "uefi: ", "pages");
 			return;
 		}
 		uint64_t bytes = pages << PAGE_SHIFT;
 		if (bytes > UINT64_MAX - phys)
 			bytes = UINT64_MAX - phys;
-		if (!bytes)
-			continue;
-		if (n == MEMMAP_INPUT_MAX) {
-			CHECK(rc == -1 && m->n == n);
-			check_msg(e, "memory map: ", "more than");
-			return;
-		}
-		CHECK(n < m->n);
-		const struct mem_range *r = &m->e[n++];
-		uint32_t want = type < 16 ? want_type[use][type] : OTHER_TYPE;
-		if (r->base != phys || r->size != bytes || r->type != want) {
-			fprintf(stderr, "fuzz_efi_memmap: descriptor at %zu (type 0x%x, use %d): "
-				"got [0x%llx, +0x%llx) type %u, expected [0x%llx, +0x%llx) type %u\n",
-				off, type, use, (unsigned long long)r->base,
-				(unsigned long long)r->size, r->type, (unsigned long long)phys,
-				(unsigned long long)bytes, want);
-			abort();
-		}
+		seen += bytes != 0;
 	}
-	CHECK(rc == 0 && m->n == n);
+	/* Merged as it went, it describes the same memory as every
+	 * descriptor: the same model. */
+	CHECK(rc == 0 && m->n <= seen);
+	same_memory(all, nall, m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
